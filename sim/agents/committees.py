@@ -1,0 +1,44 @@
+"""The community's committees: Party committee and residents' committee (两委), and
+homeowners' committees (业委会) of the estates.
+
+The two committees convene meetings and settle matters with a capacity cut by
+the administrative work pushed down on them (seed 002 §1). Homeowners'
+committees bargain with property firms over shared revenue.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.agents._view import ArrayRowAgent
+
+
+class Committees:
+    """Array state of the two committees of each community (row = community)."""
+
+    def __init__(self, n_communities: int):
+        self.settled = np.zeros(n_communities, np.int64)
+        self.meetings = np.zeros(n_communities, np.int64)
+
+    def capacity(self, per_day: float, admin_load: float) -> np.ndarray:
+        """Matters per day the committees can settle."""
+        return np.full(len(self.settled), per_day * (1 - admin_load))
+
+
+class HomeownersCommittees:
+    """Array state of homeowners' committees (row = estate)."""
+
+    def __init__(self, n_estates: int):
+        self.revenue_disputes = np.zeros(n_estates, np.int64)
+
+
+class Committee(ArrayRowAgent):
+    """The two committees of one community (a view of ``model.committees``)."""
+
+    table_name = "committees"
+
+
+class HomeownersCommittee(ArrayRowAgent):
+    """The homeowners' committee of one estate (a view of ``model.homeowners``)."""
+
+    table_name = "homeowners"

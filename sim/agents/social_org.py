@@ -1,0 +1,63 @@
+"""Social organisations (社会组织): volunteer teams, professional services, interest groups.
+
+Each has a capacity to settle small matters, a skill (uneven across
+organisations, seed 000 §4.2.2), funding, and an internal friction that grows
+when resources are short and lowers what it delivers (seed 000 §4.2.1).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.agents._view import ArrayRowAgent
+
+KINDS = ("volunteer_team", "professional", "interest_group")
+DAILY_COST = 60.0  # yuan a day to keep an active organisation running (assumption)
+
+
+class Organisations:
+    """Array state of all organisations in all communities."""
+
+    def __init__(self, p: dict, n_communities: int, rng: np.random.Generator):
+        counts = (p["volunteer_teams"], p["professional_orgs"], p["interest_groups"])
+        kind = np.concatenate([np.full(k, i, np.int8) for i, k in enumerate(counts)])
+        self.kind = np.tile(kind, n_communities)
+        self.community = np.repeat(np.arange(n_communities), len(kind))
+        n = len(self.kind)
+        self.skill = np.clip(rng.normal(p["org_skill_mean"], p["org_skill_spread"], n), 0.05, 1.0)
+        self.funding = np.full(n, 20 * DAILY_COST)
+        self.friction = np.zeros(n)
+        self.settled = np.zeros(n, np.int64)
+
+    @property
+    def n(self) -> int:
+        """Number of organisations."""
+        return len(self.kind)
+
+    def delivery(self) -> np.ndarray:
+        """Effective delivery factor of each organisation (skill × cohesion)."""
+        return self.skill * (1 - self.friction)
+
+    def small_matter_capacity(self, per_org: float, n_communities: int) -> np.ndarray:
+        """Small matters per day each community's teams and services can settle."""
+        serves = self.kind != 2  # interest groups do not take cases
+        return np.bincount(self.community, weights=per_org * self.delivery() * serves,
+                           minlength=n_communities)
+
+    def run_costs(self, friction_rate: float) -> None:
+        """Pay a day's running cost; shortage breeds friction, plenty heals it."""
+        self.funding -= DAILY_COST
+        short = self.funding < 0
+        self.funding = np.maximum(self.funding, 0)
+        self.friction = np.clip(self.friction + np.where(short, friction_rate, -friction_rate / 2), 0, 0.9)
+
+
+class SocialOrganisation(ArrayRowAgent):
+    """One organisation (a view of row ``index`` of ``model.orgs``)."""
+
+    table_name = "orgs"
+
+    @property
+    def kind_name(self) -> str:
+        """Kind of organisation as a word."""
+        return KINDS[self.kind]

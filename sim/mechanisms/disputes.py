@@ -1,0 +1,85 @@
+"""Disputes: how unmet matters and clashes turn into conflict, and escalate.
+
+Sources of disputes: a matter left unresolved past residents' patience
+becomes a grievance against the committees; norm breaches set neighbours
+against each other (norms module); poor service sets residents against the
+firm, and shared revenue sets homeowners' committees against it (property
+module). An open dispute that nobody settles may escalate (petition,
+lawsuit), which costs trust; otherwise it fades after a while (seed 002 §2,
+Fengqiao experience: settle conflicts before they leave the community).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.agents.resident import T_GOV, T_PARTY, T_RC
+from sim.mechanisms.base import Mechanism
+from sim.store import RecordStore
+
+NEIGHBOUR, GRIEVANCE, FIRM, REVENUE = 0, 1, 2, 3
+KINDS = ("neighbour", "grievance", "firm", "revenue")
+OPEN, MEDIATED, ESCALATED, FADED = 0, 1, 2, 3
+
+
+def new_dispute_store() -> RecordStore:
+    """An empty table of disputes."""
+    return RecordStore({"resident": np.int32, "community": np.int32, "kind": np.int8,
+                        "opened": np.int32, "closed": np.int32, "outcome": np.int8}, capacity=256)
+
+
+def open_disputes(m, who: np.ndarray, kind: int) -> None:
+    """Open one dispute per resident in ``who``."""
+    if len(who) == 0:
+        return
+    m.disputes.add(len(who), resident=who, community=m.residents.community[who], kind=kind,
+                   opened=m.tick, outcome=OPEN)
+    m.residents.last_dispute[who] = m.tick
+    m.count("disputes_new", len(who))
+    m.count(f"disputes_{KINDS[kind]}", len(who))
+
+
+def close_disputes(m, ids: np.ndarray, outcome: int) -> None:
+    """Close disputes with ``outcome``."""
+    m.disputes.column("closed")[ids] = m.tick
+    m.disputes.column("outcome")[ids] = outcome
+    m.disputes.close(ids)
+
+
+class Disputes(Mechanism):
+    """Turn overdue matters into disputes; escalate or fade open disputes."""
+
+    name = "disputes"
+
+    def step(self) -> None:
+        self._grievances()
+        self._escalate_or_fade()
+
+    def _grievances(self) -> None:
+        m, p, ms = self.model, self.model.p, self.model.matters
+        ids = ms.open_ids
+        overdue = ids[(m.tick - ms.column("raised")[ids] > p["patience_days"]) & ~ms.column("grievance")[ids]]
+        if len(overdue) == 0:
+            return
+        hit = overdue[self.rng.random(len(overdue)) < p["grievance_dispute_rate"]]
+        ms.column("grievance")[hit] = True
+        open_disputes(m, ms.column("resident")[hit], GRIEVANCE)
+
+    def _escalate_or_fade(self) -> None:
+        m, p, ds, res = self.model, self.model.p, self.model.disputes, self.model.residents
+        ids = ds.open_ids
+        if len(ids) == 0:
+            return
+        esc = ids[self.rng.random(len(ids)) < p["escalation_rate"]]
+        if len(esc):
+            close_disputes(m, esc, ESCALATED)
+            m.count("disputes_escalated", len(esc))
+            who = ds.column("resident")[esc]
+            for col in (T_RC, T_PARTY, T_GOV):
+                res.trust[who, col] *= 0.85
+            res.satisfaction[who] *= 0.9
+        ids = ds.open_ids
+        old = ids[m.tick - ds.column("opened")[ids] >= p["dispute_days"]]
+        if len(old):
+            close_disputes(m, old, FADED)
+            m.count("disputes_faded", len(old))

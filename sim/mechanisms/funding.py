@@ -1,0 +1,72 @@
+"""Resources and funding (seed 001 §3; seed 000 §4.1.2).
+
+Money flows in each day: the government grant to each community fund, and
+outsourced-service income split 70% to the providing organisation, 25% to the
+incubation platform (which funds the community's organisations) and 5% to the
+community fund. Richer communities earn more (``community_wealth``). Money
+flows out to points redemption (an earmarked budget set aside from the fund
+each year), to projects and to organisations' running costs. No account ever
+goes negative: a payment the balance cannot cover is refused.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.agents.social_org import DAILY_COST
+from sim.mechanisms.base import Mechanism
+
+
+class Funds:
+    """Money accounts of each community, in yuan."""
+
+    def __init__(self, n_communities: int, initial: float):
+        self.community = np.full(n_communities, float(initial))
+        self.points_budget = np.zeros(n_communities)
+        self.inflow = 0.0
+        self.outflow = {"points": 0.0, "projects": 0.0, "organisations": 0.0}
+        self.bank_hours_forfeited = 0.0
+
+    def spend_community(self, c: int, amount: float, purpose: str) -> None:
+        """Pay ``amount`` from community ``c``'s fund (callers check the balance)."""
+        if amount > self.community[c] + 1e-9:
+            raise ValueError("payment exceeds the community fund")
+        self.community[c] -= amount
+        self.outflow[purpose] += amount
+
+
+class Funding(Mechanism):
+    """Daily inflows, yearly budgets, organisations' funding."""
+
+    name = "funding"
+
+    def step(self) -> None:
+        m, p, f = self.model, self.model.p, self.model.funds
+        if m.tick % 365 == 1:
+            self._new_year()
+        wealth = p["community_wealth"]
+        grant = p["government_grant"] * wealth / 365
+        income = p["service_income"] * wealth / 365
+        f.community += grant + income * p["share_fund"]
+        f.inflow += (grant + income * p["share_fund"]) * len(f.community)
+        orgs = m.orgs
+        if orgs.n:
+            per_c = np.bincount(orgs.community, minlength=len(f.community)).astype(float)
+            providers = orgs.kind == 1
+            n_prov = np.bincount(orgs.community[providers], minlength=len(f.community)).astype(float)
+            incub = income * p["share_incubator"] / np.maximum(per_c, 1)
+            prov = np.where(n_prov > 0, income * p["share_provider"] / np.maximum(n_prov, 1), 0.0)
+            orgs.funding += incub[orgs.community] + providers * prov[orgs.community]
+            f.outflow["organisations"] += DAILY_COST * orgs.n
+            orgs.run_costs(p["org_friction_rate"])
+
+    def _new_year(self) -> None:
+        m, p, f = self.model, self.model.p, self.model.funds
+        m.government.budget = p["government_budget"]
+        if p["points"]:
+            # unspent money from last year returns to the fund before the new allocation
+            f.community += f.points_budget
+            f.points_budget[:] = 0.0
+            take = np.minimum(p["points_budget"], f.community)
+            f.community -= take
+            f.points_budget += take

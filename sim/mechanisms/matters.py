@@ -1,0 +1,90 @@
+"""Needs and matters (诉求/事项): residents raise matters of three classes.
+
+Small matters (caring for the lonely elderly, family quarrels), major ones
+(environment, facilities, parking) and hard ones beyond the community
+(seed 002 §2). Major matters have a kind, so a meeting can take up all the
+complaints about one problem in one estate together. Matters are raised at a
+per-resident rate; most come from working-age and elderly residents.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.mechanisms.base import Mechanism
+from sim.store import RecordStore, thin_sample
+
+SMALL, MAJOR, HARD = 0, 1, 2
+CLASSES = ("small", "major", "hard")
+MAJOR_KINDS = ("environment", "parking", "facilities", "greenery", "sports", "leaks",
+               "noise", "security")
+ROUTE_COMMITTEE, ROUTE_ORGS, ROUTE_MEETING, ROUTE_HARD = 0, 1, 2, 3
+
+
+def new_matter_store() -> RecordStore:
+    """An empty table of matters."""
+    return RecordStore({
+        "resident": np.int32, "community": np.int32, "estate": np.int32, "grid": np.int32,
+        "cls": np.int8, "kind": np.int8, "public": bool, "raised": np.int32,
+        "surfaced": np.int32, "resolved": np.int32, "route": np.int8, "project": np.int32,
+        "passes": np.int16, "grievance": bool,
+    })
+
+
+def add_matters(model, who: np.ndarray, cls: np.ndarray, kind: np.ndarray,
+                public: np.ndarray) -> np.ndarray:
+    """Record new matters raised by residents ``who``; return their ids."""
+    res, ms = model.residents, model.matters
+    ids = ms.add(len(who), resident=who, community=res.community[who], estate=res.estate[who],
+                 grid=res.grid[who], cls=cls, kind=kind, public=public, raised=model.tick,
+                 passes=0)
+    for c in range(3):
+        model.count(f"raised_{CLASSES[c]}", int((cls == c).sum()))
+    return ids
+
+
+class Needs(Mechanism):
+    """Residents raise matters each day."""
+
+    name = "needs"
+
+    def step(self) -> None:
+        p, res = self.model.p, self.model.residents
+        rate = p["matter_rate"] / 365.0
+        if rate <= 0:
+            return
+        who = thin_sample(self.rng, rate, res.n, rate)
+        who = who[res.age[who] != 0]  # children's needs come through their parents
+        if len(who) == 0:
+            return
+        u = self.rng.random(len(who))
+        cls = np.where(u < p["share_small"], SMALL,
+                       np.where(u < p["share_small"] + p["share_major"], MAJOR, HARD)).astype(np.int8)
+        kind = self.rng.integers(0, len(MAJOR_KINDS), len(who)).astype(np.int8)
+        public = (cls != SMALL) & (self.rng.random(len(who)) < p["share_public"] / max(1e-9, 1 - p["share_small"]))
+        add_matters(self.model, who, cls, kind, public)
+
+
+def resolve(model, ids: np.ndarray, actor: int) -> None:
+    """Mark matters resolved today by ``actor`` (a trust column); raisers learn of it.
+
+    With the closed feedback loop on (seed 002 §2), the raiser hears back and
+    trust in the handler grows more than when the matter just disappears.
+    """
+    if len(ids) == 0:
+        return
+    ms, res, p = model.matters, model.residents, model.p
+    ms.column("resolved")[ids] = model.tick
+    ms.close(ids)
+    cls = ms.column("cls")[ids]
+    days = model.tick - ms.column("raised")[ids]
+    for c, label in enumerate(CLASSES):
+        sel = cls == c
+        model.count(f"resolved_{label}", int(sel.sum()))
+        model.count(f"days_to_resolve_{label}", float(days[sel].sum()))
+    who = ms.column("resident")[ids]
+    gain = 0.08 if p["feedback_loop"] else 0.03
+    t = res.trust[who, actor]
+    res.trust[who, actor] = t + gain * (1 - t)
+    s = res.satisfaction[who]
+    res.satisfaction[who] = s + 0.5 * gain * (1 - s)

@@ -1,0 +1,82 @@
+"""Residents' daily choice to take part in community activities.
+
+Each adult joins an activity on a given day with a logistic chance built from
+intrinsic public spirit (after any crowding-out), belonging, trust in the
+community's organisers, free time, the material reward on offer (points, time
+bank) weighted by reward sensitivity, status from a public ranking, the share
+of building neighbours recently active ("neighbours lead neighbours",
+seed 001 §2), a recent Party member's visit, Party members' duty, and
+dissatisfaction. Organisations provide the occasions: with none there is
+nothing to join. This is the only per-tick work over every resident, and it
+is one vector expression.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.agents.resident import T_ORGS, T_PARTY, T_RC
+from sim.mechanisms.base import Mechanism
+
+MOBILISED_DAYS = 14  # days a home visit keeps working (assumption)
+TIME_BANK_VALUE = 8.0  # yuan-equivalent of one banked hour of care (assumption)
+OCCASIONS_HALF = 6.0  # organisations per community giving ~63% of full occasions (assumption)
+
+
+def reward_value(p: dict, redeemable: np.ndarray) -> np.ndarray:
+    """Expected material value (yuan) of one activity, per community."""
+    value = np.zeros_like(redeemable)
+    if p["points"]:
+        value = value + p["points_per_activity"] * p["yuan_per_point"] * redeemable
+    if p["time_bank"]:
+        value = value + TIME_BANK_VALUE
+    return value
+
+
+class Participation(Mechanism):
+    """Draw who takes part today."""
+
+    name = "participation"
+
+    def step(self) -> None:
+        m, p, res = self.model, self.model.p, self.model.residents
+        u = self._static(p, res)
+        value = reward_value(p, m.mech["incentives"].redeemable)
+        if value.any():
+            pull = value / (value + p["reward_half_value"])
+            u += p["w_reward"] * res.reward_sensitivity * pull[res.community]
+        if p["ranking"] and p["points"]:
+            u += p["w_status"] * res.status_seeking
+        u += p["w_social"] * m.building_activity[res.building]
+        if p["home_visits_per_week"] > 0:
+            u += p["w_mobilised"] * (m.tick - res.last_visited < MOBILISED_DAYS)
+        prob = m.occasions[res.community] / (1 + np.exp(-u))
+        who = np.flatnonzero(self.rng.random(res.n) < prob)
+        m.record_activity(who)
+
+    def _static(self, p: dict, res) -> np.ndarray:
+        organisers = (res.trust[:, T_PARTY] + res.trust[:, T_RC] + res.trust[:, T_ORGS]) / 3
+        duty = res.party if p["mobile_party_branch"] else res.party & ~res.migrant
+        u = (p["base_logit"] + p["w_public_spirit"] * res.intrinsic + p["w_belonging"] * res.belonging
+             + p["w_trust"] * organisers + p["w_free_time"] * res.free_time
+             + p["party_duty_boost"] * duty - p["w_dissatisfaction"] * (1 - res.satisfaction))
+        u[res.age == 0] = -50.0  # children take part with their families, not on their own
+        return u
+
+
+def occasions(orgs, n_communities: int) -> np.ndarray:
+    """Share of full activity occasions each community's organisations provide."""
+    active = np.bincount(orgs.community, weights=1 - orgs.friction, minlength=n_communities)
+    return 1 - np.exp(-active / OCCASIONS_HALF)
+
+
+def record_activity(m, who: np.ndarray) -> None:
+    """Book activities of residents ``who`` today (from any mechanism)."""
+    if len(who) == 0:
+        return
+    p, res = m.p, m.residents
+    res.last_active[who] = m.tick
+    res.activities[who] += 1
+    res.volunteer[who] |= res.activities[who] >= p["volunteer_after"]
+    m.count("activities", len(who))
+    m.mech["incentives"].reward(who)

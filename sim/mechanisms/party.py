@@ -1,0 +1,35 @@
+"""Party members' duties: home visits and mobilisation (seed 000 §5.1; seed 001 §2).
+
+Each active Party member visits households in their building every week
+("visit at least 5 households a week"). A visit surfaces the household's
+matters (channels module), raises trust in the Party committee and belonging,
+and mobilises the visited to take part for a while (participation module:
+"Party members lead the masses, neighbours lead neighbours").
+"""
+
+from __future__ import annotations
+
+from sim.agents.party_member import active_members, visit_households
+from sim.agents.resident import T_PARTY
+from sim.mechanisms.base import Mechanism
+
+
+class PartyDuties(Mechanism):
+    """Today's home visits."""
+
+    name = "party"
+
+    def active(self, p: dict) -> bool:
+        """Runs when members visit households."""
+        return p["home_visits_per_week"] > 0
+
+    def step(self) -> None:
+        m, p, res = self.model, self.model.p, self.model.residents
+        members = active_members(res, p["mobile_party_branch"])
+        visited = visit_households(self.rng, res, members, p["home_visits_per_week"], m.index)
+        if len(visited) == 0:
+            return
+        res.last_visited[visited] = m.tick
+        m.count("home_visits", len(visited))
+        res.trust[visited, T_PARTY] += 0.03 * (1 - res.trust[visited, T_PARTY])
+        res.belonging[visited] += 0.01 * (1 - res.belonging[visited])

@@ -1,0 +1,81 @@
+"""Routing and handling of surfaced matters by class (seed 002 §2, 分类处置).
+
+With routing on, small matters go to volunteer teams and social
+organisations, hard ones to dispatched cadres and government; major matters
+go to the consultation meeting when meetings sit. With routing off
+(government-led), the two committees take everything, forwarding hard
+matters upward only after handling them. Each handler serves its oldest
+matters first up to its daily capacity; without a responsibility list some
+attempts are passed on instead of done.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.agents.resident import T_GOV, T_ORGS, T_RC
+from sim.mechanisms.base import Mechanism
+from sim.mechanisms.matters import (HARD, MAJOR, ROUTE_COMMITTEE, ROUTE_HARD, ROUTE_MEETING,
+                                    ROUTE_ORGS, SMALL, resolve)
+from sim.store import take_capacity
+
+CADRE_CAPACITY = 0.08  # hard matters a dispatched cadre settles per day (assumption)
+
+
+def route_for(cls: np.ndarray, p: dict) -> np.ndarray:
+    """Handler queue of newly surfaced matters of classes ``cls``."""
+    route = np.full(len(cls), ROUTE_COMMITTEE, np.int8)
+    if p["routing"]:
+        route[cls == SMALL] = ROUTE_ORGS
+        route[cls == HARD] = ROUTE_HARD
+    if p["meeting_cadence"] != "none":
+        route[cls == MAJOR] = ROUTE_MEETING
+    return route
+
+
+class Handling(Mechanism):
+    """Committees, organisations and government work through their queues."""
+
+    name = "handling"
+
+    def step(self) -> None:
+        m, p, ms = self.model, self.model.p, self.model.matters
+        ids = ms.open_ids[ms.column("surfaced")[ms.open_ids] >= 0]
+        if len(ids) == 0:
+            return
+        route = ms.column("route")[ids]
+        C = m.struct.n_communities
+        org_cap = m.orgs.small_matter_capacity(p["org_capacity"], C)
+        # organisations that cannot serve send their queue back to the committees
+        comm = ms.column("community")[ids]
+        stranded = (route == ROUTE_ORGS) & (org_cap[comm] <= 0)
+        ms.column("route")[ids[stranded]] = ROUTE_COMMITTEE
+        route = np.where(stranded, ROUTE_COMMITTEE, route)
+        if p["meeting_cadence"] == "none":  # meetings abolished: their queue returns to the committees
+            back = route == ROUTE_MEETING
+            ms.column("route")[ids[back]] = ROUTE_COMMITTEE
+            route = np.where(back, ROUTE_COMMITTEE, route)
+        self._serve(ids[route == ROUTE_COMMITTEE], m.committees.capacity(p["committee_capacity"], p["admin_load"]), T_RC, forward_hard=True)
+        self._serve(ids[route == ROUTE_ORGS], org_cap, T_ORGS)
+        hard_cap = p["dispatched_cadres"] * CADRE_CAPACITY + m.government.hard_capacity(p["data_silos"], C)
+        self._serve(ids[route == ROUTE_HARD], np.full(C, hard_cap), T_GOV)
+
+    def _serve(self, ids: np.ndarray, capacity: np.ndarray, actor: int, forward_hard: bool = False) -> None:
+        if len(ids) == 0:
+            return
+        m, ms = self.model, self.model.matters
+        served = take_capacity(self.rng, ms.column("community")[ids], ms.column("surfaced")[ids], capacity)
+        ids = ids[served]
+        passed = m.mech["responsibility"].passed(len(ids))
+        ms.column("passes")[ids[passed]] += 1
+        m.count("buck_passes", int(passed.sum()))
+        done = ids[~passed]
+        if forward_hard:
+            hard = ms.column("cls")[done] == HARD
+            ms.column("route")[done[hard]] = ROUTE_HARD
+            done = done[~hard]
+        if actor == T_GOV:
+            m.government.hard_settled += len(done)
+        elif actor == T_RC:
+            m.committees.settled += np.bincount(ms.column("community")[done], minlength=m.struct.n_communities)
+        resolve(m, done, actor)

@@ -1,0 +1,29 @@
+"""Technology and its side effects (seed 004 §2–§3).
+
+The information platform widens the online channel (channels module) and data
+silos slow hard matters (government agent). The side effects are costed here:
+grid workers' hours lost to forms ("digital paperwork") and the trust that
+intrusive data collection costs, in grid workers, government and the
+property firm (smart gates).
+"""
+
+from __future__ import annotations
+
+from sim.agents.resident import T_FIRM, T_GOV, T_GRID
+from sim.mechanisms.base import Mechanism
+
+
+class Technology(Mechanism):
+    """Book paperwork hours daily; charge the privacy cost to trust weekly."""
+
+    name = "technology"
+
+    def step(self) -> None:
+        m, p = self.model, self.model.p
+        hours = m.grid_workers.n * 8.0 * p["paperwork_share"]
+        m.grid_workers.paperwork_hours += 8.0 * p["paperwork_share"]
+        m.count("paperwork_hours", hours)
+        loss = p["privacy_trust_cost"] * p["data_intensity"]
+        if loss > 0 and m.tick % 7 == 0:
+            keep = (1 - loss) ** 7
+            m.residents.trust[:, [T_GRID, T_GOV, T_FIRM]] *= keep

@@ -1,0 +1,263 @@
+"""The community co-governance model.
+
+One tick is one day. Each tick runs the mechanism modules in this fixed order
+(each module draws from its own random stream and is skipped when switched off):
+
+ 1. shock          policy shock takes effect on its day (mechanisms/shocks.py)
+ 2. turnover       leavers replaced by newcomers (turnover.py)
+ 3. funding        grants, service income 70/25/5, yearly budgets (funding.py)
+ 4. technology     grid workers' paperwork, privacy cost to trust (technology.py)
+ 5. supervision    monthly detection chances, third-party capture (supervision.py)
+ 6. needs          residents raise small, major and hard matters (matters.py)
+ 7. norms          norm breaches under informal supervision (norms.py)
+ 8. party          Party members' home visits (party.py)
+ 9. channels       matters surface through the channels switched on (channels.py)
+10. handling       committees, organisations, cadres and government settle
+                   matters by class, with buck-passing without a list (routing.py,
+                   responsibility.py)
+11. consultation   meetings deliberate major problems and launch projects
+                   (consultation.py)
+12. projects       implementation, overrun, completion, feedback (projects.py)
+13. property       firms' effort, complaints, revenue disputes (property.py)
+14. organisations  activities and refusals (organisations.py)
+15. participation  residents' daily choice to take part (participation.py)
+16. incentives     points redemption, crowding-out, time bank, awards (incentives.py)
+17. mediation      mediators settle open disputes (mediation.py)
+18. disputes       grievances become disputes; escalation or fading (disputes.py)
+19. attitudes      weekly drift of satisfaction, belonging, trust (attitudes.py)
+20. record         outcomes collected by a Mesa DataCollector (outcomes.py)
+"""
+
+from __future__ import annotations
+
+import operator
+import time
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from sim import __version__
+from sim.agents.committees import Committee, Committees, HomeownersCommittee, HomeownersCommittees
+from sim.agents.government import Government
+from sim.agents.grid_worker import GridWorker, GridWorkers
+from sim.agents.party_member import PartyMemberView
+from sim.agents.property_firm import PropertyFirm, PropertyFirms
+from sim.agents.resident import ResidentView
+from sim.agents.social_org import Organisations, SocialOrganisation
+from sim.invariants import check_invariants
+from sim.mechanisms.attitudes import Attitudes
+from sim.mechanisms.channels import Channels
+from sim.mechanisms.consultation import Consultation
+from sim.mechanisms.disputes import Disputes, new_dispute_store
+from sim.mechanisms.funding import Funding, Funds
+from sim.mechanisms.incentives import Incentives
+from sim.mechanisms.matters import Needs, new_matter_store
+from sim.mechanisms.mediation import Mediation
+from sim.mechanisms.norms import Norms
+from sim.mechanisms.organisations import Organisations as OrganisationActivities
+from sim.mechanisms.participation import Participation, occasions, record_activity
+from sim.mechanisms.party import PartyDuties
+from sim.mechanisms.projects import Projects, new_project_store
+from sim.mechanisms.property import Property
+from sim.mechanisms.responsibility import Responsibility
+from sim.mechanisms.routing import Handling
+from sim.mechanisms.shocks import PolicyShock
+from sim.mechanisms.supervision import Supervision
+from sim.mechanisms.technology import Technology
+from sim.mechanisms.turnover import Turnover
+from sim.outcomes import OUTCOMES, compute_row
+from sim.population import Index, build_residents
+from sim.rng import Streams, fresh_seed
+from sim.scenario import Scenario, load_scenario
+
+PIPELINE = (PolicyShock, Turnover, Funding, Technology, Supervision, Needs, Norms, PartyDuties,
+            Channels, Handling, Consultation, Projects, Property, OrganisationActivities,
+            Participation, Incentives, Mediation, Disputes, Attitudes)
+
+
+class CommunityModel(mesa.Model):
+    """A community (or a district of communities) under a co-governance scenario.
+
+    Args:
+        scenario: preset name, path to a scenario file, a loaded ``Scenario``,
+            or None for the built-in defaults.
+        seed: the run's seed; every random draw derives from it. None draws one
+            from the OS (it is recorded in ``manifest()``).
+        check: assert the model's invariants after every tick.
+        **overrides: flat parameter values replacing the scenario's (see
+            ``cogov params``), so ``mesa.batch_run`` can drive the model.
+    """
+
+    def __init__(self, scenario: str | Scenario | None = None, seed: int | None = None,
+                 check: bool = False, **overrides: Any):
+        scen = load_scenario(scenario, **overrides)
+        self.seed = fresh_seed() if seed is None else int(seed)
+        super().__init__(rng=self.seed)
+        self.config = scen
+        self.p: dict[str, Any] = dict(scen.params)
+        self.check = check
+        self.wall_time = 0.0
+        self.streams = Streams(self.seed)
+        self._build_population()
+        self._build_actors()
+        self.mech = {cls.name: cls(self) for cls in PIPELINE}
+        self.mech["responsibility"] = Responsibility(self)
+        self.pipeline = [self.mech[cls.name] for cls in PIPELINE]
+        self.today: dict[str, float] = {}
+        self.totals: dict[str, float] = {}
+        self._row: dict[str, float] = {}
+        self._after_step(turnover=True)
+        self._row.update(compute_row(self))
+        self.datacollector = mesa.DataCollector(
+            model_reporters={k: [operator.itemgetter(k), [self._row]] for k in OUTCOMES})
+        self.datacollector.collect(self)
+        if self.check:
+            check_invariants(self)
+
+    # --- construction -------------------------------------------------------------------
+    def _build_population(self) -> None:
+        p = self.p
+        self.struct, self.residents = build_residents(p, self.streams["population"])
+        s, res = self.struct, self.residents
+        self.index = Index(res, s.n_buildings, s.n_households)
+        self.community_sizes = np.bincount(res.community, minlength=s.n_communities)
+        self.community_start = np.r_[0, np.cumsum(self.community_sizes)[:-1]]
+        self.community_slice = [(int(a), int(a + n)) for a, n in zip(self.community_start, self.community_sizes, strict=True)]
+        self.estate_sizes = np.bincount(res.estate, minlength=s.n_estates)
+        self.estate_start = np.r_[0, np.cumsum(self.estate_sizes)[:-1]]
+        self.building_activity = np.zeros(s.n_buildings)
+        self.building_cohesion = np.bincount(res.building, weights=res.belonging,
+                                             minlength=s.n_buildings) / np.maximum(self.index.b_count, 1)
+        self.breaches_by_building = np.zeros(s.n_buildings)
+        self.matters = new_matter_store()
+        self.disputes = new_dispute_store()
+        self.projects = new_project_store()
+
+    def _build_actors(self) -> None:
+        p, s = self.p, self.struct
+        hh_per_estate = np.bincount(s.building_estate[s.household_building], minlength=s.n_estates)
+        self.firms = PropertyFirms(s.n_estates, hh_per_estate, p["property_fee"])
+        self.orgs = Organisations(p, s.n_communities, self.streams["organisations.setup"])
+        self.grid_workers = GridWorkers(s.grid_community, s.grid_households)
+        self.committees = Committees(s.n_communities)
+        self.homeowners = HomeownersCommittees(s.n_estates)
+        self.government = Government(self, p["government_budget"])
+        self.funds = Funds(s.n_communities, p["initial_fund"])
+        for e in range(s.n_estates):
+            PropertyFirm(self, e)
+            HomeownersCommittee(self, e)
+        for i in range(self.orgs.n):
+            SocialOrganisation(self, i)
+        for g in range(self.grid_workers.n):
+            GridWorker(self, g)
+        for c in range(s.n_communities):
+            Committee(self, c)
+
+    # --- services used by mechanisms ---------------------------------------------------------
+    @property
+    def tick(self) -> int:
+        """Current day (0 before the first step)."""
+        return self.steps
+
+    def count(self, name: str, value: float) -> None:
+        """Add ``value`` to today's and the running total of counter ``name``."""
+        self.today[name] = self.today.get(name, 0) + value
+        self.totals[name] = self.totals.get(name, 0) + value
+
+    def record_activity(self, who: np.ndarray) -> None:
+        """Book residents ``who`` as taking part today."""
+        record_activity(self, who)
+
+    def estate_range(self, e: int) -> tuple[int, int]:
+        """First and one-past-last resident id of estate ``e``."""
+        lo = int(self.estate_start[e])
+        return lo, lo + int(self.estate_sizes[e])
+
+    def estate_mean(self, values: np.ndarray) -> np.ndarray:
+        """Mean of a per-resident array within each estate."""
+        return np.bincount(self.residents.estate, weights=values,
+                           minlength=self.struct.n_estates) / np.maximum(self.estate_sizes, 1)
+
+    def apply_shock(self, values: dict[str, Any]) -> None:
+        """Change parameters from today on (a policy shock or a dashboard lever)."""
+        self.p.update(values)
+        self.firms.fee = self.p["property_fee"]
+
+    # --- the tick ---------------------------------------------------------------------
+    def step(self) -> None:
+        """Advance one day: run the mechanisms in order, then record outcomes."""
+        t0 = time.perf_counter()
+        self.today = {}
+        p = self.p
+        for mech in self.pipeline:
+            if mech.active(p):
+                mech.step()
+        self._after_step(turnover="departures" in self.today)
+        self._row.update(compute_row(self))
+        self.datacollector.collect(self)
+        if self.check:
+            check_invariants(self)
+        self.wall_time += time.perf_counter() - t0
+
+    def _after_step(self, turnover: bool) -> None:
+        res = self.residents
+        if turnover:
+            self.group_code = res.group_code()
+            self.group_counts = np.bincount(self.group_code, minlength=24)
+        self.recent = res.last_active > self.tick - self.p["activity_window"]
+        adults = np.bincount(res.building, weights=res.adult, minlength=self.struct.n_buildings)
+        active = np.bincount(res.building, weights=self.recent, minlength=self.struct.n_buildings)
+        self.building_activity = active / np.maximum(adults, 1)
+        self.occasions = occasions(self.orgs, self.struct.n_communities)
+
+    def run(self, ticks: int, progress: bool = False) -> CommunityModel:
+        """Run ``ticks`` days; show a progress bar on a terminal if ``progress``."""
+        if ticks < 0:
+            raise ValueError("ticks must be 0 or more")
+        if progress:
+            from tqdm import tqdm
+            for _ in tqdm(range(ticks), desc=self.config.name, unit="day", leave=False):
+                self.step()
+        else:
+            for _ in range(ticks):
+                self.step()
+        return self
+
+    # --- inspection and results -----------------------------------------------------------
+    def resident(self, rid: int) -> ResidentView:
+        """An inspectable view of resident ``rid`` (a Party member's view for members)."""
+        if 0 <= rid < self.residents.n and self.residents.party[rid]:
+            return PartyMemberView(self, rid)
+        return ResidentView(self, rid)
+
+    def manifest(self) -> dict[str, Any]:
+        """Everything needed to reproduce this run."""
+        return {
+            "scenario": self.config.name,
+            "scenario_file": self.config.path,
+            "scenario_chain": self.config.chain,
+            "description": self.config.description,
+            "sources": self.config.sources,
+            "seed": self.seed,
+            "ticks": self.tick,
+            "parameters": {k: v for k, v in self.config.params.items()},
+            "package": "cogov-sim",
+            "version": __version__,
+            "mesa_version": mesa.__version__,
+            "numpy_version": np.__version__,
+            "wall_time_s": round(self.wall_time, 3),
+        }
+
+    def results(self) -> pd.DataFrame:
+        """The per-tick outcome table (one row per tick, tick 0 = initial state).
+
+        The table carries its provenance: ``scenario`` and ``seed`` columns, and
+        the full manifest (parameters, package version) in ``df.attrs``.
+        """
+        df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        df.insert(0, "scenario", self.config.name)
+        df.insert(1, "seed", self.seed)
+        df.attrs["manifest"] = self.manifest()
+        return df

@@ -1,0 +1,251 @@
+"""The parameter schema: the single source of every scenario parameter.
+
+Validation, defaults, units, ranges, sources, CLI help, dashboard controls and
+the ODD parameter table are all generated from ``PARAMS``. Each parameter
+belongs to one section (a mechanism or a structural part of the model); in a
+scenario file it is written inside that section, as a flat keyword it is
+passed to ``CommunityModel`` or ``load_scenario``.
+
+Sources cite the seed papers in ``shared/seeds`` ("seed 002 §2" means the
+second section of seed file 002) or the field figures in
+``shared/data/field-figures.csv``; everything else is marked "assumption".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+CADENCES = ("none", "weekly", "4-14-24", "monthly", "quarterly")
+MEETING_MODES = ("offline", "online", "mixed")
+DECISION_RULES = ("consensus", "majority", "leadership")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One scenario parameter.
+
+    Attributes:
+        name: flat keyword, unique across sections.
+        section: scenario-file section (mechanism) it belongs to.
+        default: value used when no scenario sets it.
+        kind: "int", "float", "bool", "choice" or "table" (a table of overrides).
+        lo, hi: inclusive bounds for numbers.
+        choices: allowed values for "choice".
+        unit: unit of measure, "" for shares and flags.
+        meaning: one line for help texts and the ODD table.
+        source: seed file and section, field figure, or "assumption".
+        lever: True for policy levers (shown first in the dashboard); False
+            for behavioural uncertainties and structure.
+    """
+
+    name: str
+    section: str
+    default: Any
+    kind: str
+    meaning: str
+    source: str
+    unit: str = ""
+    lo: float | None = None
+    hi: float | None = None
+    choices: tuple = field(default_factory=tuple)
+    lever: bool = False
+
+    def allowed(self) -> str:
+        """Describe the allowed values in words, for error messages."""
+        if self.kind == "bool":
+            return "true or false"
+        if self.kind == "choice":
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        if self.kind == "table":
+            return "a table of parameter overrides"
+        what = "an integer" if self.kind == "int" else "a number"
+        return f"{what} in [{_fmt(self.lo)}, {_fmt(self.hi)}]"
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "?"
+    return f"{x:g}"
+
+
+def _p(name, section, default, kind, meaning, source, unit="", lo=None, hi=None,
+       choices=(), lever=False) -> Param:
+    return Param(name, section, default, kind, meaning, source, unit, lo, hi,
+                 tuple(choices), lever)
+
+
+A = "assumption"
+
+PARAMS: list[Param] = [
+    # --- population and structure -------------------------------------------------
+    _p("n_communities", "population", 1, "int", "communities simulated; more than 1 makes a district sharing one government budget", "seed 003 §1 (26 communities under one big Party committee)", "communities", 1, 200),
+    _p("estates", "population", 4, "int", "estates (小区) per community", "seed 002 §2 (X: 4 estates)", "estates", 1, 50),
+    _p("households", "population", 7191, "int", "households per community", "seed 002 §2 (X: 7,191 households)", "households", 10, 200_000),
+    _p("residents", "population", 21235, "int", "residents per community", "seed 002 §2 (X: 21,235 residents)", "residents", 10, 1_000_000),
+    _p("households_per_building", "population", 24, "int", "households per building (楼栋)", A, "households", 1, 500),
+    _p("share_children", "population", 0.15, "float", "share of residents under 18", A, "", 0.0, 0.6),
+    _p("share_elderly", "population", 0.20, "float", "share of residents aged 60+", A, "", 0.0, 0.8),
+    _p("share_renters", "population", 0.25, "float", "share of households renting", A, "", 0.0, 1.0),
+    _p("share_migrants", "population", 0.15, "float", "share of residents from elsewhere (non-local hukou)", "seed 003 §1 (Wengdun: migrants ≥20% a year); X default is an assumption", "", 0.0, 1.0),
+    _p("share_party", "population", 0.07, "float", "share of adult residents who are Party members", A, "", 0.0, 0.5),
+    _p("share_capable", "population", 0.0031, "float", "share of residents who are 'capable residents' (社区能人): skilled, respected, can lead and mediate", "seed 002 §2 (X: 65 capable residents of 21,235)", "", 0.0, 0.2),
+    _p("digital_access_elderly", "population", 0.35, "float", "share of elderly residents with usable digital access", "seed 004 §3 (the elderly are the digitally weak); value assumption", "", 0.0, 1.0),
+    _p("digital_access_others", "population", 0.92, "float", "share of non-elderly residents with usable digital access", A, "", 0.0, 1.0),
+    _p("mean_public_spirit", "population", 0.30, "float", "mean intrinsic public spirit (Beta-distributed, 0–1)", A, "", 0.01, 0.99),
+    _p("community_wealth", "population", 1.0, "float", "multiplier on the community's own income (rich vs poor communities)", "seed 000 §4.1.2 (uneven resources)", "×", 0.1, 5.0, lever=True),
+    # --- matters and routing --------------------------------------------------------
+    _p("matter_rate", "matters", 0.15, "float", "matters (needs, complaints, hazards) raised per resident per year", A, "matters/resident/year", 0.0, 20.0),
+    _p("share_small", "matters", 0.60, "float", "share of matters that are small (caring, family quarrels)", "seed 002 §2 (small/major/hard classes); shares assumption", "", 0.0, 1.0),
+    _p("share_major", "matters", 0.30, "float", "share of matters that are major (environment, facilities, parking)", "seed 002 §2; share assumption", "", 0.0, 1.0),
+    _p("share_hard", "matters", 0.10, "float", "share of matters that are hard (beyond the community)", "seed 002 §2; share assumption", "", 0.0, 1.0),
+    _p("share_public", "matters", 0.35, "float", "share of matters that are public hazards visible from outside (mobile reporters can see them)", A, "", 0.0, 1.0),
+    _p("routing", "matters", False, "bool", "route matters by class: small → volunteer teams and social organisations, major → deliberation and projects, hard → dispatched cadres and government", "seed 002 §2 (分类处置)", lever=True),
+    _p("committee_capacity", "matters", 4.0, "float", "matters the two committees (两委) can settle per day per community when fully free", A, "matters/day", 0.0, 200.0),
+    _p("admin_load", "matters", 0.5, "float", "share of the committees' time eaten by administrative work pushed down from above", "seed 002 §1 (committees overloaded by administrative tasks); value assumption", "", 0.0, 0.95, lever=True),
+    _p("patience_days", "matters", 45, "int", "days an unresolved matter is tolerated before it becomes a grievance that can turn into a dispute", A, "days", 1, 3650),
+    # --- channels -------------------------------------------------------------------
+    _p("grid_walks", "channels", True, "bool", "grid workers walk their grid and collect matters face to face (网格走访)", "seed 002 §2; seed 000 §2.1.5", lever=True),
+    _p("building_listening", "channels", False, "bool", "building chiefs / Party members listen door to door in their building (楼栋听访)", "seed 002 §2", lever=True),
+    _p("online_collection", "channels", False, "bool", "matters collected online (WeChat groups, apps: 线上集访)", "seed 002 §2; seed 004 §2", lever=True),
+    _p("mobile_reporters", "channels", False, "bool", "couriers and delivery riders report public hazards as mobile grid workers", "seed 001 §1", lever=True),
+    _p("households_per_grid_worker", "channels", 300, "int", "households per grid worker (sets the number of grid workers)", "assumption (typical grids of 300–500 households)", "households", 30, 5000, lever=True),
+    _p("grid_visits_per_day", "channels", 12, "int", "households a grid worker can visit in a full working day", A, "households/day", 0, 200),
+    _p("listening_rate", "channels", 0.02, "float", "daily chance that building listening reaches a given resident who is at home", A, "1/day", 0.0, 1.0),
+    _p("online_report_rate", "channels", 0.04, "float", "daily chance that a digitally connected resident reports a pending matter online, at full platform level", A, "1/day", 0.0, 1.0),
+    _p("mobile_report_rate", "channels", 0.05, "float", "daily chance that a pending public hazard is reported by a mobile reporter", A, "1/day", 0.0, 1.0),
+    _p("self_report_rate", "channels", 0.004, "float", "daily chance that a resident walks into the committee office to report a matter unprompted", A, "1/day", 0.0, 1.0),
+    # --- consultation ---------------------------------------------------------------
+    _p("meeting_cadence", "consultation", "none", "choice", "how often consultation meetings (协商议事) sit", "seed 002 §2 (weekly 周周议, 逢四说事 on the 4th/14th/24th)", choices=CADENCES, lever=True),
+    _p("resident_seats", "consultation", 7, "int", "N in the 1+3+N seats: resident seats per meeting", "seed 000 §5.5.1 (1+3+N)", "seats", 0, 200, lever=True),
+    _p("meeting_mode", "consultation", "offline", "choice", "offline hall, online hall, or both", "seed 000 §5.2.2 (elders' hall vs online hall)", choices=MEETING_MODES, lever=True),
+    _p("agenda_size", "consultation", 4, "int", "major matters deliberated per meeting", A, "matters", 1, 100),
+    _p("decision_rule", "consultation", "majority", "choice", "how a meeting decides", A, choices=DECISION_RULES, lever=True),
+    _p("feedback_loop", "consultation", False, "bool", "close the loop: results are fed back to the residents who raised the matter", "seed 002 §2 (problem → deliberation → handling → implementation → feedback)", lever=True),
+    _p("prior_communication", "consultation", True, "bool", "activities and projects are explained to residents before launch", "seed 000 §4.2.2 (Hangzhou sachets refused without prior communication)", lever=True),
+    # --- projects -------------------------------------------------------------------
+    _p("project_cost", "projects", 60000.0, "float", "mean cost of a governance project (micro-renovation etc.)", A, "yuan", 0.0, 1e8),
+    _p("project_days", "projects", 90, "int", "planned duration of a project", "seed 000 §4.1.3 (3-month renovation)", "days", 1, 3650),
+    _p("government_cofunding", "projects", 0.30, "float", "share of a project's cost paid by government", "seed 000 §4.1.3 (30% co-funding)", "", 0.0, 1.0, lever=True),
+    _p("max_open_projects", "projects", 3, "int", "projects a community can run at once", A, "projects", 0, 100),
+    # --- incentives -----------------------------------------------------------------
+    _p("points", "incentives", False, "bool", "points for service and reporting, redeemable for goods (积分)", "seed 001 §2; seed 002 §2", lever=True),
+    _p("points_per_activity", "incentives", 10.0, "float", "points earned per activity", "field figures (10–600 points per activity)", "points", 0.0, 600.0, lever=True),
+    _p("yuan_per_point", "incentives", 1.0, "float", "money value of one point at redemption", "field figures (¥1 per point, Yandu 2021)", "yuan", 0.0, 100.0),
+    _p("points_budget", "incentives", 60000.0, "float", "money available for redeeming points per community per year (refilled on each anniversary)", A, "yuan/year", 0.0, 1e9, lever=True),
+    _p("redeem_threshold", "incentives", 40.0, "float", "points a resident gathers before redeeming an item", "field figures (≈40 points per item, Shenzhen)", "points", 1.0, 10000.0),
+    _p("redeem_rate", "incentives", 0.05, "float", "daily chance that a resident above the threshold redeems", A, "1/day", 0.0, 1.0),
+    _p("ranking", "incentives", False, "bool", "public ranking of points (honour roll)", "seed 002 §2 (honour roll)", lever=True),
+    _p("time_bank", "incentives", False, "bool", "hours of service banked for later care (time bank)", "seed 001 §2; field figures", lever=True),
+    _p("time_bank_cap", "incentives", 1500.0, "float", "most hours one account can hold", "field figures (Nanjing 2019)", "hours", 1.0, 100000.0),
+    _p("awards", "incentives", False, "bool", "monthly role-model awards ('most beautiful family')", "seed 001 §3; seed 002 §2", lever=True),
+    _p("crowding_out", "incentives", True, "bool", "extrinsic rewards crowd out intrinsic public spirit", "assumption (motivation crowding theory)"),
+    _p("crowding_strength", "incentives", 0.5, "float", "largest share of public spirit rewards can crowd out", A, "", 0.0, 1.0),
+    _p("crowding_rate", "incentives", 0.03, "float", "daily speed at which rewarded residents' public spirit erodes towards the crowded-out level", A, "1/day", 0.0, 1.0),
+    _p("reward_half_value", "incentives", 20.0, "float", "reward per activity (yuan) at which its pull on participation is half its maximum", A, "yuan", 0.1, 10000.0),
+    # --- behaviour (uncertainties) -------------------------------------------------------
+    _p("base_logit", "behaviour", -9.5, "float", "baseline log-odds of joining a community activity on a given day", "assumption, calibrated to X's 5.6% volunteers", "logit", -20.0, 5.0),
+    _p("w_public_spirit", "behaviour", 3.0, "float", "weight of intrinsic public spirit in the participation choice", A, "logit", 0.0, 20.0),
+    _p("w_belonging", "behaviour", 1.5, "float", "weight of sense of belonging", A, "logit", 0.0, 20.0),
+    _p("w_trust", "behaviour", 1.0, "float", "weight of trust in the community's organisers", A, "logit", 0.0, 20.0),
+    _p("w_free_time", "behaviour", 1.5, "float", "weight of free time", A, "logit", 0.0, 20.0),
+    _p("w_reward", "behaviour", 2.0, "float", "weight of the expected material reward (scaled by reward sensitivity)", A, "logit", 0.0, 20.0),
+    _p("w_social", "behaviour", 2.0, "float", "weight of the share of building neighbours recently active (neighbours lead neighbours)", "seed 001 §2 (邻里带动); weight assumption", "logit", 0.0, 20.0),
+    _p("w_status", "behaviour", 0.8, "float", "weight of public ranking for status-seeking residents", A, "logit", 0.0, 20.0),
+    _p("w_mobilised", "behaviour", 1.2, "float", "boost after a Party member's home visit", "seed 000 §5.1; weight assumption", "logit", 0.0, 20.0),
+    _p("w_dissatisfaction", "behaviour", 1.0, "float", "penalty of dissatisfaction with the community on participation", A, "logit", 0.0, 20.0),
+    _p("volunteer_after", "behaviour", 3, "int", "activities after which a resident registers as a volunteer", A, "activities", 1, 100),
+    _p("activity_window", "behaviour", 30, "int", "days over which a resident counts as participating after an activity", A, "days", 1, 365),
+    # --- Party members --------------------------------------------------------------
+    _p("home_visits_per_week", "party", 0.0, "float", "households each Party member visits per week", "seed 000 §5.1 (at least 5 households a week)", "households/week", 0.0, 50.0, lever=True),
+    _p("party_responsibility_zones", "party", False, "bool", "Party members hold responsibility zones in grids and lead building listening (党员责任区)", "seed 000 §5.1; seed 003 §1", lever=True),
+    _p("party_duty_boost", "party", 1.0, "float", "extra participation log-odds of Party members (duty and standing)", "seed 001 §2 (党员带群众); value assumption", "logit", 0.0, 10.0),
+    _p("dispatched_cadres", "party", 0, "int", "cadres dispatched down to the community (下沉干部), who take hard matters", "seed 002 §2; seed 001 §1", "cadres", 0, 500, lever=True),
+    _p("mobile_party_branch", "party", False, "bool", "mobile Party branch that organises migrant Party members", "seed 001 §1", lever=True),
+    # --- property management ------------------------------------------------------------
+    _p("property_fee", "property", 120.0, "float", "monthly property fee per household", A, "yuan/month", 0.0, 5000.0),
+    _p("firm_profit_motive", "property", 0.6, "float", "how strongly the firm trades service for profit (profit over governance)", "seed 002 §1; value assumption", "", 0.0, 1.0),
+    _p("homeowners_committee", "property", True, "bool", "estates have homeowners' committees (业委会) that bargain over shared revenue", "seed 002 §1", lever=True),
+    _p("revenue_dispute_rate", "property", 0.08, "float", "monthly chance of a shared-revenue dispute between firm and homeowners' committee when nothing is transparent", "seed 002 §1; value assumption", "1/month", 0.0, 1.0),
+    # --- social organisations ---------------------------------------------------------------
+    _p("volunteer_teams", "organisations", 12, "int", "volunteer teams per community", "seed 002 §2 (X: 12 teams)", "teams", 0, 500, lever=True),
+    _p("professional_orgs", "organisations", 2, "int", "professional service organisations (elderly care, tutoring)", A, "organisations", 0, 200, lever=True),
+    _p("interest_groups", "organisations", 6, "int", "interest groups (square dance, chess)", A, "groups", 0, 500),
+    _p("org_capacity", "organisations", 0.15, "float", "small matters one organisation can settle per day at full skill", A, "matters/day", 0.0, 50.0),
+    _p("org_skill_mean", "organisations", 0.6, "float", "mean skill of organisations", "seed 000 §4.2.2 (uneven skill); value assumption", "", 0.0, 1.0),
+    _p("org_skill_spread", "organisations", 0.2, "float", "spread of skill across organisations", "seed 000 §4.2.2", "", 0.0, 0.5),
+    _p("org_friction_rate", "organisations", 0.01, "float", "daily growth of internal friction (resources, credit) when funding is short", "seed 000 §4.2.1; value assumption", "1/day", 0.0, 1.0),
+    _p("activities_per_month", "organisations", 1.0, "float", "activities each organisation launches per month", A, "activities/month", 0.0, 30.0),
+    _p("refusal_without_communication", "organisations", 0.5, "float", "share of invited residents who refuse an activity launched without prior communication, at zero trust", "seed 000 §4.2.2; value assumption", "", 0.0, 1.0),
+    # --- supervision ----------------------------------------------------------------------
+    _p("informal_supervision", "supervision", 0.5, "float", "strength of acquaintance networks, face and reputation in keeping norms", "seed 000 §3.4", "", 0.0, 1.0, lever=True),
+    _p("formal_supervision", "supervision", 0.5, "float", "strength of mutual formal supervision among committees, firm and organisations", "seed 000 §3.4", "", 0.0, 1.0, lever=True),
+    _p("inspections_per_month", "supervision", 4.0, "float", "inspections of firms and projects per month", "seed 000 §4.1.3 (Xi'an: fewer than 2)", "inspections/month", 0.0, 60.0, lever=True),
+    _p("third_party_evaluation", "supervision", False, "bool", "an independent evaluator also rates firms and projects", "seed 004 §3; seed 000 §5.2.3", lever=True),
+    _p("evaluation_capture", "supervision", 0.3, "float", "chance that the evaluator is captured by the side that pays it (its rating then says nothing)", "seed 004 §3; value assumption", "", 0.0, 1.0, lever=True),
+    _p("responsibility_list", "supervision", False, "bool", "rights-and-responsibility list (权责清单): every matter has one clear handler", "seed 000 §5.2.1", lever=True),
+    _p("buck_passing", "supervision", 0.35, "float", "daily chance a matter is passed to another party instead of handled, without a list", "seed 000 §4.1.3, §5.2.1; value assumption", "1/day", 0.0, 0.95),
+    # --- disputes ---------------------------------------------------------------------
+    _p("mediation", "disputes", False, "bool", "capable residents, organisation heads and old Party members mediate disputes (Fengqiao experience)", "seed 002 §2", lever=True),
+    _p("mediation_success", "disputes", 0.65, "float", "chance that a mediation settles the dispute", "field figures (61% of property cases mediated or withdrawn, Nanjing)", "", 0.0, 1.0),
+    _p("mediators_per_1000", "disputes", 1.0, "float", "active mediators per 1,000 residents when mediation is on", A, "mediators/1000", 0.0, 50.0, lever=True),
+    _p("grievance_dispute_rate", "disputes", 0.01, "float", "daily chance that an overdue matter turns into a dispute", A, "1/day", 0.0, 1.0),
+    _p("breach_dispute_rate", "disputes", 0.05, "float", "chance that a norm breach starts a neighbour dispute", A, "", 0.0, 1.0),
+    _p("escalation_rate", "disputes", 0.03, "float", "daily chance an open, unmediated dispute escalates (petition, lawsuit)", A, "1/day", 0.0, 1.0),
+    _p("dispute_days", "disputes", 21, "int", "days after which an open dispute fades by itself if it has not escalated", A, "days", 1, 3650),
+    # --- norms ----------------------------------------------------------------------------
+    _p("breach_rate", "norms", 0.0015, "float", "daily chance a resident breaks a norm (litter, noise, parking, pets) at convenient facilities and no supervision", A, "1/day", 0.0, 1.0),
+    _p("garbage_distance", "norms", 50.0, "float", "walking distance to the nearest garbage point", "seed 000 §4.1.1 (Licheng: hundreds of metres after the cut)", "m", 5.0, 2000.0, lever=True),
+    # --- funding ----------------------------------------------------------------------------
+    _p("government_grant", "funding", 300000.0, "float", "government grant to each community fund per year", A, "yuan/year", 0.0, 1e9, lever=True),
+    _p("government_budget", "funding", 2_000_000.0, "float", "government budget per year for co-funding projects, shared by all communities", A, "yuan/year", 0.0, 1e10),
+    _p("service_income", "funding", 100000.0, "float", "income from outsourced services per community per year", "seed 001 §3", "yuan/year", 0.0, 1e9),
+    _p("share_provider", "funding", 0.70, "float", "share of service income to the providing organisation", "seed 001 §3 (70/25/5)", "", 0.0, 1.0),
+    _p("share_incubator", "funding", 0.25, "float", "share of service income to the incubation platform (funds organisations)", "seed 001 §3 (70/25/5)", "", 0.0, 1.0),
+    _p("share_fund", "funding", 0.05, "float", "share of service income to the community fund", "seed 001 §3 (70/25/5)", "", 0.0, 1.0),
+    _p("initial_fund", "funding", 100000.0, "float", "community fund at the start", A, "yuan", 0.0, 1e9),
+    # --- technology -----------------------------------------------------------------------------
+    _p("platform_level", "technology", 0.5, "float", "reach and speed of the information platform (0 none, 1 full)", "seed 004 §2", "", 0.0, 1.0, lever=True),
+    _p("paperwork_share", "technology", 0.3, "float", "share of grid workers' time spent on forms and digital paperwork", "seed 004 §3", "", 0.0, 0.95, lever=True),
+    _p("data_intensity", "technology", 0.2, "float", "intensity of personal data collection (privacy intrusion costs trust)", "seed 004 §3", "", 0.0, 1.0, lever=True),
+    _p("data_silos", "technology", 0.3, "float", "how much data silos between departments slow hard matters", "seed 004 §3", "", 0.0, 1.0),
+    # --- turnover -------------------------------------------------------------------------
+    _p("turnover", "turnover", 0.08, "float", "share of residents replaced by newcomers per year", "seed 003 §1 (Wengdun: ≥20% a year); X default assumption", "1/year", 0.0, 2.0, lever=True),
+    _p("newcomer_migrant_share", "turnover", 0.6, "float", "share of newcomers who are migrants", A, "", 0.0, 1.0),
+    _p("inclusion", "turnover", False, "bool", "non-locals sit on committees (e.g. 30% of the self-management committee)", "seed 003 §1", lever=True),
+    # --- shock ---------------------------------------------------------------------------
+    _p("shock_tick", "shock", -1, "int", "day on which the policy shock takes effect (-1: no shock)", "seed 000 §4.1.1", "day", -1, 100_000, lever=True),
+    _p("shock_set", "shock", {}, "table", "parameter values that the shock sets (a table of overrides)", "seed 000 §4.1.1"),
+    # --- attitudes ---------------------------------------------------------------------
+    _p("attitude_rate", "attitudes", 0.02, "float", "daily speed at which trust, belonging and satisfaction follow experience", A, "1/day", 0.0, 1.0),
+    _p("initial_trust", "attitudes", 0.5, "float", "mean initial trust of long-standing residents in each actor", A, "", 0.0, 1.0),
+    _p("newcomer_trust", "attitudes", 0.3, "float", "initial trust and belonging of newcomers", "seed 003 §1; seed 000 §4.3.2 (weak identity of newcomers); value assumption", "", 0.0, 1.0),
+    _p("privacy_trust_cost", "attitudes", 0.002, "float", "daily trust lost per unit of data intensity", "seed 004 §3; value assumption", "1/day", 0.0, 0.1),
+]
+
+BY_NAME: dict[str, Param] = {p.name: p for p in PARAMS}
+SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(p.section for p in PARAMS))
+
+# Parameters that fix the structure of the community: set once, never by a shock.
+STRUCTURAL = frozenset({p.name for p in PARAMS if p.section == "population"}
+                       | {"households_per_grid_worker", "volunteer_teams", "professional_orgs",
+                          "interest_groups", "shock_tick", "shock_set"})
+
+# Shares that must sum to one; cross-field rule checked in validation.
+SUM_TO_ONE = (
+    ("share_small", "share_major", "share_hard"),
+    ("share_provider", "share_incubator", "share_fund"),
+)
+
+
+def defaults() -> dict[str, Any]:
+    """Return a fresh dict of every parameter's default."""
+    return {p.name: (dict(p.default) if p.kind == "table" else p.default) for p in PARAMS}
+
+
+def by_section() -> dict[str, list[Param]]:
+    """Group parameters by section, in declaration order."""
+    out: dict[str, list[Param]] = {s: [] for s in SECTIONS}
+    for p in PARAMS:
+        out[p.section].append(p)
+    return out

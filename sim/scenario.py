@@ -1,0 +1,305 @@
+"""Scenario files: loading, inheritance and validation.
+
+A scenario is a TOML file in ``sim/scenarios/`` (a preset) or anywhere on
+disk. It has an optional ``[scenario]`` table (``description``, ``extends``,
+``sources``) and one table per parameter section (see ``sim.params``)::
+
+    [scenario]
+    description = "Points with a small budget"
+    extends = "governance-partners"
+
+    [incentives]
+    points_budget = 5000
+
+Validation is strict: an unknown key, a key in the wrong section, a wrong
+type, a value out of range or an inconsistent combination raises
+``ScenarioError`` with one message naming the file, the key and what is
+allowed. Types and ranges are checked by a pydantic model generated from the
+parameter schema, so the schema stays the single source.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import pydantic
+
+from sim.params import BY_NAME, PARAMS, SECTIONS, STRUCTURAL, SUM_TO_ONE, Param, defaults
+
+PRESET_DIR = Path(__file__).parent / "scenarios"
+META_KEYS = {"description", "extends", "sources", "name"}
+MAX_TOTAL_RESIDENTS = 6_000_000
+
+
+class ScenarioError(ValueError):
+    """Invalid scenario input; the message names file, key and what is allowed."""
+
+
+@dataclass
+class Scenario:
+    """A validated scenario: a name, its provenance and a full parameter set."""
+
+    name: str
+    params: dict[str, Any]
+    description: str = ""
+    sources: str = ""
+    path: str | None = None
+    chain: list[str] = field(default_factory=list)
+
+    def with_overrides(self, **overrides: Any) -> Scenario:
+        """Return a copy with flat keyword overrides applied and validated."""
+        if not overrides:
+            return self
+        params = dict(self.params)
+        params.update(overrides)
+        origin = f"overrides of scenario '{self.name}'"
+        validate(params, origin, keys=set(overrides))
+        return Scenario(self.name, params, self.description, self.sources, self.path,
+                        self.chain + ["overrides"])
+
+
+# --- pydantic model generated from the schema --------------------------------------------
+
+def _annotation(p: Param) -> Any:
+    if p.kind == "bool":
+        return pydantic.StrictBool
+    if p.kind == "int":
+        return Annotated[pydantic.StrictInt, pydantic.Field(ge=p.lo, le=p.hi)]
+    if p.kind == "float":
+        # ints are fine where a float is asked (TOML writes 5000 for 5000.0); bools are not
+        return Annotated[float, pydantic.Field(ge=p.lo, le=p.hi, strict=True, allow_inf_nan=False)]
+    if p.kind == "choice":
+        return Literal[p.choices]
+    return dict[str, Any]
+
+
+@cache
+def _model() -> type[pydantic.BaseModel]:
+    fields = {p.name: (_annotation(p), p.default) for p in PARAMS}
+    return pydantic.create_model(
+        "ScenarioParams", __config__=pydantic.ConfigDict(extra="forbid"), **fields
+    )
+
+
+def _problem(err: dict) -> str:
+    kind = err.get("type", "")
+    value = err.get("input")
+    if kind in ("greater_than_equal", "less_than_equal", "finite_number"):
+        return f"value {value!r} is out of range"
+    if kind == "literal_error":
+        return f"value {value!r} is not allowed"
+    return f"value {value!r} has the wrong type"
+
+
+def _where(origin: str, name: str) -> str:
+    p = BY_NAME.get(name)
+    return f"{origin}: [{p.section}] {name}" if p else f"{origin}: {name}"
+
+
+def validate(params: dict[str, Any], origin: str, keys: set[str] | None = None) -> None:
+    """Check types, ranges and cross-field rules; raise ScenarioError on the first problems."""
+    unknown = [k for k in (keys if keys is not None else params) if k not in BY_NAME]
+    if unknown:
+        raise ScenarioError("\n".join(_unknown(origin, k, None) for k in unknown))
+    try:
+        _model().model_validate(params)
+    except pydantic.ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            name = str(err["loc"][0]) if err["loc"] else "?"
+            p = BY_NAME[name]
+            lines.append(f"{_where(origin, name)}: {_problem(err)}; allowed: {p.allowed()}")
+        raise ScenarioError("\n".join(lines)) from None
+    _check_combinations(params, origin)
+
+
+def _check_combinations(v: dict[str, Any], origin: str) -> None:
+    for group in SUM_TO_ONE:
+        total = sum(v[k] for k in group)
+        if not math.isclose(total, 1.0, abs_tol=1e-6):
+            raise ScenarioError(
+                f"{origin}: {' + '.join(group)} = {total:g}; allowed: shares that sum to 1"
+            )
+    if v["residents"] < v["households"]:
+        raise ScenarioError(
+            f"{_where(origin, 'residents')}: {v['residents']} residents for {v['households']} "
+            "households; allowed: at least one resident per household"
+        )
+    buildings = math.ceil(v["households"] / v["households_per_building"])
+    if buildings < v["estates"]:
+        raise ScenarioError(
+            f"{_where(origin, 'estates')}: {v['estates']} estates but only {buildings} buildings; "
+            "allowed: at most one estate per building (lower households_per_building)"
+        )
+    if v["share_children"] + v["share_elderly"] > 1:
+        raise ScenarioError(
+            f"{_where(origin, 'share_elderly')}: share_children + share_elderly > 1; "
+            "allowed: shares that leave room for working-age residents"
+        )
+    if v["n_communities"] * v["residents"] > MAX_TOTAL_RESIDENTS:
+        raise ScenarioError(
+            f"{_where(origin, 'n_communities')}: {v['n_communities']} × {v['residents']} residents "
+            f"exceeds {MAX_TOTAL_RESIDENTS:,}; allowed: a district of at most that many residents"
+        )
+    _check_shock(v, origin)
+
+
+def _check_shock(v: dict[str, Any], origin: str) -> None:
+    shock = v["shock_set"]
+    if v["shock_tick"] >= 0 and not shock:
+        raise ScenarioError(
+            f"{_where(origin, 'shock_tick')}: a shock day is set but [shock.shock_set] is empty; "
+            "allowed: name the parameters the shock changes, or shock_tick = -1"
+        )
+    if shock and v["shock_tick"] < 0:
+        raise ScenarioError(
+            f"{_where(origin, 'shock_set')}: shock values given but shock_tick = -1; "
+            "allowed: a shock day of 0 or more"
+        )
+    bad = [k for k in shock if k in STRUCTURAL]
+    if bad:
+        raise ScenarioError(
+            f"{_where(origin, 'shock_set')}: '{bad[0]}' cannot change during a run; "
+            "allowed: policy and behaviour parameters (not population, grid or organisation counts)"
+        )
+    if not shock:
+        return
+    unknown = [k for k in shock if k not in BY_NAME]
+    if unknown:
+        raise ScenarioError(_unknown(origin + " [shock.shock_set]", unknown[0], None))
+    merged = dict(v)
+    merged.update(shock)
+    merged["shock_set"] = {}
+    merged["shock_tick"] = -1
+    validate(merged, origin + " [shock.shock_set]", keys=set(shock))
+
+
+def _unknown(origin: str, key: str, section: str | None) -> str:
+    close = difflib.get_close_matches(key, list(BY_NAME), n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    if section is not None:
+        valid = ", ".join(p.name for p in PARAMS if p.section == section)
+        return f"{origin}: [{section}] unknown key '{key}'{hint} allowed keys in [{section}]: {valid}"
+    return f"{origin}: unknown parameter '{key}'{hint} (see `cogov params` for all)"
+
+
+# --- files -----------------------------------------------------------------------------
+
+def preset_names() -> list[str]:
+    """Names of the preset scenarios shipped with the package."""
+    return sorted(p.stem for p in PRESET_DIR.glob("*.toml") if not p.stem.startswith("_"))
+
+
+def _resolve(name_or_path: str | Path, relative_to: Path | None = None) -> Path:
+    text = str(name_or_path)
+    candidates = []
+    if relative_to is not None:
+        candidates.append(relative_to / text)
+        candidates.append(relative_to / f"{text}.toml")
+    candidates += [Path(text), PRESET_DIR / f"{text}.toml"]
+    for c in candidates:
+        if c.is_file():
+            return c
+    raise ScenarioError(
+        f"scenario '{text}': no such preset or file; allowed: a path to a .toml file "
+        f"or one of {', '.join(preset_names())}"
+    )
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: malformed TOML: {exc}; allowed: a TOML file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"{path}: cannot be read ({exc}); allowed: a readable UTF-8 TOML file") from None
+
+
+def _flatten(doc: dict[str, Any], path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Split a file into its [scenario] metadata and its flat parameter values."""
+    meta: dict[str, Any] = {}
+    values: dict[str, Any] = {}
+    for key, body in doc.items():
+        if key == "scenario":
+            if not isinstance(body, dict):
+                raise ScenarioError(f"{path}: 'scenario' must be a table; allowed: [scenario]")
+            for k, val in body.items():
+                if k not in META_KEYS:
+                    raise ScenarioError(
+                        f"{path}: [scenario] unknown key '{k}'; allowed keys: {', '.join(sorted(META_KEYS))}")
+                if not isinstance(val, str):
+                    raise ScenarioError(f"{path}: [scenario] {k} must be text; allowed: a string")
+                meta[k] = val
+            continue
+        if key not in SECTIONS:
+            if key in BY_NAME:
+                raise ScenarioError(
+                    f"{path}: '{key}' is outside any section; allowed: put it under [{BY_NAME[key].section}]")
+            close = difflib.get_close_matches(key, list(SECTIONS), n=1)
+            hint = f"; did you mean [{close[0]}]?" if close else ""
+            raise ScenarioError(
+                f"{path}: unknown section [{key}]{hint} allowed sections: scenario, {', '.join(SECTIONS)}")
+        if not isinstance(body, dict):
+            raise ScenarioError(f"{path}: '{key}' must be a table; allowed: [{key}] with parameters")
+        for k, val in body.items():
+            p = BY_NAME.get(k)
+            if p is None:
+                raise ScenarioError(_unknown(str(path), k, key))
+            if p.section != key:
+                raise ScenarioError(
+                    f"{path}: [{key}] {k} belongs to another section; allowed: put it under [{p.section}]")
+            values[k] = val
+    return meta, values
+
+
+def _load_chain(path: Path, seen: tuple[Path, ...]) -> tuple[dict, dict, list[str]]:
+    if path.resolve() in seen:
+        chain = " → ".join(str(p) for p in seen + (path.resolve(),))
+        raise ScenarioError(f"{path}: [scenario] extends forms a cycle ({chain}); allowed: a chain without loops")
+    meta, values = _flatten(_read(path), path)
+    if "extends" not in meta:
+        return meta, values, [path.stem]
+    parent = _resolve(meta["extends"], relative_to=path.parent)
+    _, base_values, chain = _load_chain(parent, seen + (path.resolve(),))
+    merged = dict(base_values)
+    for k, val in values.items():
+        if k == "shock_set" and isinstance(val, dict) and isinstance(merged.get(k), dict):
+            merged[k] = {**merged[k], **val}
+        else:
+            merged[k] = val
+    return meta, merged, chain + [path.stem]
+
+
+def load_scenario(name_or_path: str | Path | Scenario | None = None, **overrides: Any) -> Scenario:
+    """Load a preset by name or a scenario file by path, apply overrides, validate.
+
+    Args:
+        name_or_path: preset name (see ``cogov list``), path to a TOML file, an
+            already loaded ``Scenario``, or None for the built-in defaults.
+        **overrides: flat parameter values that replace the file's.
+
+    Raises:
+        ScenarioError: with a message naming the file, the key and what is allowed.
+    """
+    if isinstance(name_or_path, Scenario):
+        return name_or_path.with_overrides(**overrides)
+    if name_or_path is None:
+        scen = Scenario("defaults", defaults(), "built-in defaults of every parameter",
+                        "docs/ODD.md parameter table", None, ["defaults"])
+        validate(scen.params, "built-in defaults")
+        return scen.with_overrides(**overrides)
+    path = _resolve(name_or_path)
+    meta, values, chain = _load_chain(path, ())
+    params = defaults()
+    params.update(values)
+    validate(params, str(path))
+    scen = Scenario(meta.get("name", path.stem), params, meta.get("description", ""),
+                    meta.get("sources", ""), str(path), chain)
+    return scen.with_overrides(**overrides)

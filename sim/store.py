@@ -1,0 +1,106 @@
+"""A growable table of records (matters, disputes, projects) held as NumPy columns.
+
+Records are appended in batches and never removed; the ids of the records
+still open are kept apart so per-tick work touches only those.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class RecordStore:
+    """Columns of equal length that grow by doubling; ``open_ids`` lists open records."""
+
+    def __init__(self, columns: dict[str, np.dtype], capacity: int = 1024):
+        self._dtypes = dict(columns)
+        self._cols = {k: np.empty(capacity, dt) for k, dt in self._dtypes.items()}
+        self.size = 0
+        self.open_ids = np.empty(0, np.int64)
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        cols = self.__dict__.get("_cols")
+        if cols is not None and name in cols:
+            return cols[name][: self.__dict__["size"]]
+        raise AttributeError(name)
+
+    def column(self, name: str) -> np.ndarray:
+        """The full writable column (first ``size`` rows are records)."""
+        return self._cols[name]
+
+    def add(self, n: int, **values) -> np.ndarray:
+        """Append ``n`` records; unspecified columns get -1 (or False); return their ids."""
+        if n <= 0:
+            return np.empty(0, np.int64)
+        need = self.size + n
+        cap = len(next(iter(self._cols.values())))
+        if need > cap:
+            new_cap = max(need, 2 * cap)
+            for k, arr in self._cols.items():
+                grown = np.empty(new_cap, arr.dtype)
+                grown[: self.size] = arr[: self.size]
+                self._cols[k] = grown
+        ids = np.arange(self.size, need)
+        for k, arr in self._cols.items():
+            arr[self.size: need] = values.get(k, False if arr.dtype == bool else -1)
+        self.size = need
+        self.open_ids = np.concatenate([self.open_ids, ids])
+        return ids
+
+    def close(self, ids: np.ndarray) -> None:
+        """Remove ``ids`` from the open set."""
+        if len(ids):
+            self.open_ids = self.open_ids[~np.isin(self.open_ids, ids)]
+
+
+def rank_within(groups: np.ndarray, order_key: np.ndarray) -> np.ndarray:
+    """Rank of each element within its group when sorted by ``order_key`` (0 = first)."""
+    if len(groups) == 0:
+        return np.empty(0, np.int64)
+    order = np.lexsort((order_key, groups))
+    g = groups[order]
+    starts = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1]
+    first = np.repeat(starts, np.diff(np.r_[starts, len(g)]))
+    ranks = np.empty(len(g), np.int64)
+    ranks[order] = np.arange(len(g)) - first
+    return ranks
+
+
+def take_capacity(rng: np.random.Generator, groups: np.ndarray, order_key: np.ndarray,
+                  capacity: np.ndarray) -> np.ndarray:
+    """Mask of items served: the first ``capacity[g]`` of each group, in ``order_key`` order.
+
+    Fractional capacities are rounded up or down at random, so a capacity of
+    0.3 a day serves one item on about 30% of days.
+    """
+    if len(groups) == 0:
+        return np.zeros(0, bool)
+    cap = np.floor(capacity + rng.random(len(capacity))).astype(np.int64)
+    return rank_within(groups, order_key) < cap[groups]
+
+
+def thin_sample(rng: np.random.Generator, prob: np.ndarray | float, n: int, pmax: float):
+    """Ids drawn with per-id chance ``prob`` (≤ pmax) without one draw per id.
+
+    Draws a Poisson number of candidates at the upper rate ``pmax`` and keeps each
+    with chance prob/pmax: exact for rare events and far cheaper than n uniforms.
+    """
+    if n == 0 or pmax <= 0:
+        return np.empty(0, np.int64)
+    k = rng.poisson(n * pmax)
+    cand = np.unique(rng.integers(0, n, k))
+    if np.ndim(prob) == 0:
+        keep = rng.random(len(cand)) < prob / pmax
+    else:
+        keep = rng.random(len(cand)) < prob[cand] / pmax
+    return cand[keep]
+
+
+def sample_by_group(rng: np.random.Generator, group_prob: np.ndarray, group_of: np.ndarray) -> np.ndarray:
+    """Ids drawn with chance ``group_prob[group_of[id]]``, without one draw per id."""
+    pmax = float(group_prob.max()) if len(group_prob) else 0.0
+    n = len(group_of)
+    if n == 0 or pmax <= 0:
+        return np.empty(0, np.int64)
+    cand = np.unique(rng.integers(0, n, rng.poisson(n * pmax)))
+    return cand[rng.random(len(cand)) < group_prob[group_of[cand]] / pmax]
