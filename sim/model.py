@@ -108,7 +108,8 @@ class CommunityModel(mesa.Model):
         self.today: dict[str, float] = {}
         self.totals: dict[str, float] = {}
         self._row: dict[str, float] = {}
-        self._after_step(turnover=True)
+        self.regroup()
+        self._after_step()
         self._row.update(compute_row(self))
         self.datacollector = mesa.DataCollector(
             model_reporters={k: [operator.itemgetter(k), [self._row]] for k in OUTCOMES})
@@ -124,10 +125,14 @@ class CommunityModel(mesa.Model):
         self.index = Index(res, s.n_buildings, s.n_households)
         self.community_sizes = np.bincount(res.community, minlength=s.n_communities)
         self.community_start = np.r_[0, np.cumsum(self.community_sizes)[:-1]]
-        self.community_slice = [(int(a), int(a + n)) for a, n in zip(self.community_start, self.community_sizes, strict=True)]
+        self.community_slice = [(int(a), int(a + n))
+                                for a, n in zip(self.community_start, self.community_sizes, strict=True)]
         self.estate_sizes = np.bincount(res.estate, minlength=s.n_estates)
         self.estate_start = np.r_[0, np.cumsum(self.estate_sizes)[:-1]]
         self.building_activity = np.zeros(s.n_buildings)
+        # ages never change (leavers are replaced within their age group), so adult weights are fixed
+        self.adult_weight = res.adult.astype(np.float32)
+        self.adults_per_building = np.maximum(np.bincount(res.building, weights=res.adult, minlength=s.n_buildings), 1)
         self.building_cohesion = np.bincount(res.building, weights=res.belonging,
                                              minlength=s.n_buildings) / np.maximum(self.index.b_count, 1)
         self.breaches_by_building = np.zeros(s.n_buildings)
@@ -194,22 +199,28 @@ class CommunityModel(mesa.Model):
         for mech in self.pipeline:
             if mech.active(p):
                 mech.step()
-        self._after_step(turnover="departures" in self.today)
+        self._after_step()
         self._row.update(compute_row(self))
         self.datacollector.collect(self)
         if self.check:
             check_invariants(self)
         self.wall_time += time.perf_counter() - t0
 
-    def _after_step(self, turnover: bool) -> None:
+    def regroup(self, ids: np.ndarray | None = None) -> None:
+        """Refresh the group cells of residents ``ids`` (all when None) after they changed."""
         res = self.residents
-        if turnover:
+        if ids is None:
             self.group_code = res.group_code()
-            self.group_counts = np.bincount(self.group_code, minlength=24)
+        else:
+            self.group_code[ids] = res.group_code(ids)
+        self.group_counts = np.bincount(self.group_code, minlength=24)
+
+    def _after_step(self) -> None:
+        res = self.residents
         self.recent = res.last_active > self.tick - self.p["activity_window"]
-        adults = np.bincount(res.building, weights=res.adult, minlength=self.struct.n_buildings)
-        active = np.bincount(res.building, weights=self.recent, minlength=self.struct.n_buildings)
-        self.building_activity = active / np.maximum(adults, 1)
+        # residents are stored building by building, so a segmented sum counts each building
+        active = np.add.reduceat(self.recent.view(np.uint8), self.index.b_start, dtype=np.int32)
+        self.building_activity = active / self.adults_per_building
         self.occasions = occasions(self.orgs, self.struct.n_communities)
 
     def run(self, ticks: int, progress: bool = False) -> CommunityModel:

@@ -64,6 +64,8 @@ def _outcome_table() -> dict[str, str]:
         "projects_completed": "governance projects completed so far",
         "projects_open": "governance projects under way",
         "project_overrun": "mean actual/planned duration of completed projects (1 = on time)",
+        "implementations_completed": "agreed problems implemented without a funded project so far",
+        "implementation_overrun": "mean actual/planned duration of completed implementations (1 = on time)",
         "residents": "residents (conserved: leavers are replaced)",
         "households": "households (conserved)",
         "arrivals": "newcomers so far",
@@ -111,22 +113,20 @@ def _store_counts(store: RecordStore, column: str, ids: np.ndarray, n: int) -> n
 def compute_row(m) -> dict[str, float]:
     """Every outcome of the current tick."""
     res, t, tot = m.residents, m.totals, m.today.get
-    adult = res.adult
-    code = m.group_code
-    counts = m.group_counts
-    recent = m.recent.astype(np.float64)
-    n_adult = max(int(counts[8:].sum()), 1)
+    code, counts, w = m.group_code, m.group_counts, m.adult_weight
+    recent = m.recent.astype(np.float32)
+    n_adult = max(float(w.sum()), 1.0)
     ms = m.matters
     open_cls = _store_counts(ms, "cls", ms.open_ids, 3)
     unsurf = int((ms.column("surfaced")[ms.open_ids] < 0).sum())
     ds, ps = m.disputes, m.projects
     row = {
         "tick": m.tick,
-        "participation": float(recent[adult].sum() / n_adult),
+        "participation": float(np.dot(recent, w) / n_adult),
         "activities": tot("activities", 0),
-        "registered_volunteers": int(res.volunteer.sum()),
-        "volunteer_share": float(res.volunteer.mean()),
-        "active_volunteers": int((res.volunteer & m.recent).sum()),
+        "registered_volunteers": int(np.count_nonzero(res.volunteer)),
+        "volunteer_share": np.count_nonzero(res.volunteer) / res.n,
+        "active_volunteers": int(np.count_nonzero(res.volunteer & m.recent)),
         "meetings": tot("meetings", 0),
         "meeting_attendance": tot("meeting_attendance", 0),
         "matters_raised": sum(t.get(f"raised_{c}", 0) for c in CLASSES),
@@ -145,8 +145,8 @@ def compute_row(m) -> dict[str, float]:
         "norm_breaches": tot("norm_breaches", 0),
         "refusals": t.get("refusals", 0),
         "home_visits": tot("home_visits", 0),
-        "satisfaction": float(res.satisfaction[adult].mean()),
-        "belonging": float(res.belonging[adult].mean()),
+        "satisfaction": float(np.dot(res.satisfaction, w) / n_adult),
+        "belonging": float(np.dot(res.belonging, w) / n_adult),
         "cohesion": float(m.building_activity.mean()),
         "firm_effort": float(m.firms.effort.mean()),
         "firm_shirking": float(m.firms.shirking.mean()),
@@ -167,6 +167,9 @@ def compute_row(m) -> dict[str, float]:
         "projects_completed": t.get("projects_completed", 0),
         "projects_open": int(len(ps.open_ids)),
         "project_overrun": t.get("project_overrun_sum", 0.0) / max(t.get("projects_completed", 0), 1),
+        "implementations_completed": t.get("implementations_completed", 0),
+        "implementation_overrun": (t.get("implementation_overrun_sum", 0.0)
+                                   / max(t.get("implementations_completed", 0), 1)),
         "residents": res.n,
         "households": int(len(np.unique(res.household))) if m.check else m.struct.n_households,
         "arrivals": t.get("arrivals", 0),
@@ -176,12 +179,12 @@ def compute_row(m) -> dict[str, float]:
         row[f"resolved_{label}"] = t.get(f"resolved_{label}", 0)
         row[f"backlog_{label}"] = int(open_cls[c])
         row[f"days_to_resolve_{label}"] = t.get(f"days_to_resolve_{label}", 0.0) / max(t.get(f"resolved_{label}", 0), 1)
-    trust_adult = res.trust[adult].mean(axis=0)
+    trust_adult = (w @ res.trust) / n_adult
     for a, v in zip(ACTORS, trust_adult, strict=True):
         row[f"trust_{a}"] = float(v)
     part = _group_means(res, code, recent, counts)
     sat = _group_means(res, code, res.satisfaction, counts)
-    tr = _group_means(res, code, res.trust.mean(axis=1), counts)
+    tr = _group_means(res, code, res.trust @ np.full(res.trust.shape[1], 1 / res.trust.shape[1], np.float32), counts)
     for g in GROUPS:
         row[f"participation_{g}"] = part[g]
         row[f"satisfaction_{g}"] = sat[g]

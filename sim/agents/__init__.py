@@ -1,6 +1,8 @@
-"""Agent types: one module each. Resident state lives in arrays; the few
-institutional actors are Mesa agents whose state is also kept in arrays, so
-mechanisms can act on all of them at once."""
+"""Agent types, one module each.
+
+Resident state lives in arrays; the few institutional actors are Mesa agents
+whose state is also kept in arrays, so mechanisms can act on all of them at once.
+"""
 
 from sim.agents.committees import Committee, HomeownersCommittee
 from sim.agents.government import Government

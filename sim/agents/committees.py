@@ -1,5 +1,7 @@
-"""The community's committees: Party committee and residents' committee (两委), and
-homeowners' committees (业委会) of the estates.
+"""The community's committees: the two committees (两委) and homeowners' committees.
+
+The Party committee and residents' committee (两委) serve the community; the
+homeowners' committees (业委会) serve the estates.
 
 The two committees convene meetings and settle matters with a capacity cut by
 the administrative work pushed down on them (seed 002 §1). Homeowners'

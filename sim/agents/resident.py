@@ -66,10 +66,10 @@ class Residents:
         """Mask of residents aged 18 or more."""
         return self.age != CHILD
 
-    def group_code(self) -> np.ndarray:
+    def group_code(self, ids: np.ndarray | slice = slice(None)) -> np.ndarray:
         """Cell index age×tenure×origin×party (3·2·2·2 = 24 cells) for bincount breakdowns."""
-        return (self.age.astype(np.int16) * 8 + self.owner * 4 + self.migrant * 2
-                + self.party).astype(np.intp)
+        return (self.age[ids].astype(np.intp) * 8 + self.owner[ids] * 4 + self.migrant[ids] * 2
+                + self.party[ids])
 
 
 class ResidentView:

@@ -12,7 +12,9 @@ import numpy as np
 from sim.agents._view import ArrayRowAgent
 
 KINDS = ("volunteer_team", "professional", "interest_group")
-DAILY_COST = 60.0  # yuan a day to keep an active organisation running (assumption)
+# yuan a day to keep an organisation running, by kind: volunteer teams and interest
+# groups run on volunteers' time, professional services pay staff (assumption)
+DAILY_COST = np.array([3.0, 30.0, 2.0])
 
 
 class Organisations:
@@ -25,7 +27,8 @@ class Organisations:
         self.community = np.repeat(np.arange(n_communities), len(kind))
         n = len(self.kind)
         self.skill = np.clip(rng.normal(p["org_skill_mean"], p["org_skill_spread"], n), 0.05, 1.0)
-        self.funding = np.full(n, 20 * DAILY_COST)
+        self.cost = DAILY_COST[self.kind]
+        self.funding = 30 * self.cost
         self.friction = np.zeros(n)
         self.settled = np.zeros(n, np.int64)
 
@@ -46,7 +49,7 @@ class Organisations:
 
     def run_costs(self, friction_rate: float) -> None:
         """Pay a day's running cost; shortage breeds friction, plenty heals it."""
-        self.funding -= DAILY_COST
+        self.funding -= self.cost
         short = self.funding < 0
         self.funding = np.maximum(self.funding, 0)
         self.friction = np.clip(self.friction + np.where(short, friction_rate, -friction_rate / 2), 0, 0.9)

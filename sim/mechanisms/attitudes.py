@@ -11,6 +11,8 @@ included on committees (seed 003 §1; seed 000 §4.3.2).
 
 from __future__ import annotations
 
+from typing import override
+
 import numpy as np
 
 from sim.agents.resident import T_FIRM, T_GRID, T_PARTY, T_RC
@@ -25,6 +27,7 @@ class Attitudes(Mechanism):
 
     name = "attitudes"
 
+    @override
     def step(self) -> None:
         m = self.model
         if m.tick % WEEK != 0:

@@ -10,6 +10,8 @@ Walking into the committee office is always possible but rare.
 
 from __future__ import annotations
 
+from typing import override
+
 import numpy as np
 
 from sim.agents.resident import T_RC
@@ -29,6 +31,7 @@ class Channels(Mechanism):
 
     name = "channels"
 
+    @override
     def step(self) -> None:
         m, p, ms, res = self.model, self.model.p, self.model.matters, self.model.residents
         ids = ms.open_ids[ms.column("surfaced")[ms.open_ids] < 0]

@@ -12,6 +12,8 @@ the loop problem → deliberation → handling → implementation (seed 002 §2)
 
 from __future__ import annotations
 
+from typing import override
+
 import numpy as np
 
 from sim.agents.resident import ELDERLY, T_PARTY, T_RC
@@ -43,10 +45,12 @@ class Consultation(Mechanism):
 
     name = "consultation"
 
+    @override
     def active(self, p: dict) -> bool:
         """Meetings sit only when a cadence is set."""
         return p["meeting_cadence"] != "none"
 
+    @override
     def step(self) -> None:
         m, p = self.model, self.model.p
         if not is_meeting_day(m.tick, p["meeting_cadence"]):

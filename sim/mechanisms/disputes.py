@@ -11,6 +11,8 @@ Fengqiao experience: settle conflicts before they leave the community).
 
 from __future__ import annotations
 
+from typing import override
+
 import numpy as np
 
 from sim.agents.resident import T_GOV, T_PARTY, T_RC
@@ -51,6 +53,7 @@ class Disputes(Mechanism):
 
     name = "disputes"
 
+    @override
     def step(self) -> None:
         self._grievances()
         self._escalate_or_fade()

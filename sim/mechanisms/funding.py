@@ -11,9 +11,10 @@ goes negative: a payment the balance cannot cover is refused.
 
 from __future__ import annotations
 
+from typing import override
+
 import numpy as np
 
-from sim.agents.social_org import DAILY_COST
 from sim.mechanisms.base import Mechanism
 
 
@@ -40,6 +41,7 @@ class Funding(Mechanism):
 
     name = "funding"
 
+    @override
     def step(self) -> None:
         m, p, f = self.model, self.model.p, self.model.funds
         if m.tick % 365 == 1:
@@ -57,7 +59,7 @@ class Funding(Mechanism):
             incub = income * p["share_incubator"] / np.maximum(per_c, 1)
             prov = np.where(n_prov > 0, income * p["share_provider"] / np.maximum(n_prov, 1), 0.0)
             orgs.funding += incub[orgs.community] + providers * prov[orgs.community]
-            f.outflow["organisations"] += DAILY_COST * orgs.n
+            f.outflow["organisations"] += float(orgs.cost.sum())
             orgs.run_costs(p["org_friction_rate"])
 
     def _new_year(self) -> None:

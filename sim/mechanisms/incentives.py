@@ -14,6 +14,8 @@ Conservation: points issued = redeemed + held + forfeited by leavers.
 
 from __future__ import annotations
 
+from typing import override
+
 import numpy as np
 
 from sim.agents.resident import ELDERLY
@@ -42,6 +44,7 @@ class Incentives(Mechanism):
         if p["time_bank"]:
             res.bank_hours[who] = np.minimum(res.bank_hours[who] + 1.0, p["time_bank_cap"])
 
+    @override
     def step(self) -> None:
         p = self.model.p
         if p["points"]:

@@ -9,6 +9,8 @@ per-resident rate; most come from working-age and elderly residents.
 
 from __future__ import annotations
 
+from typing import override
+
 import numpy as np
 
 from sim.mechanisms.base import Mechanism
@@ -48,6 +50,7 @@ class Needs(Mechanism):
 
     name = "needs"
 
+    @override
     def step(self) -> None:
         p, res = self.model.p, self.model.residents
         rate = p["matter_rate"] / 365.0

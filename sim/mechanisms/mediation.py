@@ -9,7 +9,7 @@ withdrawal).
 
 from __future__ import annotations
 
-import numpy as np
+from typing import override
 
 from sim.agents.resident import T_PARTY
 from sim.mechanisms.base import Mechanism
@@ -24,10 +24,12 @@ class Mediation(Mechanism):
 
     name = "mediation"
 
+    @override
     def active(self, p: dict) -> bool:
         """Runs only with mediation switched on."""
         return bool(p["mediation"]) and p["mediators_per_1000"] > 0
 
+    @override
     def step(self) -> None:
         m, p, ds, res = self.model, self.model.p, self.model.disputes, self.model.residents
         ids = ds.open_ids

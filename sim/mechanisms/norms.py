@@ -10,6 +10,8 @@ each other or prompt a complaint about the environment.
 
 from __future__ import annotations
 
+from typing import override
+
 import numpy as np
 
 from sim.mechanisms.base import Mechanism
@@ -30,10 +32,12 @@ class Norms(Mechanism):
 
     name = "norms"
 
+    @override
     def active(self, p: dict) -> bool:
         """Runs when residents can breach norms at all."""
         return p["breach_rate"] > 0
 
+    @override
     def step(self) -> None:
         m, p, res = self.model, self.model.p, self.model.residents
         pmax = min(1.0, p["breach_rate"] * inconvenience(p["garbage_distance"]) * 1.3)

@@ -9,6 +9,8 @@ does for the participants' satisfaction.
 
 from __future__ import annotations
 
+from typing import override
+
 import numpy as np
 
 from sim.agents.resident import T_ORGS
@@ -22,10 +24,12 @@ class Organisations(Mechanism):
 
     name = "organisations"
 
+    @override
     def active(self, p: dict) -> bool:
         """Runs when organisations launch activities."""
         return p["activities_per_month"] > 0
 
+    @override
     def step(self) -> None:
         m, p, orgs, res = self.model, self.model.p, self.model.orgs, self.model.residents
         if orgs.n == 0:

@@ -13,6 +13,8 @@ is one vector expression.
 
 from __future__ import annotations
 
+from typing import override
+
 import numpy as np
 
 from sim.agents.resident import T_ORGS, T_PARTY, T_RC
@@ -34,24 +36,44 @@ def reward_value(p: dict, redeemable: np.ndarray) -> np.ndarray:
 
 
 class Participation(Mechanism):
-    """Draw who takes part today."""
+    """Draw who takes part today.
+
+    The slowly moving part of each resident's propensity (public spirit,
+    belonging, trust, free time, duty, satisfaction) is refreshed weekly, with
+    the attitudes it depends on, and whenever parameters change; the parts
+    that can change from one day to the next (rewards, ranking, neighbours,
+    visits) are added daily.
+    """
 
     name = "participation"
 
+    def __init__(self, model):
+        super().__init__(model)
+        self._static_u: np.ndarray | None = None
+        self._static_key = None
+
+    @override
     def step(self) -> None:
         m, p, res = self.model, self.model.p, self.model.residents
-        u = self._static(p, res)
+        key = (m.tick // 7, id(p), tuple(p[k] for k in _STATIC_KEYS))
+        if self._static_u is None or key != self._static_key:
+            self._static_u = self._static(p, res)
+            self._static_key = key
+        u = self._static_u.copy()
         value = reward_value(p, m.mech["incentives"].redeemable)
         if value.any():
-            pull = value / (value + p["reward_half_value"])
-            u += p["w_reward"] * res.reward_sensitivity * pull[res.community]
+            pull = (value / (value + p["reward_half_value"])).astype(np.float32)
+            u += np.float32(p["w_reward"]) * res.reward_sensitivity * pull[res.community]
         if p["ranking"] and p["points"]:
-            u += p["w_status"] * res.status_seeking
-        u += p["w_social"] * m.building_activity[res.building]
+            u += np.float32(p["w_status"]) * res.status_seeking
+        u += (p["w_social"] * m.building_activity).astype(np.float32)[res.building]
         if p["home_visits_per_week"] > 0:
-            u += p["w_mobilised"] * (m.tick - res.last_visited < MOBILISED_DAYS)
-        prob = m.occasions[res.community] / (1 + np.exp(-u))
-        who = np.flatnonzero(self.rng.random(res.n) < prob)
+            u += np.float32(p["w_mobilised"]) * (m.tick - res.last_visited < MOBILISED_DAYS)
+        np.negative(u, out=u)
+        np.exp(u, out=u)
+        u += 1
+        prob = m.occasions.astype(np.float32)[res.community] / u
+        who = np.flatnonzero(self.rng.random(res.n, dtype=np.float32) < prob)
         m.record_activity(who)
 
     def _static(self, p: dict, res) -> np.ndarray:
@@ -61,7 +83,11 @@ class Participation(Mechanism):
              + p["w_trust"] * organisers + p["w_free_time"] * res.free_time
              + p["party_duty_boost"] * duty - p["w_dissatisfaction"] * (1 - res.satisfaction))
         u[res.age == 0] = -50.0  # children take part with their families, not on their own
-        return u
+        return u.astype(np.float32)
+
+
+_STATIC_KEYS = ("base_logit", "w_public_spirit", "w_belonging", "w_trust", "w_free_time",
+                "party_duty_boost", "w_dissatisfaction", "mobile_party_branch")
 
 
 def occasions(orgs, n_communities: int) -> np.ndarray:

@@ -9,6 +9,8 @@ and mobilises the visited to take part for a while (participation module:
 
 from __future__ import annotations
 
+from typing import override
+
 from sim.agents.party_member import active_members, visit_households
 from sim.agents.resident import T_PARTY
 from sim.mechanisms.base import Mechanism
@@ -19,10 +21,12 @@ class PartyDuties(Mechanism):
 
     name = "party"
 
+    @override
     def active(self, p: dict) -> bool:
         """Runs when members visit households."""
         return p["home_visits_per_week"] > 0
 
+    @override
     def step(self) -> None:
         m, p, res = self.model, self.model.p, self.model.residents
         members = active_members(res, p["mobile_party_branch"])

@@ -10,6 +10,8 @@ estate sees the result (the closing of the loop, seed 002 §2).
 
 from __future__ import annotations
 
+from typing import override
+
 import numpy as np
 
 from sim.agents.resident import T_PARTY, T_RC
@@ -28,28 +30,38 @@ def new_project_store() -> RecordStore:
 
 
 def start_project(m, matter_ids: np.ndarray, c: int, estate: int, legitimacy: float) -> bool:
-    """Launch a project for bundled matters if a slot and the money are there."""
+    """Implement an agreed problem: a funded project, or plain handling.
+
+    A share ``project_share`` of agreed problems needs money and a project slot;
+    the rest are implemented by the handlers within ``implement_days``. Both
+    drag under weak supervision and unclear responsibilities.
+    """
     p, ps = m.p, m.projects
-    n_open = int((ps.column("community")[ps.open_ids] == c).sum())
-    if n_open >= p["max_open_projects"]:
-        m.count("projects_waiting", 1)
-        return False
     rng = m.mech["projects"].rng
-    cost = p["project_cost"] * float(rng.lognormal(0.0, 0.3))
-    gov_share = cost * p["government_cofunding"]
-    own_share = cost - gov_share
-    if own_share > m.funds.community[c] or gov_share > m.government.budget:
-        m.count("projects_unfunded", 1)
-        return False
-    m.government.cofund(gov_share)
-    m.funds.spend_community(c, own_share, "projects")
-    planned = max(1, int(round(p["project_days"] * rng.uniform(0.7, 1.3))))
+    funded = rng.random() < p["project_share"]
+    cost = 0.0
+    planned_days = p["implement_days"]
+    if funded:
+        n_open = int(((ps.column("community")[ps.open_ids] == c) & (ps.column("cost")[ps.open_ids] > 0)).sum())
+        if n_open >= p["max_open_projects"]:
+            m.count("projects_waiting", 1)
+            return False
+        cost = p["project_cost"] * float(rng.lognormal(0.0, 0.3))
+        gov_share = cost * p["government_cofunding"]
+        own_share = cost - gov_share
+        if own_share > m.funds.community[c] or gov_share > m.government.budget:
+            m.count("projects_unfunded", 1)
+            return False
+        m.government.cofund(gov_share)
+        m.funds.spend_community(c, own_share, "projects")
+        planned_days = p["project_days"]
+    planned = max(1, int(round(planned_days * rng.uniform(0.7, 1.3))))
     drag = m.mech["supervision"].project_drag() + m.mech["responsibility"].drag()
     speed = rng.uniform(0.9, 1.1) / (1.0 + drag)
     pid = ps.add(1, community=c, estate=estate, start=m.tick, planned=planned, progress=0.0,
                  speed=speed, cost=cost, legitimacy=legitimacy)[0]
     m.matters.column("project")[matter_ids] = pid
-    m.count("projects_started", 1)
+    m.count("projects_started" if funded else "implementations_started", 1)
     return True
 
 
@@ -58,6 +70,7 @@ class Projects(Mechanism):
 
     name = "projects"
 
+    @override
     def step(self) -> None:
         m, ps = self.model, self.model.projects
         ids = ps.open_ids
@@ -70,9 +83,12 @@ class Projects(Mechanism):
             return
         ps.column("done")[done] = m.tick
         ps.close(done)
-        days = m.tick - ps.column("start")[done]
-        m.count("projects_completed", len(done))
-        m.count("project_overrun_sum", float((days / ps.column("planned")[done]).sum()))
+        funded = ps.column("cost")[done] > 0
+        overrun = (m.tick - ps.column("start")[done]) / ps.column("planned")[done]
+        m.count("projects_completed", int(funded.sum()))
+        m.count("project_overrun_sum", float(overrun[funded].sum()))
+        m.count("implementations_completed", int((~funded).sum()))
+        m.count("implementation_overrun_sum", float(overrun[~funded].sum()))
         ms, res = m.matters, m.residents
         mids = ms.open_ids[np.isin(ms.column("project")[ms.open_ids], done)]
         resolve(m, mids, T_RC)

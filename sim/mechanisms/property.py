@@ -11,6 +11,8 @@ often when the accounts are watched (seed 002 §1).
 
 from __future__ import annotations
 
+from typing import override
+
 import numpy as np
 
 from sim.agents.resident import T_FIRM
@@ -27,6 +29,11 @@ class Property(Mechanism):
 
     name = "property"
 
+    def __init__(self, model):
+        super().__init__(model)
+        self.collection = None
+
+    @override
     def step(self) -> None:
         m, p, firms, res = self.model, self.model.p, self.model.firms, self.model.residents
         sup = m.mech["supervision"]
@@ -34,8 +41,9 @@ class Property(Mechanism):
             firms.choose_effort(p["firm_profit_motive"], sup.detection)
             if p["homeowners_committee"]:
                 self._revenue_disputes(sup)
-        trust = m.estate_mean(res.trust[:, T_FIRM])
-        firms.daily_accounts(0.5 + 0.5 * trust)
+        if m.tick % 7 == 1 or self.collection is None:  # fee payers reconsider weekly
+            self.collection = 0.5 + 0.5 * m.estate_mean(res.trust[:, T_FIRM])
+        firms.daily_accounts(self.collection)
         rate = COMPLAINT_RATE * (1 - firms.effort)
         who = sample_by_group(self.rng, rate, res.estate)
         if len(who) == 0:

@@ -11,12 +11,13 @@ attempts are passed on instead of done.
 
 from __future__ import annotations
 
+from typing import override
+
 import numpy as np
 
 from sim.agents.resident import T_GOV, T_ORGS, T_RC
 from sim.mechanisms.base import Mechanism
-from sim.mechanisms.matters import (HARD, MAJOR, ROUTE_COMMITTEE, ROUTE_HARD, ROUTE_MEETING,
-                                    ROUTE_ORGS, SMALL, resolve)
+from sim.mechanisms.matters import HARD, MAJOR, ROUTE_COMMITTEE, ROUTE_HARD, ROUTE_MEETING, ROUTE_ORGS, SMALL, resolve
 from sim.store import take_capacity
 
 CADRE_CAPACITY = 0.08  # hard matters a dispatched cadre settles per day (assumption)
@@ -38,6 +39,7 @@ class Handling(Mechanism):
 
     name = "handling"
 
+    @override
     def step(self) -> None:
         m, p, ms = self.model, self.model.p, self.model.matters
         ids = ms.open_ids[ms.column("surfaced")[ms.open_ids] >= 0]
@@ -55,7 +57,8 @@ class Handling(Mechanism):
             back = route == ROUTE_MEETING
             ms.column("route")[ids[back]] = ROUTE_COMMITTEE
             route = np.where(back, ROUTE_COMMITTEE, route)
-        self._serve(ids[route == ROUTE_COMMITTEE], m.committees.capacity(p["committee_capacity"], p["admin_load"]), T_RC, forward_hard=True)
+        committee_cap = m.committees.capacity(p["committee_capacity"], p["admin_load"])
+        self._serve(ids[route == ROUTE_COMMITTEE], committee_cap, T_RC, forward_hard=True)
         self._serve(ids[route == ROUTE_ORGS], org_cap, T_ORGS)
         hard_cap = p["dispatched_cadres"] * CADRE_CAPACITY + m.government.hard_capacity(p["data_silos"], C)
         self._serve(ids[route == ROUTE_HARD], np.full(C, hard_cap), T_GOV)

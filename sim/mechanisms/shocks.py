@@ -9,6 +9,8 @@ or stop with it.
 
 from __future__ import annotations
 
+from typing import override
+
 from sim.mechanisms.base import Mechanism
 
 
@@ -17,10 +19,12 @@ class PolicyShock(Mechanism):
 
     name = "shock"
 
+    @override
     def active(self, p: dict) -> bool:
         """Runs only while a shock is pending."""
         return p["shock_tick"] >= 0 and bool(p["shock_set"])
 
+    @override
     def step(self) -> None:
         m, p = self.model, self.model.p
         if m.tick == p["shock_tick"]:

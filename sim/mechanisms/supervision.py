@@ -11,6 +11,8 @@ Weak supervision also lets projects drag (seed 000 §4.1.3).
 
 from __future__ import annotations
 
+from typing import override
+
 import numpy as np
 
 from sim.mechanisms.base import Mechanism
@@ -35,6 +37,7 @@ class Supervision(Mechanism):
     def _detection(self) -> np.ndarray:
         return 1 - (1 - self._formal()) * (1 - 0.5 * self.informative)
 
+    @override
     def step(self) -> None:
         if self.model.tick % 30 != 0:
             return

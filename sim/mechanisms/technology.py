@@ -9,6 +9,8 @@ property firm (smart gates).
 
 from __future__ import annotations
 
+from typing import override
+
 from sim.agents.resident import T_FIRM, T_GOV, T_GRID
 from sim.mechanisms.base import Mechanism
 
@@ -18,6 +20,7 @@ class Technology(Mechanism):
 
     name = "technology"
 
+    @override
     def step(self) -> None:
         m, p = self.model, self.model.p
         hours = m.grid_workers.n * 8.0 * p["paperwork_share"]

@@ -9,6 +9,8 @@ are forfeited.
 
 from __future__ import annotations
 
+from typing import override
+
 import numpy as np
 
 from sim.agents.resident import ACTORS, ELDERLY, NEVER
@@ -22,10 +24,12 @@ class Turnover(Mechanism):
 
     name = "turnover"
 
+    @override
     def active(self, p: dict) -> bool:
         """Runs when anyone moves at all."""
         return p["turnover"] > 0
 
+    @override
     def step(self) -> None:
         m, p, res, rng = self.model, self.model.p, self.model.residents, self.rng
         rate = p["turnover"] / 365.0
@@ -61,3 +65,4 @@ class Turnover(Mechanism):
                      "last_visited", "last_redeemed"):
             getattr(res, name)[who] = NEVER
         res.arrived[who] = m.tick
+        m.regroup(who)

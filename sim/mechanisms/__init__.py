@@ -1,0 +1,1 @@
+"""Mechanism modules: one rule each, run in the order given in sim/model.py."""
