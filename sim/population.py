@@ -75,6 +75,28 @@ def build_structure(p: dict) -> Structure:
     ), b_grid
 
 
+def draw_traits(p: dict, rng: np.random.Generator, age: np.ndarray, migrant: np.ndarray,
+                owner: np.ndarray) -> dict[str, np.ndarray]:
+    """Draw the personal traits of residents of given age, origin and tenure.
+
+    Used for the first residents and for newcomers alike, so turnover does not
+    change who lives here except through who moves.
+    """
+    n = len(age)
+    elderly, working = age == ELDERLY, age == WORKING
+    ft_mean = np.select([elderly, working], [0.7, 0.3], 0.45) * np.where(working & (migrant | ~owner), 0.85, 1.0)
+    ps_mean = p["mean_public_spirit"] * np.where(elderly, 1.2, np.where(working, 0.95, 0.8))
+    return {
+        "party": (age != CHILD) & (rng.random(n) < p["share_party"]),
+        "digital": rng.random(n) < np.where(elderly, p["digital_access_elderly"], p["digital_access_others"]),
+        "free_time": _beta_mean(rng, ft_mean, n),
+        "public_spirit": _beta_mean(rng, ps_mean, n, conc=5.0),
+        "reward_sensitivity": _beta_mean(rng, 0.5, n, conc=4.0),
+        "status_seeking": _beta_mean(rng, 0.4, n, conc=4.0),
+        "skill": _beta_mean(rng, 0.3, n, conc=5.0),
+    }
+
+
 def build_residents(p: dict, rng: np.random.Generator) -> tuple[Structure, Residents]:
     """Draw the heterogeneous residents of every community."""
     struct, b_grid_local = build_structure(p)
@@ -108,16 +130,10 @@ def build_residents(p: dict, rng: np.random.Generator) -> tuple[Structure, Resid
     age = np.where(u < pc_rest, CHILD, np.where(u < pc_rest + (1 - pc_rest) * pe / max(1e-9, 1 - pc), ELDERLY, WORKING))
     age[first] = np.where(rng.random(int(first.sum())) < pe / max(1e-9, 1 - pc), ELDERLY, WORKING)
     age = age.astype(np.int8)
-    elderly, working = age == ELDERLY, age == WORKING
 
+    traits = draw_traits(p, rng, age, migrant, owner)
+    skill = traits["skill"]
     adult = age != CHILD
-    party = adult & (rng.random(n) < p["share_party"] / max(1e-9, 1 - pc))
-    digital = rng.random(n) < np.where(elderly, p["digital_access_elderly"], p["digital_access_others"])
-    ft_mean = np.select([elderly, working], [0.7, 0.3], 0.45) * np.where(working & (migrant | ~owner), 0.85, 1.0)
-    free_time = _beta_mean(rng, ft_mean, n)
-    ps_mean = p["mean_public_spirit"] * np.where(elderly, 1.2, np.where(working, 0.95, 0.8))
-    public_spirit = _beta_mean(rng, ps_mean, n, conc=5.0)
-    skill = _beta_mean(rng, 0.3, n, conc=5.0)
     n_capable = int(round(p["share_capable"] * n))
     capable = np.zeros(n, bool)
     if n_capable:
@@ -128,10 +144,8 @@ def build_residents(p: dict, rng: np.random.Generator) -> tuple[Structure, Resid
     res = Residents(
         community=community, estate=struct.building_estate[building].astype(np.int16),
         building=building, household=household, grid=grid, age=age, owner=owner,
-        migrant=migrant, party=party, capable=capable, digital=digital, free_time=free_time,
-        public_spirit=public_spirit, intrinsic=public_spirit.copy(),
-        reward_sensitivity=_beta_mean(rng, 0.5, n, conc=4.0),
-        status_seeking=_beta_mean(rng, 0.4, n, conc=4.0), skill=skill, trust=trust,
+        migrant=migrant, capable=capable, intrinsic=traits["public_spirit"].copy(), trust=trust,
+        **traits,
         belonging=belonging, satisfaction=np.full(n, 0.6, np.float32),
         points=np.zeros(n), bank_hours=np.zeros(n, np.float32),
         activities=np.zeros(n, np.int32), volunteer=np.zeros(n, bool),

@@ -64,7 +64,7 @@ class Channels(Mechanism):
         for k, name in enumerate(CHANNELS):
             m.count(f"surfaced_via_{name}", int((pick == k).sum()))
         ms.column("surfaced")[sid] = m.tick
-        ms.column("route")[sid] = route_for(ms.column("cls")[sid], p)
+        ms.column("route")[sid] = route_for(ms.column("cls")[sid], p, ms.column("firm")[sid])
         res.last_reported[swho] = m.tick
         cls = ms.column("cls")[sid]
         for c, label in enumerate(("small", "major", "hard")):

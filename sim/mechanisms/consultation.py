@@ -68,7 +68,7 @@ class Consultation(Mechanism):
         ft, dig = res.free_time[lo:hi], res.digital[lo:hi]
         offline, online = at_home(ft) ** 2, dig * 0.8
         reach = {"offline": offline, "online": online, "mixed": np.maximum(offline, online)}[mode]
-        w = reach * (res.intrinsic[lo:hi] + res.belonging[lo:hi]) * res.adult[lo:hi]
+        w = (reach * (res.intrinsic[lo:hi] + res.belonging[lo:hi]) * res.adult[lo:hi]).astype(np.float64)
         total = w.sum()
         if total <= 0:
             return np.empty(0, np.int64)

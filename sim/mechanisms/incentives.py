@@ -111,5 +111,8 @@ class Incentives(Mechanism):
         m.count("awards", len(top))
         res.belonging[top] += 0.1 * (1 - res.belonging[top])
         res.satisfaction[top] += 0.05 * (1 - res.satisfaction[top])
+        # role models: neighbours in the award winner's building feel a little prouder
         b = np.unique(res.building[top])
-        m.building_activity[b] = np.minimum(1.0, m.building_activity[b] + 0.02)
+        counts = m.index.b_count[b]
+        nb = np.repeat(m.index.b_start[b] - np.r_[0, np.cumsum(counts)[:-1]], counts) + np.arange(counts.sum())
+        res.belonging[nb] += 0.01 * (1 - res.belonging[nb])

@@ -1,7 +1,8 @@
 """Routing and handling of surfaced matters by class (seed 002 §2, 分类处置).
 
-With routing on, small matters go to volunteer teams and social
-organisations, hard ones to dispatched cadres and government; major matters
+Complaints about property service go to the firm, which settles them in
+proportion to its service effort. With routing on, small matters go to
+volunteer teams and social organisations, hard ones to dispatched cadres and government; major matters
 go to the consultation meeting when meetings sit. With routing off
 (government-led), the two committees take everything, forwarding hard
 matters upward only after handling them. Each handler serves its oldest
@@ -15,22 +16,37 @@ from typing import override
 
 import numpy as np
 
-from sim.agents.resident import T_GOV, T_ORGS, T_RC
+from sim.agents.resident import T_FIRM, T_GOV, T_ORGS, T_RC
 from sim.mechanisms.base import Mechanism
-from sim.mechanisms.matters import HARD, MAJOR, ROUTE_COMMITTEE, ROUTE_HARD, ROUTE_MEETING, ROUTE_ORGS, SMALL, resolve
+from sim.mechanisms.matters import (
+    HARD,
+    MAJOR,
+    ROUTE_COMMITTEE,
+    ROUTE_FIRM,
+    ROUTE_HARD,
+    ROUTE_MEETING,
+    ROUTE_ORGS,
+    SMALL,
+    resolve,
+)
 from sim.store import take_capacity
 
 CADRE_CAPACITY = 0.08  # hard matters a dispatched cadre settles per day (assumption)
+FIRM_CAPACITY = 1.0  # service complaints a firm settles per estate per day at full effort (assumption)
 
 
-def route_for(cls: np.ndarray, p: dict) -> np.ndarray:
-    """Handler queue of newly surfaced matters of classes ``cls``."""
+def route_for(cls: np.ndarray, p: dict, firm: np.ndarray) -> np.ndarray:
+    """Handler queue of newly surfaced matters of classes ``cls``.
+
+    Complaints about property service (``firm``) always go to the firm.
+    """
     route = np.full(len(cls), ROUTE_COMMITTEE, np.int8)
     if p["routing"]:
         route[cls == SMALL] = ROUTE_ORGS
         route[cls == HARD] = ROUTE_HARD
     if p["meeting_cadence"] != "none":
         route[cls == MAJOR] = ROUTE_MEETING
+    route[firm] = ROUTE_FIRM
     return route
 
 
@@ -62,12 +78,14 @@ class Handling(Mechanism):
         self._serve(ids[route == ROUTE_ORGS], org_cap, T_ORGS)
         hard_cap = p["dispatched_cadres"] * CADRE_CAPACITY + m.government.hard_capacity(p["data_silos"], C)
         self._serve(ids[route == ROUTE_HARD], np.full(C, hard_cap), T_GOV)
+        self._serve(ids[route == ROUTE_FIRM], FIRM_CAPACITY * m.firms.effort, T_FIRM, group="estate")
 
-    def _serve(self, ids: np.ndarray, capacity: np.ndarray, actor: int, forward_hard: bool = False) -> None:
+    def _serve(self, ids: np.ndarray, capacity: np.ndarray, actor: int, forward_hard: bool = False,
+               group: str = "community") -> None:
         if len(ids) == 0:
             return
         m, ms = self.model, self.model.matters
-        served = take_capacity(self.rng, ms.column("community")[ids], ms.column("surfaced")[ids], capacity)
+        served = take_capacity(self.rng, ms.column(group)[ids], ms.column("surfaced")[ids], capacity)
         ids = ids[served]
         passed = m.mech["responsibility"].passed(len(ids))
         ms.column("passes")[ids[passed]] += 1

@@ -4,7 +4,8 @@ Newcomers arrive with low trust and weak identity (seed 003 §1: Wengdun
 receives migrants equal to 20%+ of its residents a year; seed 000 §4.3.2:
 weak cultural identity). A leaver is replaced in place (same household and
 age group), so residents and households are conserved; the leaver's points
-are forfeited.
+are forfeited. Renters and migrants are more likely to leave (assumption);
+newcomers' traits are drawn as for the first residents (population.draw_traits).
 """
 
 from __future__ import annotations
@@ -13,16 +14,28 @@ from typing import override
 
 import numpy as np
 
-from sim.agents.resident import ACTORS, ELDERLY, NEVER
+from sim.agents.resident import ACTORS, NEVER
 from sim.mechanisms.base import Mechanism
-from sim.population import _beta_mean
-from sim.store import thin_sample
+from sim.population import draw_traits
+from sim.store import sample_by_group
 
 
 class Turnover(Mechanism):
     """Replace today's leavers by newcomers."""
 
     name = "turnover"
+
+    def __init__(self, model):
+        super().__init__(model)
+        res = model.residents
+        # renters and migrants move twice as often as local owners (assumption)
+        self._mobility = (res.migrant.astype(np.int64) + (~res.owner)).astype(np.int64)
+
+    def _rates(self, p: dict) -> np.ndarray:
+        """Daily leaving chance by mobility class (0, 1, 2), averaging ``turnover``/365."""
+        weight = np.array([1.0, 1.5, 2.0])
+        share = np.bincount(self._mobility, minlength=3) / len(self._mobility)
+        return p["turnover"] / 365.0 * weight / float((weight * share).sum())
 
     @override
     def active(self, p: dict) -> bool:
@@ -32,8 +45,7 @@ class Turnover(Mechanism):
     @override
     def step(self) -> None:
         m, p, res, rng = self.model, self.model.p, self.model.residents, self.rng
-        rate = p["turnover"] / 365.0
-        who = thin_sample(rng, rate, res.n, rate)
+        who = sample_by_group(rng, self._rates(p), self._mobility)
         k = len(who)
         if k == 0:
             return
@@ -41,18 +53,12 @@ class Turnover(Mechanism):
         m.count("arrivals", k)
         m.count("points_forfeited", float(res.points[who].sum()))
         m.funds.bank_hours_forfeited += float(res.bank_hours[who].sum())
-        elderly = res.age[who] == ELDERLY
         res.migrant[who] = rng.random(k) < p["newcomer_migrant_share"]
-        res.party[who] = (res.age[who] != 0) & (rng.random(k) < p["share_party"])
+        traits = draw_traits(p, rng, res.age[who], res.migrant[who], res.owner[who])
+        for name, values in traits.items():
+            getattr(res, name)[who] = values
+        res.intrinsic[who] = traits["public_spirit"]
         res.capable[who] = False
-        res.digital[who] = rng.random(k) < np.where(elderly, p["digital_access_elderly"], p["digital_access_others"])
-        res.free_time[who] = _beta_mean(rng, np.where(elderly, 0.7, 0.3), k)
-        spirit = _beta_mean(rng, p["mean_public_spirit"], k, conc=5.0)
-        res.public_spirit[who] = spirit
-        res.intrinsic[who] = spirit
-        res.reward_sensitivity[who] = _beta_mean(rng, 0.5, k, conc=4.0)
-        res.status_seeking[who] = _beta_mean(rng, 0.4, k, conc=4.0)
-        res.skill[who] = _beta_mean(rng, 0.3, k, conc=5.0)
         start = p["newcomer_trust"]
         res.trust[who] = np.clip(start + rng.normal(0, 0.08, (k, len(ACTORS))), 0, 1)
         res.belonging[who] = np.clip(start + rng.normal(0, 0.08, k), 0, 1)
@@ -65,4 +71,5 @@ class Turnover(Mechanism):
                      "last_visited", "last_redeemed"):
             getattr(res, name)[who] = NEVER
         res.arrived[who] = m.tick
+        self._mobility[who] = res.migrant[who].astype(np.int64) + (~res.owner[who])
         m.regroup(who)
