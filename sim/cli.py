@@ -1,0 +1,427 @@
+"""The ``cogov`` command line: list presets, explain parameters, show and run scenarios.
+
+Every user error (a bad scenario file, an unknown or out-of-range parameter, a
+bad option) ends in one line on stderr starting ``cogov: error:`` and exit
+code 2; an interrupted run writes what it finished and exits with 130.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import shlex
+import sys
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from sim import __version__
+from sim.invariants import InvariantError
+from sim.outcomes import HEADLINE
+from sim.params import PARAMS, SECTIONS, by_section, defaults
+from sim.scenario import PRESET_DIR, ScenarioError, load_scenario, preset_names
+
+EXIT_INVARIANT = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class UsageError(Exception):
+    """A bad command-line value; reported as one ``cogov: error:`` line, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser that raises instead of printing usage and exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+# --- value parsing ----------------------------------------------------------------------
+
+def parse_value(text: str) -> Any:
+    """Parse one ``--set`` value as a TOML literal; a bare word is taken as a string."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
+def parse_sets(items: Sequence[str] | None) -> dict[str, Any]:
+    """Turn ``["key=value", ...]`` into a dict of parsed values (a later key wins)."""
+    out: dict[str, Any] = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise UsageError(f"--set expects key=value, got {item!r} (e.g. --set points=true)")
+        out[key] = parse_value(value.strip())
+    return out
+
+
+def _ticks(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of days, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 days or more, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
+    return value
+
+
+# --- TOML-like rendering ----------------------------------------------------------------
+
+def toml_value(value: Any) -> str:
+    """Render a parameter value as a TOML literal."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+# --- subcommands ----------------------------------------------------------------------------
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """Print the preset scenarios and their descriptions."""
+    names = preset_names()
+    if not names:
+        print(f"No preset scenarios found in {PRESET_DIR}.")
+        print("Run a scenario file instead: cogov run path/to/scenario.toml")
+        return 0
+    width = max(len(n) for n in names)
+    for name in names:
+        try:
+            description = load_scenario(name).description or "(no description)"
+        except ScenarioError as exc:
+            description = f"(does not load: {str(exc).splitlines()[0]})"
+        print(f"{name:<{width}}  {description}")
+    return 0
+
+
+def _num(x: float | None) -> str:
+    if x is None:
+        return "?"
+    if float(x).is_integer() and abs(x) < 1e15:
+        return f"{int(x):,}"
+    return f"{x:g}"
+
+
+def _range(p) -> str:
+    if p.kind == "table":
+        return "table of parameter values"
+    if p.kind == "bool":
+        return "true / false"
+    if p.kind == "choice":
+        return " | ".join(str(c) for c in p.choices)
+    lo, hi = _num(p.lo), _num(p.hi)
+    return f"{'integer' if p.kind == 'int' else 'number'} {lo} … {hi}"
+
+
+def cmd_params(args: argparse.Namespace) -> int:
+    """Print the parameter table, as text or Markdown."""
+    if args.section is not None and args.section not in SECTIONS:
+        raise UsageError(f"unknown section {args.section!r}; allowed: {', '.join(SECTIONS)}")
+    chosen = [p for p in PARAMS if args.section in (None, p.section)]
+    if args.markdown:
+        print("| name | section | default | allowed | unit | lever | meaning | source |")
+        print("|---|---|---|---|---|---|---|---|")
+
+        def cell(text: Any) -> str:
+            return str(text).replace("|", "\\|").replace("\n", " ")
+
+        for p in chosen:
+            print(f"| `{p.name}` | {p.section} | `{cell(toml_value(p.default))}` | {cell(_range(p))} | "
+                  f"{cell(p.unit)} | {'yes' if p.lever else ''} | {cell(p.meaning)} | {cell(p.source)} |")
+        return 0
+    groups = by_section()
+    for section in SECTIONS:
+        params = [p for p in groups[section] if p in chosen]
+        if not params:
+            continue
+        print(f"[{section}]")
+        for p in params:
+            unit = f" {p.unit}" if p.unit else ""
+            lever = "   (policy lever)" if p.lever else ""
+            print(f"  {p.name} = {toml_value(p.default)}{unit}{lever}")
+            print(f"      allowed: {_range(p)}")
+            print(f"      {p.meaning}")
+            print(f"      source: {p.source}")
+        print()
+    print(f"{len(chosen)} parameters. Set them in a scenario file under their [section], "
+          "or with --set name=value.")
+    return 0
+
+
+def _load(args: argparse.Namespace):
+    overrides = parse_sets(args.set)
+    return load_scenario(args.scenario, **overrides), overrides
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """Print a scenario's resolved parameters as TOML (loadable as a scenario file)."""
+    scen, overrides = _load(args)
+    base = defaults()
+    lines = [
+        f"# scenario: {scen.name}",
+        f"# file: {scen.path or '(built-in defaults)'}",
+        "# inheritance: " + " → ".join(["defaults", *[c for c in scen.chain if c != "defaults"]]),
+    ]
+    if overrides:
+        lines.append("# --set: " + ", ".join(f"{k} = {toml_value(v)}" for k, v in overrides.items()))
+    lines += ["# values that differ from the built-in default are marked '# default: ...'", "",
+              "[scenario]"]
+    if scen.description:
+        lines.append(f"description = {toml_value(scen.description)}")
+    if scen.sources:
+        lines.append(f"sources = {toml_value(scen.sources)}")
+    groups = by_section()
+    for section in SECTIONS:
+        lines += ["", f"[{section}]"]
+        width = max(len(p.name) for p in groups[section])
+        for p in groups[section]:
+            value = scen.params[p.name]
+            text = f"{p.name:<{width}} = {toml_value(value)}"
+            if value != base[p.name]:
+                text += f"    # default: {toml_value(base[p.name])}"
+            lines.append(text)
+    print("\n".join(lines))
+    return 0
+
+
+def _summary(df) -> list[str]:
+    """Five lines of final headline values."""
+    last = df.iloc[-1]
+    first = df.iloc[0]
+
+    def val(name: str, fmt: str) -> str:
+        if name not in df.columns:
+            return "n/a"
+        return format(last[name], fmt)
+
+    def change(name: str) -> str:
+        if name not in df.columns:
+            return ""
+        return f" ({last[name] - first[name]:+.2f} since day 0)"
+
+    lines = [
+        f"participation   {val('participation', '.1%')} of adults active in the last "
+        f"{df.attrs.get('manifest', {}).get('parameters', {}).get('activity_window', 30)} days; "
+        f"registered volunteers {val('volunteer_share', '.2%')} of residents",
+        f"matters         {val('backlog', ',.0f')} open (backlog)",
+        f"disputes        {val('disputes_total', ',.0f')} so far, {val('escalations_total', ',.0f')} escalated "
+        "(petition, lawsuit)",
+        f"attitudes       satisfaction {val('satisfaction', '.2f')}{change('satisfaction')}, "
+        f"belonging {val('belonging', '.2f')}{change('belonging')}  (0–1)",
+        f"trust           in the residents' committee {val('trust_residents_committee', '.2f')}"
+        f"{change('trust_residents_committee')}  (0–1)",
+    ]
+    missing = [h for h in HEADLINE if h not in {"participation", "volunteer_share", "backlog", "disputes_total",
+                                                "escalations_total", "satisfaction", "belonging",
+                                                "trust_residents_committee"} and h in df.columns]
+    if missing:
+        lines[-1] += "; " + ", ".join(f"{h} {last[h]:.3g}" for h in missing)
+    return lines
+
+
+def _now() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run a scenario and write its table, manifest and figure."""
+    from tqdm import tqdm
+
+    from sim.io import write_run
+    from sim.model import CommunityModel
+
+    overrides = parse_sets(args.set)
+    scen = load_scenario(args.scenario, **overrides)  # fail fast, before any output
+    safe_name = scen.name.replace("/", "-").replace("\\", "-")
+    out = Path(args.out) if args.out else Path("results") / f"{safe_name}-seed{args.seed}"
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {str(out)!r} exists and is not a directory")
+    started = _now()
+    try:
+        model = CommunityModel(scen, seed=args.seed, check=args.check)
+    except KeyboardInterrupt:
+        print("cogov: interrupted while building the community; nothing written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except InvariantError as exc:
+        print(f"cogov: invariant violated in the initial state: {exc}; nothing written", file=sys.stderr)
+        return EXIT_INVARIANT
+    interrupted = False
+    violation: str | None = None
+    bar = tqdm(total=args.ticks, desc=scen.name, unit="day", leave=False,
+               disable=not sys.stderr.isatty(), file=sys.stderr)
+    try:
+        for _ in range(args.ticks):
+            model.step()
+            bar.update()
+    except KeyboardInterrupt:
+        interrupted = True
+    except InvariantError as exc:
+        violation = str(exc)
+    finally:
+        bar.close()
+    df = model.results()
+    done = len(df) - 1  # rows are days 0..done; a day cut short is not recorded
+    if interrupted:
+        print(f"cogov: interrupted after {done} of {args.ticks} days; writing what was finished",
+              file=sys.stderr)
+    if violation:
+        print(f"cogov: invariant violated ({violation}); writing the days up to and including it", file=sys.stderr)
+    extra = {
+        "ticks": done,
+        "ticks_requested": args.ticks,
+        "interrupted": interrupted,
+        "invariant_violation": violation,
+        "check": args.check,
+        "overrides": overrides,
+        "command": shlex.join(["cogov", *args.argv]),
+        "cwd": str(Path.cwd()),
+        "started": started,
+        "finished": _now(),
+    }
+    with _ignore_sigint():
+        paths = write_run(df, out, extra)
+    print(f"{scen.name}, seed {args.seed}: {done} days{' (interrupted)' if interrupted else ''}; "
+          f"files in {out}/")
+    for path in paths.values():
+        print(f"  {path}")
+    print(f"Final values on day {done}:")
+    for line in _summary(df):
+        print(f"  {line}")
+    if violation:
+        return EXIT_INVARIANT
+    return EXIT_INTERRUPTED if interrupted else 0
+
+
+@contextlib.contextmanager
+def _ignore_sigint():
+    """Let a run's files be written in full even if Ctrl-C is pressed again."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+# --- parser --------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``cogov``."""
+    parser = _Parser(
+        prog="cogov",
+        description="Simulate community co-governance rules on a synthetic community before rollout.",
+        epilog="Scenarios are preset names (see `cogov list`) or paths to TOML scenario files.",
+    )
+    parser.add_argument("--version", action="version", version=f"cogov-sim {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("list", help="list the preset scenarios with their descriptions",
+                       description="List the preset scenarios with their descriptions.")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("params", help="print the parameter table (defaults, ranges, units, sources)",
+                       description="Print every scenario parameter: default, allowed values, unit, "
+                                   "meaning and source.")
+    p.add_argument("--section", metavar="S", help=f"only this section: {', '.join(SECTIONS)}")
+    p.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    p.set_defaults(func=cmd_params)
+
+    set_help = ("override a parameter (repeatable); VALUE is a TOML literal such as true, 0, 0.5 "
+                "or '\"weekly\"', and a bare word is taken as text (meeting_cadence=weekly)")
+
+    p = sub.add_parser("show", help="print a scenario's resolved parameters as TOML",
+                       description="Print a scenario's inheritance chain and every resolved parameter "
+                                   "as TOML; the output is itself a valid scenario file.")
+    p.add_argument("scenario", metavar="SCENARIO", help="preset name or path to a .toml scenario file")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help=set_help)
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("run", help="run a scenario and write results, manifest and figure",
+                       description="Run a scenario day by day and write results.parquet, results.csv, "
+                                   "manifest.json and outcomes.png into the output directory.")
+    p.add_argument("scenario", metavar="SCENARIO", help="preset name or path to a .toml scenario file")
+    p.add_argument("--seed", type=_seed, default=1, metavar="N",
+                   help="random seed; the same seed and scenario give the same run (default: 1)")
+    p.add_argument("--ticks", type=_ticks, default=365, metavar="N", help="days to simulate (default: 365)")
+    p.add_argument("--out", metavar="DIR", help="output directory (default: results/<scenario>-seed<N>)")
+    p.add_argument("--check", action="store_true",
+                   help="check the model's invariants after every day (slower); a violation stops the run")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help=set_help)
+    p.set_defaults(func=cmd_run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``cogov`` command line; return the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        return _fail(str(exc))
+    except SystemExit as exc:  # --help and --version
+        return exc.code if isinstance(exc.code, int) else 0
+    if args.command is None:
+        parser.print_help()
+        return 0
+    args.argv = argv
+    try:
+        return args.func(args)
+    except ScenarioError as exc:
+        message = str(exc).rstrip()
+        if message.endswith(" or one of"):  # no presets installed
+            message = message.removesuffix(" or one of") + f" (no presets in {PRESET_DIR})"
+        return _fail(message)
+    except UsageError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        print("cogov: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # e.g. `cogov params | head`: silence the flush at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+def _fail(message: str) -> int:
+    lines = message.strip().splitlines() or ["unknown error"]
+    text = lines[0] if len(lines) == 1 else lines[0] + " (and " + str(len(lines) - 1) + " more: " + \
+        "; ".join(line.strip() for line in lines[1:]) + ")"
+    print(f"cogov: error: {text}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())
