@@ -380,6 +380,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="check the model's invariants after every day (slower); a violation stops the run")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help=set_help)
     p.set_defaults(func=cmd_run)
+
+    from experiments import compare, sweep  # experiments/ implements these two commands
+
+    p = sub.add_parser("compare", help="compare scenarios over the same seeds: CIs, tests, HTML report",
+                       description=compare.__doc__.split("\n\n")[1].replace("\n", " "))
+    compare.add_arguments(p)
+    p.set_defaults(func=compare.main_args)
+    p = sub.add_parser("sweep", help="run a parameter sweep file on dask (resumable)",
+                       description=sweep.__doc__.split("\n\n")[1].replace("\n", " "))
+    sweep.add_arguments(p)
+    p.set_defaults(func=sweep.main_args)
     return parser
 
 

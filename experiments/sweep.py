@@ -1,0 +1,158 @@
+"""Parameter sweeps: ``cogov sweep FILE [--workers N | --scheduler ADDRESS] [--out DIR]``.
+
+Resumable: every run has a deterministic id (a hash of its parameters, seed
+and length) and is stored as its own Parquet part as soon as it finishes, so a
+sweep stopped at any moment and started again computes only the missing runs,
+and the final tables equal an uninterrupted sweep's. Load results with
+``experiments.load_sweep(DIR)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numpy as np
+
+import sim
+from experiments import runner, store
+from experiments.design import SweepFileError, SweepSpec, design_table, load_sweep_file
+
+EXIT_BAD_INPUT = 2
+
+
+class SweepDirError(ValueError):
+    """The output directory holds a different sweep."""
+
+
+def spec_fingerprint(spec: SweepSpec, run_ids: list[str]) -> str:
+    """Hash of what the sweep computes (its run ids), to refuse mixing two sweeps in one directory."""
+    return hashlib.sha256(json.dumps(sorted(set(run_ids))).encode()).hexdigest()[:20]
+
+
+def manifest_ids(out: Path) -> list[str]:
+    """Distinct run ids of the sweep stored in ``out`` (from its design table)."""
+    import pandas as pd
+
+    return list(dict.fromkeys(pd.read_parquet(out / "design.parquet")["run_id"]))
+
+
+def default_out(spec: SweepSpec) -> Path:
+    """results/sweeps/<name>."""
+    return Path("results") / "sweeps" / spec.name
+
+
+def prepare(spec: SweepSpec, out: Path) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Write design and manifest (or check them on resume); return the missing tasks and the manifest."""
+    table, tasks = design_table(spec)
+    fp = spec_fingerprint(spec, list(table["run_id"]))
+    out.mkdir(parents=True, exist_ok=True)
+    mpath = out / "manifest.json"
+    if mpath.exists():
+        manifest = json.loads(mpath.read_text(encoding="utf-8"))
+        if manifest.get("fingerprint") != fp:
+            raise SweepDirError(
+                f"{out}: holds the results of a different sweep ('{manifest.get('name')}' from "
+                f"{manifest.get('sweep_file')}); allowed: the same sweep file to resume, or another --out")
+        if manifest.get("version") != sim.__version__:
+            print(f"warning: {out} was started with cogov-sim {manifest.get('version')}, "
+                  f"this is {sim.__version__}; runs may differ", file=sys.stderr)
+    else:
+        manifest = {
+            "name": spec.name, "description": spec.description, "sweep_file": spec.path,
+            "sweep_file_text": Path(spec.path).read_text(encoding="utf-8"),
+            "base": spec.base_ref, "base_scenario": spec.base.name, "base_overrides": spec.overrides,
+            "base_parameters": store.canonical(spec.base.params),
+            "design": spec.design, "samples": spec.samples, "design_seed": spec.design_seed,
+            "second_order": spec.second_order,
+            "factors": [{"name": f.name, "lo": f.lo, "hi": f.hi, "values": list(f.values)} for f in spec.factors],
+            "seeds": spec.seeds, "ticks": spec.ticks, "points": int(table["point"].nunique()),
+            "runs": len(table), "distinct_runs": len(tasks), "fingerprint": fp,
+            "package": "cogov-sim", "version": sim.__version__, "mesa_version": mesa.__version__,
+            "numpy_version": np.__version__, "python": platform.python_version(), "sessions": [],
+        }
+        store.atomic_write_parquet(table, out / "design.parquet")
+        store.atomic_write_json(manifest, mpath)
+    store.clean_temporaries(out)
+    done = store.done_ids(out)
+    return [t for t in tasks if t["run_id"] not in done], manifest
+
+
+def run_sweep(spec: SweepSpec, out: str | Path | None = None, workers: int | None = None,
+              scheduler: str | None = None, quiet: bool = False) -> runner.Outcome:
+    """Run (or resume) a sweep into ``out``; return what this session did."""
+    out = Path(out) if out is not None else default_out(spec)
+    todo, manifest = prepare(spec, out)
+    total = manifest["distinct_runs"]
+    stream = io.StringIO() if quiet else sys.stderr
+    already = total - len(todo)
+    if already and not quiet:
+        print(f"resuming {spec.name}: {already} of {total} runs already stored in {out}", file=stream)
+    progress = runner.Progress(total, already, spec.name, stream=stream)
+    result = runner.execute(todo, lambda rid, df: store.write_run(out, rid, df),
+                            workers=workers, scheduler=scheduler, progress=progress)
+    session = {"started": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(time.time() - result.seconds)),
+               "runs_computed": result.finished, "runs_failed": len(result.failed),
+               "seconds": round(result.seconds, 2), "workers": result.workers,
+               "scheduler": scheduler, "interrupted": result.interrupted,
+               "runs_per_second": round(result.finished / result.seconds, 3) if result.seconds else None}
+    manifest["sessions"].append(session)
+    manifest["failed"] = result.failed
+    store.atomic_write_json(manifest, out / "manifest.json")
+    if len(store.done_ids(out) & set(manifest_ids(out))) == total:
+        store.atomic_write_parquet(store.load_sweep(out), out / "summary.parquet")
+    return result
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``cogov sweep``."""
+    parser.add_argument("file", help="sweep file (TOML): base scenario, [vary] ranges, design, seeds")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, default=None,
+                       help="worker processes of a local dask cluster (default: all cores; 0 = no dask)")
+    where.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="address of an existing dask scheduler, e.g. tcp://10.0.0.5:8786")
+    parser.add_argument("--out", default=None, help="output directory (default: results/sweeps/<name>)")
+    parser.add_argument("--quiet", action="store_true", help="no progress output")
+
+
+def main_args(args: argparse.Namespace) -> int:
+    """Run ``cogov sweep`` from parsed arguments; return the exit status."""
+    try:
+        spec = load_sweep_file(args.file)
+        out = Path(args.out) if args.out else default_out(spec)
+        result = run_sweep(spec, out, workers=args.workers, scheduler=args.scheduler, quiet=args.quiet)
+    except (SweepFileError, SweepDirError) as exc:
+        print(f"cogov: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if result.interrupted:
+        print(f"\ninterrupted: finished runs are stored in {out}; run the same command again to resume",
+              file=sys.stderr)
+        return 130
+    if result.failed:
+        first = next(iter(result.failed.items()))
+        print(f"cogov: error: {len(result.failed)} runs failed (first: {first[0]}: {first[1]}); "
+              f"see {out / 'manifest.json'}", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        print(f"{spec.name}: results in {out} (load with experiments.load_sweep('{out}'))", file=sys.stderr)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``python -m experiments.sweep``."""
+    parser = argparse.ArgumentParser(prog="cogov sweep", description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    return main_args(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
