@@ -182,11 +182,11 @@ def _check_shock(v: dict[str, Any], origin: str) -> None:
 
 def _unknown(origin: str, key: str, section: str | None) -> str:
     close = difflib.get_close_matches(key, list(BY_NAME), n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
     if section is not None:
         valid = ", ".join(p.name for p in PARAMS if p.section == section)
-        return f"{origin}: [{section}] unknown key '{key}'{hint} allowed keys in [{section}]: {valid}"
-    return f"{origin}: unknown parameter '{key}'{hint} (see `cogov params` for all)"
+        return f"{origin}: [{section}] unknown key '{key}'{hint}; allowed keys in [{section}]: {valid}"
+    return f"{origin}: unknown parameter '{key}'{hint}; allowed: a parameter listed by `cogov params`"
 
 
 # --- files -----------------------------------------------------------------------------
