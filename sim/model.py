@@ -37,6 +37,7 @@ from typing import Any
 import mesa
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from sim import __version__
 from sim.agents.committees import Committee, Committees, HomeownersCommittee, HomeownersCommittees
@@ -227,12 +228,14 @@ class CommunityModel(mesa.Model):
         """Run ``ticks`` days; show a progress bar on a terminal if ``progress``."""
         if ticks < 0:
             raise ValueError("ticks must be 0 or more")
+        days = range(ticks)
         if progress:
             from tqdm import tqdm
-            for _ in tqdm(range(ticks), desc=self.config.name, unit="day", leave=False):
-                self.step()
-        else:
-            for _ in range(ticks):
+            days = tqdm(days, desc=self.config.name, unit="day", leave=False)
+        # the model is single-threaded by design (parallelism comes from running many runs);
+        # a BLAS thread pool would only wait for a core, so it is held to one thread here
+        with threadpool_limits(limits=1, user_api="blas"):
+            for _ in days:
                 self.step()
         return self
 

@@ -92,18 +92,25 @@ HEADLINE = ("participation", "volunteer_share", "backlog", "disputes_total", "es
             "satisfaction", "trust_residents_committee", "belonging")
 
 
-def _group_means(res, code: np.ndarray, values: np.ndarray, counts: np.ndarray) -> dict[str, float]:
-    """Means of ``values`` over adults in each of GROUPS, from one bincount over 24 cells."""
-    cell = np.bincount(code, weights=values, minlength=24)
+def _group_matrix() -> np.ndarray:
+    """Membership of each of the 24 cells (age×tenure×origin×party) in each of GROUPS."""
     idx = np.arange(24)
     age, owner, migrant, party = idx // 8, (idx // 4) % 2, (idx // 2) % 2, idx % 2
-    masks = {
-        "elderly": age == ELDERLY, "working": age == WORKING,
-        "owner": (owner == 1) & (age > 0), "renter": (owner == 0) & (age > 0),
-        "local": (migrant == 0) & (age > 0), "migrant": (migrant == 1) & (age > 0),
-        "party": (party == 1) & (age > 0), "nonparty": (party == 0) & (age > 0),
-    }
-    return {g: float(cell[mk].sum() / max(counts[mk].sum(), 1)) for g, mk in masks.items()}
+    adult = age > 0
+    rows = [age == ELDERLY, age == WORKING, (owner == 1) & adult, (owner == 0) & adult,
+            (migrant == 0) & adult, (migrant == 1) & adult, (party == 1) & adult, (party == 0) & adult]
+    return np.array(rows, dtype=np.float64)
+
+
+_GROUPS_BY_CELL = _group_matrix()
+_ACTOR_MEAN = np.full(len(ACTORS), 1 / len(ACTORS), np.float32)
+
+
+def _group_means(res, code: np.ndarray, values: np.ndarray, counts: np.ndarray) -> dict[str, float]:
+    """Means of ``values`` over adults in each of GROUPS, from one bincount over 24 cells."""
+    sums = _GROUPS_BY_CELL @ np.bincount(code, weights=values, minlength=24)
+    means = sums / np.maximum(_GROUPS_BY_CELL @ counts, 1)
+    return dict(zip(GROUPS, means.tolist(), strict=True))
 
 
 def _store_counts(store: RecordStore, column: str, ids: np.ndarray, n: int) -> np.ndarray:
@@ -184,7 +191,7 @@ def compute_row(m) -> dict[str, float]:
         row[f"trust_{a}"] = float(v)
     part = _group_means(res, code, recent, counts)
     sat = _group_means(res, code, res.satisfaction, counts)
-    tr = _group_means(res, code, res.trust @ np.full(res.trust.shape[1], 1 / res.trust.shape[1], np.float32), counts)
+    tr = _group_means(res, code, res.trust @ _ACTOR_MEAN, counts)
     for g in GROUPS:
         row[f"participation_{g}"] = part[g]
         row[f"satisfaction_{g}"] = sat[g]

@@ -45,6 +45,10 @@ class Consultation(Mechanism):
 
     name = "consultation"
 
+    def __init__(self, model):
+        super().__init__(model)
+        self._shares: dict[int, tuple[int, np.ndarray]] = {}
+
     @override
     def active(self, p: dict) -> bool:
         """Meetings sit only when a cadence is set."""
@@ -75,16 +79,28 @@ class Consultation(Mechanism):
         k = min(seats, int((w > 0).sum()))
         return lo + self.rng.choice(hi - lo, size=k, replace=False, p=w / total)
 
+    def _population_shares(self, c: int) -> np.ndarray:
+        """Shares of elderly, migrants and renters among adults; refreshed monthly (turnover is slow)."""
+        month = self.model.tick // 30
+        cached = self._shares.get(c)
+        if cached is None or cached[0] != month:
+            m, res = self.model, self.model.residents
+            lo, hi = m.community_slice[c]
+            adult = res.adult[lo:hi]
+            n = max(int(adult.sum()), 1)
+            shares = np.array([np.count_nonzero((res.age[lo:hi] == ELDERLY) & adult) / n,
+                               np.count_nonzero(res.migrant[lo:hi] & adult) / n,
+                               np.count_nonzero(~res.owner[lo:hi] & adult) / n])
+            cached = self._shares[c] = (month, shares)
+        return cached[1]
+
     def _representativeness(self, att: np.ndarray, c: int) -> float:
-        m, res = self.model, self.model.residents
+        """1 minus the summed gaps between attendees' and adults' shares of three groups."""
         if len(att) == 0:
             return 0.0
-        lo, hi = m.community_slice[c]
-        adult = res.adult[lo:hi]
-        gap = 0.0
-        for attr in (res.age[lo:hi] == ELDERLY, res.migrant[lo:hi], ~res.owner[lo:hi]):
-            gap += abs(attr[att - lo].mean() - attr[adult].mean())
-        return float(np.clip(1 - gap, 0, 1))
+        res = self.model.residents
+        seated = np.array([(res.age[att] == ELDERLY).mean(), res.migrant[att].mean(), (~res.owner[att]).mean()])
+        return float(np.clip(1 - np.abs(seated - self._population_shares(c)).sum(), 0, 1))
 
     def _meet(self, c: int) -> None:
         m, p, res, ms = self.model, self.model.p, self.model.residents, self.model.matters
