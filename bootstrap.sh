@@ -7,6 +7,8 @@
 #                                  into results/<scenario>/
 #   ./bootstrap.sh test [pytest options...]
 #                                  run the test suite
+#   ./bootstrap.sh fonts           install a CJK font (Noto Sans CJK) for `cogov compare --lang zh`
+#                                  (Debian/Ubuntu, as root or with sudo)
 #
 # Needs Python >= 3.12: found on PATH (python3.13, python3.12, python3, python)
 # or among pyenv's installed versions. A second call is fast: the virtual
@@ -23,7 +25,7 @@ MIN_MINOR=12
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 
 usage() {
-    sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 # Succeeds if "$@" runs a Python >= 3.12 (pyenv shims that cannot run say "command not found" and fail).
@@ -133,6 +135,19 @@ case "$cmd" in
         exit 0
         ;;
     "" | run | test) ;;
+    fonts)
+        if fc-list : family 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null; then
+            say "a CJK font is installed"
+        elif command -v apt-get >/dev/null 2>&1; then
+            sudo_="" && [ "$(id -u)" -ne 0 ] && sudo_="sudo"
+            $sudo_ apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq fonts-noto-cjk
+            rm -rf "${MPLCONFIGDIR:-$HOME/.cache/matplotlib}"  # matplotlib rebuilds its font list
+        else
+            say "install a CJK font (Noto Sans CJK SC, Source Han Sans, WenQuanYi Zen Hei) with your package manager"
+            exit 1
+        fi
+        exit 0
+        ;;
     *)
         say "unknown command '$cmd'"
         usage >&2
