@@ -1,0 +1,102 @@
+"""The ``cogov`` command line: user errors end in one line and exit code 2, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if not (ROOT / "sim" / "cli.py").exists():
+    pytest.skip("sim/cli.py not written yet", allow_module_level=True)
+
+POP = "[population]\nhouseholds = 900\nresidents = 2600\nhouseholds_per_building = 20\n"
+
+
+def cogov(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sim.cli", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, timeout=120)
+
+
+def _one_error_line(proc: subprocess.CompletedProcess) -> str:
+    assert proc.returncode == 2, (proc.returncode, proc.stdout, proc.stderr)
+    assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout, proc.stderr
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1, proc.stderr
+    return lines[0]
+
+
+def main_in_process(capsys, *args: str) -> tuple[int, str, str]:
+    """Run ``cogov`` in this process (cheaper than a subprocess); an escaping exception fails the test."""
+    from sim.cli import main
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _one_error_line_in_process(code: int, out: str, err: str) -> str:
+    assert code == 2, (code, out, err)
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def test_run_misspelled_key_exits_2_with_one_line(tmp_path):
+    path = tmp_path / "typo.toml"
+    path.write_text(POP + "[incentives]\npoints_budgt = 5000\n")
+    line = _one_error_line(cogov("run", path, "--ticks", "3", "--out", tmp_path / "out"))
+    assert "points_budgt" in line and "points_budget" in line
+    assert not (tmp_path / "out").exists()  # failed fast, nothing written
+
+
+@pytest.mark.parametrize("text, key", [
+    ("[incentives\npoints = true\n", "malformed TOML"),
+    ("[population]\nshare_renters = 1.5\n", "share_renters"),
+    ("[channels]\npoints = true\n", "points"),
+    ('[scenario]\nextends = "typo.toml"\n', "cycle"),
+])
+def test_run_bad_file_exits_2_with_one_line(tmp_path, capsys, text, key):
+    path = tmp_path / "typo.toml"
+    path.write_text(text)
+    line = _one_error_line_in_process(*main_in_process(capsys, "run", path, "--ticks", "3", "--out", tmp_path / "o"))
+    assert key in line
+
+
+def test_run_bad_set_exits_2(tmp_path, capsys):
+    line = _one_error_line(cogov("run", "government-led", "--set", "pointz=true", "--out", tmp_path / "o"))
+    assert "pointz" in line
+    line = _one_error_line_in_process(*main_in_process(capsys, "run", "no-such-preset", "--out", tmp_path / "o"))
+    assert "no-such-preset" in line
+    line = _one_error_line_in_process(*main_in_process(capsys, "run", "government-led", "--ticks", "-3"))
+    assert "-3" in line
+
+
+def test_run_writes_results_and_manifest(tmp_path, capsys):
+    path = tmp_path / "ok.toml"
+    path.write_text(POP + "[incentives]\npoints = true\n")
+    out = tmp_path / "out"
+    code, stdout, err = main_in_process(capsys, "run", path, "--ticks", "5", "--seed", "3", "--check", "--out", out)
+    assert code == 0, err
+    df = pd.read_csv(out / "results.csv")
+    assert len(df) == 6 and (df["seed"] == 3).all()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 3 and manifest["parameters"]["points"] is True
+    # the CLI run is the same run as the library's
+    from sim import CommunityModel
+    lib = CommunityModel(path, seed=3).run(5).results()
+    pd.testing.assert_series_equal(df["participation"], lib["participation"], check_exact=False, rtol=1e-9)
+
+
+def test_show_output_loads_back_as_the_same_scenario(tmp_path, capsys):
+    from sim import load_scenario
+    src = tmp_path / "src.toml"
+    src.write_text(POP + "[incentives]\npoints = true\n[shock]\nshock_tick = 5\n[shock.shock_set]\npoints = false\n")
+    code, stdout, err = main_in_process(capsys, "show", src, "--set", "mediation=true")
+    assert code == 0, err
+    shown = tmp_path / "shown.toml"
+    shown.write_text(stdout)
+    assert load_scenario(shown).params == load_scenario(src, mediation=True).params
