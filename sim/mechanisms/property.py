@@ -46,6 +46,7 @@ class Property(Mechanism):
         firms.daily_accounts(self.collection)
         rate = COMPLAINT_RATE * (1 - firms.effort)
         who = sample_by_group(self.rng, rate, res.estate)
+        who = who[res.age[who] != 0]  # children complain through their parents
         if len(who) == 0:
             return
         firms.complaints += np.bincount(res.estate[who], minlength=len(firms.effort))
