@@ -66,7 +66,6 @@ def sobol_indices(directory: str | Path, outcome: str) -> pd.DataFrame:
 
 def morris_indices(directory: str | Path, outcome: str) -> pd.DataFrame:
     """Morris screening (mu*, its CI, sigma) of ``outcome`` from a finished ``morris`` sweep."""
-    from SALib.analyze import morris
     from SALib.sample import morris as morris_sample
 
     man = read_manifest(directory)
@@ -75,7 +74,15 @@ def morris_indices(directory: str | Path, outcome: str) -> pd.DataFrame:
     problem = _problem(man)
     x = morris_sample.sample(problem, man["samples"], num_levels=4, seed=man["design_seed"])
     y = point_means(directory, outcome)[outcome].to_numpy()
-    res = morris.analyze(problem, x, y, num_resamples=200, conf_level=0.95, num_levels=4, seed=1)
+    return morris_from_values(problem, x, y)
+
+
+def morris_from_values(problem: dict[str, Any], x: np.ndarray, y: np.ndarray) -> pd.DataFrame:
+    """Morris mu*, its 95% CI, mu and sigma of outputs ``y`` at the unit-cube design ``x``."""
+    from SALib.analyze import morris
+
+    res = morris.analyze(problem, np.asarray(x, dtype=float), np.asarray(y, dtype=float), num_resamples=200,
+                         conf_level=0.95, num_levels=4, seed=1)
     return pd.DataFrame({"parameter": problem["names"], "mu_star": res["mu_star"],
                          "mu_star_conf": res["mu_star_conf"], "mu": res["mu"], "sigma": res["sigma"]}
                         ).sort_values("mu_star", ascending=False, ignore_index=True)

@@ -294,6 +294,21 @@ w_status = [0, 1]
         assert idx.loc[name, "ST"] == pytest.approx(expected_st[name], abs=0.05)
 
 
+def test_morris_wiring_ranks_a_linear_toy_function(tmp_path):
+    path = tmp_path / "morris.toml"
+    path.write_text('[sweep]\nbase = "defaults"\ndesign = "morris"\nsamples = 10\n'
+                    "[vary]\nw_trust = [0, 1]\nw_social = [0, 1]\nw_status = [0, 1]\n")
+    spec = load_sweep_file(path)
+    x = design.unit_sample(spec)
+    pts = design.points(spec)
+    assert np.allclose(x[:, 0], [p["w_trust"] for p in pts])
+    y = 3 * x[:, 0] + 1 * x[:, 1] + 0 * x[:, 2]
+    idx = analysis.morris_from_values(spec.problem(), x, y).set_index("parameter")
+    assert idx.loc["w_trust", "mu_star"] == pytest.approx(3, abs=1e-9)
+    assert idx.loc["w_social", "mu_star"] == pytest.approx(1, abs=1e-9)
+    assert idx.loc["w_status", "mu_star"] == pytest.approx(0, abs=1e-9)
+
+
 def test_scenario_discovery_finds_the_planted_region():
     rng = np.random.default_rng(1)
     df = pd.DataFrame({"a": rng.uniform(0, 1, 400), "b": rng.uniform(0, 10, 400),
