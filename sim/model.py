@@ -9,23 +9,30 @@ One tick is one day. Each tick runs the mechanism modules in this fixed order
  4. technology     grid workers' paperwork, privacy cost to trust (technology.py)
  5. supervision    monthly detection chances, third-party capture (supervision.py)
  6. needs          residents raise small, major and hard matters (matters.py)
- 7. norms          norm breaches under informal supervision (norms.py)
- 8. party          Party members' home visits (party.py)
- 9. channels       matters surface through the channels switched on (channels.py)
-10. handling       committees, organisations, cadres and government settle
+ 7. prices         a fine in force reframes norms as prices (prices.py; off
+                   unless breach_fine > 0)
+ 8. norms          norm breaches under informal supervision, fines (norms.py)
+ 9. party          Party members' home visits (party.py)
+10. channels       matters surface through the channels switched on (channels.py)
+11. handling       committees, organisations, cadres and government settle
                    matters by class, with buck-passing without a list (routing.py,
                    responsibility.py)
-11. consultation   meetings deliberate major problems and launch projects
+12. consultation   meetings deliberate major problems and launch projects
                    (consultation.py)
-12. projects       implementation, overrun, completion, feedback (projects.py)
-13. property       firms' effort, complaints, revenue disputes (property.py)
-14. organisations  activities and refusals (organisations.py)
-15. participation  residents' daily choice to take part (participation.py)
-16. incentives     points redemption, crowding-out, time bank, awards (incentives.py)
-17. mediation      mediators settle open disputes (mediation.py)
-18. disputes       grievances become disputes; escalation or fading (disputes.py)
-19. attitudes      weekly drift of satisfaction, belonging, trust (attitudes.py)
-20. record         outcomes collected by a Mesa DataCollector (outcomes.py)
+13. projects       implementation, overrun, completion, feedback (projects.py)
+14. cofunding      residents' co-funding rounds for building micro-projects,
+                   peer sanctions (cofunding.py; off unless cofunding)
+15. property       firms' effort, complaints, revenue disputes (property.py)
+16. organisations  activities, refusals, paid requests (organisations.py)
+17. thresholds     threshold participation rule (thresholds.py; only with
+                   participation_rule = "threshold")
+18. participation  residents' daily logistic choice to take part (participation.py;
+                   only with participation_rule = "logit")
+19. incentives     points redemption, crowding-out, time bank, awards (incentives.py)
+20. mediation      mediators settle open disputes (mediation.py)
+21. disputes       grievances become disputes; escalation or fading (disputes.py)
+22. attitudes      weekly drift of satisfaction, belonging, trust (attitudes.py)
+23. record         outcomes collected by a Mesa DataCollector (outcomes.py)
 """
 
 from __future__ import annotations
@@ -50,6 +57,7 @@ from sim.agents.social_org import Organisations, SocialOrganisation
 from sim.invariants import check_invariants
 from sim.mechanisms.attitudes import Attitudes
 from sim.mechanisms.channels import Channels
+from sim.mechanisms.cofunding import CoFunding
 from sim.mechanisms.consultation import Consultation
 from sim.mechanisms.disputes import Disputes, new_dispute_store
 from sim.mechanisms.funding import Funding, Funds
@@ -60,6 +68,7 @@ from sim.mechanisms.norms import Norms
 from sim.mechanisms.organisations import Organisations as OrganisationActivities
 from sim.mechanisms.participation import Participation, occasions, record_activity
 from sim.mechanisms.party import PartyDuties
+from sim.mechanisms.prices import Prices
 from sim.mechanisms.projects import Projects, new_project_store
 from sim.mechanisms.property import Property
 from sim.mechanisms.responsibility import Responsibility
@@ -67,15 +76,16 @@ from sim.mechanisms.routing import Handling
 from sim.mechanisms.shocks import PolicyShock
 from sim.mechanisms.supervision import Supervision
 from sim.mechanisms.technology import Technology
+from sim.mechanisms.thresholds import Thresholds
 from sim.mechanisms.turnover import Turnover
 from sim.outcomes import OUTCOMES, compute_row
 from sim.population import Index, build_residents
 from sim.rng import Streams, fresh_seed
 from sim.scenario import Scenario, load_scenario
 
-PIPELINE = (PolicyShock, Turnover, Funding, Technology, Supervision, Needs, Norms, PartyDuties,
-            Channels, Handling, Consultation, Projects, Property, OrganisationActivities,
-            Participation, Incentives, Mediation, Disputes, Attitudes)
+PIPELINE = (PolicyShock, Turnover, Funding, Technology, Supervision, Needs, Prices, Norms, PartyDuties,
+            Channels, Handling, Consultation, Projects, CoFunding, Property, OrganisationActivities,
+            Thresholds, Participation, Incentives, Mediation, Disputes, Attitudes)
 
 
 class CommunityModel(mesa.Model):

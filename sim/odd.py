@@ -45,6 +45,9 @@ SECTION_TITLES = {
     "turnover": "Turnover",
     "shock": "Policy shock",
     "attitudes": "Attitudes",
+    "cofunding": "Resident co-funding (public-goods rounds, peer sanctions)",
+    "thresholds": "Threshold participation rule",
+    "prices": "Prices on civic behaviour (fines, paid requests)",
 }
 
 
@@ -80,15 +83,21 @@ def _allowed(p: Param) -> str:
 def basis(source: str) -> str:
     """Classify a source string: what the value rests on.
 
-    Returns one of "assumption", "seed", "seed; value assumed", "field figure",
-    "field figure; value assumed", or "seed, field figure".
+    Returns one of "assumption", "calibrated", "seed", "seed; value assumed",
+    "field figure", "field figure; value assumed", "seed, field figure",
+    "literature" or "literature; value assumed" (a published study cited by
+    year, e.g. Fehr & Gächter 2000).
     """
     s = source.lower()
     if s.startswith("assumption"):
         return "assumption"
+    if s.startswith("calibrated"):
+        return "calibrated"
     seed, field = "seed" in s, "field figure" in s
     assumed = "assumption" in s or "assumed" in s
     if not seed and not field:
+        if re.search(r"\b(19|20)\d\d\b", s):
+            return "literature; value assumed" if assumed else "literature"
         return "assumption"
     kind = "seed, field figure" if seed and field else ("seed" if seed else "field figure")
     if assumed:
@@ -108,7 +117,8 @@ def param_table() -> str:
         "Each parameter is written in a scenario file under its section, e.g. `[matters] routing = true`.",
         "**(L)** marks a policy lever; the others are structure or behavioural uncertainties.",
         "*Basis* says what the value rests on: a seed passage, a field figure "
-        "(`data/field-figures.csv`), or an **assumption**; \"value assumed\" means the "
+        "(`data/field-figures.csv`), a published study (literature), a calibration "
+        "(docs/validation.md), or an **assumption**; \"value assumed\" means the "
         "mechanism is in the cited source but its number is not.",
     ]
     for section, params in by_section().items():

@@ -72,6 +72,12 @@ def _outcome_table() -> dict[str, str]:
         "participation_gap_age": "participation of elderly minus working-age adults",
         "participation_gap_origin": "participation of locals minus migrants",
         "participation_gap_tenure": "participation of owners minus renters",
+        "agenda_items": "problems deliberated at consultation meetings so far",
+        "acceptances": "invitations to activities accepted so far",
+        "breaches_total": "norm breaches so far",
+        "fines": "norm breaches fined so far",
+        "cofunding_contribution": "mean contribution in the latest co-funding round (share of endowment; 0 before any)",
+        "sanction_points": "peer-sanction points assigned in co-funding rounds so far",
     }
     for c in CLASSES:
         out[f"raised_{c}"] = f"{c} matters raised so far"
@@ -180,6 +186,12 @@ def compute_row(m) -> dict[str, float]:
         "residents": res.n,
         "households": int(len(np.unique(res.household))) if m.check else m.struct.n_households,
         "arrivals": t.get("arrivals", 0),
+        "agenda_items": t.get("agenda_items", 0),
+        "acceptances": t.get("acceptances", 0),
+        "breaches_total": t.get("norm_breaches", 0),
+        "fines": t.get("fines", 0),
+        "cofunding_contribution": m.mech["cofunding"].latest_contribution(),
+        "sanction_points": t.get("sanction_points", 0.0),
     }
     for c, label in enumerate(CLASSES):
         row[f"raised_{label}"] = t.get(f"raised_{label}", 0)

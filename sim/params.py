@@ -146,7 +146,7 @@ PARAMS: list[Param] = [
     _p("crowding_rate", "incentives", 0.03, "float", "daily speed at which every resident's public spirit erodes towards the crowded-out level while points are offered", A, "1/day", 0.0, 1.0),
     _p("reward_half_value", "incentives", 20.0, "float", "reward per activity (yuan) at which its pull on participation is half its maximum", A, "yuan", 0.1, 10000.0),
     # --- behaviour (uncertainties) -------------------------------------------------------
-    _p("base_logit", "behaviour", -9.54, "float", "baseline log-odds of joining a community activity on a given day", "calibrated: SMM on X's 5.6% registered volunteers after a year under governance-partners (seed 002 §2 一是; docs/validation.md case 1)", "logit", -20.0, 5.0),
+    _p("base_logit", "behaviour", -10.0, "float", "baseline log-odds of joining a community activity on a given day", "assumption; SMM calibration to X's 5.6% registered volunteers under governance-partners gives −9.54 (docs/validation.md, case 1)", "logit", -20.0, 5.0),
     _p("w_public_spirit", "behaviour", 3.0, "float", "weight of intrinsic public spirit in the participation choice", A, "logit", 0.0, 20.0),
     _p("w_belonging", "behaviour", 1.5, "float", "weight of sense of belonging", A, "logit", 0.0, 20.0),
     _p("w_trust", "behaviour", 1.0, "float", "weight of trust in the community's organisers", A, "logit", 0.0, 20.0),
@@ -253,7 +253,7 @@ PARAMS: list[Param] = [
     # --- prices on civic behaviour -------------------------------------------------------------
     _p("breach_fine", "prices", 0.0, "float", "fine for a norm breach that is caught (0: no fine); with crowding-out it reframes the norm as a price", "Gneezy & Rustichini 2000, J. Legal Stud. 29(1) (a fine for late pickup doubled it); amount assumption", "yuan", 0.0, 1e5, lever=True),
     _p("fine_detection", "prices", 0.5, "float", "chance that a breach is caught and fined", A, "", 0.0, 1.0),
-    _p("norm_restraint", "prices", 0.6, "float", "share of would-be breaches the moral norm holds back before any price frame", "assumption (Gneezy & Rustichini 2000: late pickups 8 → 18.5 a week once priced)", "", 0.0, 0.99),
+    _p("norm_restraint", "prices", 0.75, "float", "share of would-be breaches the moral norm holds back before any price frame", "assumption (Gneezy & Rustichini 2000: late pickups 8 → 18.5 a week once priced)", "", 0.0, 0.99),
     _p("request_reward", "prices", 0.0, "float", "money offered to residents who accept an organisation's invitation (paid from the community fund)", "Frey & Oberholzer-Gee 1997, AER 87(4) (compensation halved acceptance); amount assumption", "yuan", 0.0, 1e5, lever=True),
 ]
 

@@ -5,7 +5,8 @@ Licheng: after garbage points were cut, residents walked hundreds of metres
 and littering rose) and less where acquaintance networks, face and reputation
 keep people in line (informal supervision, seed 000 §3.4), which works
 through the cohesion of the building. A breach may set neighbours against
-each other or prompt a complaint about the environment.
+each other or prompt a complaint about the environment. A fine for breaches
+deters, and may reframe the norm as a price (prices.py).
 """
 
 from __future__ import annotations
@@ -40,14 +41,19 @@ class Norms(Mechanism):
     @override
     def step(self) -> None:
         m, p, res = self.model, self.model.p, self.model.residents
-        pmax = min(1.0, p["breach_rate"] * inconvenience(p["garbage_distance"]) * 1.3)
+        prices = m.mech["prices"]
+        boost = prices.breach_boost()  # 1.0 unless a fine was ever in force (prices.py)
+        pmax = min(1.0, p["breach_rate"] * inconvenience(p["garbage_distance"]) * 1.3 * boost)
         cand = np.unique(self.rng.integers(0, res.n, self.rng.poisson(res.n * pmax)))
         cand = cand[res.age[cand] != 0]
         watch = p["informal_supervision"] * m.building_cohesion[res.building[cand]]
         prob = pmax * (1 - 0.7 * watch) * (1.3 - res.belonging[cand]) / 1.3
+        if prices.frame is not None:
+            prob = prob / boost * prices.breach_factor(cand)
         who = cand[self.rng.random(len(cand)) < prob / pmax]
         if len(who) == 0:
             return
+        prices.fine(who)
         res.last_breach[who] = m.tick
         m.count("norm_breaches", len(who))
         m.breaches_by_building += np.bincount(res.building[who], minlength=m.struct.n_buildings)

@@ -4,7 +4,8 @@ Each organisation launches activities (micro-services) and invites residents
 of its community. Invited residents who trust organisations join; when an
 activity is launched without prior communication, many refuse (seed 000
 §4.2.2, the Hangzhou sachets). Uneven skill shows in what a joined activity
-does for the participants' satisfaction.
+does for the participants' satisfaction. Money offered for accepting a
+request may crowd out the civic reason to accept (prices.py).
 """
 
 from __future__ import annotations
@@ -51,9 +52,15 @@ class Organisations(Mechanism):
             refuse_p = p["refusal_without_communication"] * (1 - trust) + 0.1 * trust
         u = self.rng.random((2, len(invited)))
         refused = u[0] < refuse_p
-        joined = ~refused & (u[1] < 0.2 + 0.4 * trust * (1 - orgs.friction[org]))
+        accept = 0.2 + 0.4 * trust * (1 - orgs.friction[org])
+        if p["request_reward"] > 0:  # a paid request (prices.py)
+            accept, offered = m.mech["prices"].request_acceptance(accept, invited)
+        joined = ~refused & (u[1] < accept)
+        if p["request_reward"] > 0:
+            m.mech["prices"].pay_requests(invited[joined & offered])
         m.count("invitations", len(invited))
         m.count("refusals", int(refused.sum()))
+        m.count("acceptances", int(joined.sum()))
         res.trust[invited[refused], T_ORGS] *= 0.97
         who = invited[joined]
         m.record_activity(np.unique(who))

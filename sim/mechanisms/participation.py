@@ -53,6 +53,11 @@ class Participation(Mechanism):
         self._static_key = None
 
     @override
+    def active(self, p: dict) -> bool:
+        """Runs under the logistic rule (the threshold rule is thresholds.py)."""
+        return p["participation_rule"] == "logit"
+
+    @override
     def step(self) -> None:
         m, p, res = self.model, self.model.p, self.model.residents
         key = (m.tick // 7, id(p), tuple(p[k] for k in _STATIC_KEYS))

@@ -1,0 +1,111 @@
+"""Threshold participation: residents join once enough others already take part.
+
+An alternative to the logistic choice of ``participation.py`` (selected with
+``participation_rule = "threshold"``): each adult has a threshold, the share
+of the other adults in their reference group (building or community) who must
+already be taking part before they join too (Granovetter 1978, AJS 83(6):
+"Threshold models of collective behavior"). Thresholds are drawn once from
+``threshold_dist``:
+
+- ``"even"``: evenly spaced from 0 to just below 1 (k/N for k = 0 … N−1 over
+  the N adults of each reference group), in random order: Granovetter's
+  uniform distribution, thresholds 0, 1, …, 99 for 100 people;
+- ``"uniform"``: independent uniform draws on [0, 1);
+- ``"normal"``: independent normal draws with mean ``threshold_mean`` and sd
+  ``threshold_sd`` (a threshold below 0 joins at once, above 1 never).
+
+Each day a resident whose threshold is met by the share of others active
+within ``activity_window`` (as at the end of yesterday) takes part with the
+chance that there is an occasion to join (organisations provide occasions, as
+in the logistic rule). A resident's threshold stands for everything else in
+the logistic rule; newcomers draw a fresh one. Nothing is drawn while the rule
+is "logit".
+"""
+
+from __future__ import annotations
+
+from typing import override
+
+import numpy as np
+
+from sim.mechanisms.base import Mechanism
+
+TOLERANCE = 1e-9  # shares equal up to rounding meet the threshold
+
+
+class Thresholds(Mechanism):
+    """Draw thresholds once; each day the residents whose threshold is met take part."""
+
+    name = "thresholds"
+
+    def __init__(self, model):
+        super().__init__(model)
+        self._theta: np.ndarray | None = None
+        self._last_tick = 0
+
+    @override
+    def active(self, p: dict) -> bool:
+        """Runs when the threshold rule is chosen."""
+        return p["participation_rule"] == "threshold"
+
+    def _scope(self) -> tuple[np.ndarray, int]:
+        """Reference group of every resident and the number of groups."""
+        m = self.model
+        if m.p["threshold_scope"] == "building":
+            return m.residents.building, m.struct.n_buildings
+        return m.residents.community, m.struct.n_communities
+
+    def _draw(self, ids: np.ndarray) -> np.ndarray:
+        p = self.model.p
+        dist = p["threshold_dist"]
+        if dist == "normal":
+            return self.rng.normal(p["threshold_mean"], p["threshold_sd"], len(ids))
+        if dist == "uniform":
+            return self.rng.random(len(ids))
+        # even: k/N within each reference group, in random order
+        group, _ = self._scope()
+        g = group[ids]
+        order = np.lexsort((self.rng.random(len(ids)), g))
+        sizes = np.bincount(g)
+        start = np.r_[0, np.cumsum(sizes)[:-1]]
+        sg = g[order]
+        rank = np.arange(len(ids)) - start[sg]
+        out = np.empty(len(ids))
+        out[order] = rank / np.maximum(sizes[sg], 1)
+        return out
+
+    def thresholds(self) -> np.ndarray:
+        """Every resident's threshold (NaN for children), drawn on first use.
+
+        The array is the residents' state: an experiment may change single
+        thresholds (as Granovetter does) before the run goes on.
+        """
+        res = self.model.residents
+        if self._theta is None:
+            self._theta = np.full(res.n, np.nan)
+            adults = np.flatnonzero(res.adult)
+            self._theta[adults] = self._draw(adults)
+        return self._theta
+
+    @override
+    def step(self) -> None:
+        m, res = self.model, self.model.residents
+        theta = self.thresholds()
+        new = np.flatnonzero((res.arrived > self._last_tick) & res.adult)
+        if len(new) and self._last_tick > 0:
+            theta[new] = self._draw(new)
+        self._last_tick = m.tick
+        group, n_groups = self._scope()
+        adult = res.adult
+        active = m.recent & adult
+        n_active = np.bincount(group, weights=active, minlength=n_groups)
+        n_adult = np.bincount(group, weights=adult, minlength=n_groups)
+        others = np.maximum(n_adult[group] - adult, 1)
+        share = (n_active[group] - active) / others
+        met = adult & (share + TOLERANCE >= theta)
+        cand = np.flatnonzero(met)
+        if len(cand) == 0:
+            return
+        chance = m.occasions[res.community[cand]]
+        who = cand[self.rng.random(len(cand)) < chance]
+        m.record_activity(who)
