@@ -319,6 +319,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_INTERRUPTED if interrupted else 0
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Run the validation cases of docs/validation.md; exit 1 if any case fails."""
+    from sim.validation.runner import main as validate
+
+    if args.seeds < 2:
+        raise UsageError(f"--seeds must be 2 or more to give confidence intervals, got {args.seeds}")
+    if args.jobs < 1:
+        raise UsageError(f"--jobs must be 1 or more, got {args.jobs}")
+    return validate(out=args.out, seeds=args.seeds, quick=args.quick, jobs=args.jobs, cases=args.case)
+
+
 @contextlib.contextmanager
 def _ignore_sigint():
     """Let a run's files be written in full even if Ctrl-C is pressed again."""
@@ -380,6 +391,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help="check the model's invariants after every day (slower); a violation stops the run")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help=set_help)
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("validate", help="run the validation cases (known patterns, 95%% CIs over seeds)",
+                       description="Run the validation suite (docs/validation.md): reference community X, the "
+                                   "seed's failure cases, public goods with peer sanctions, crowding-out, threshold "
+                                   "cascades. Prints a table of checks with 95% confidence intervals over seeds and "
+                                   "exits with 1 if any case fails.")
+    p.add_argument("--out", metavar="DIR", help="write one figure per case, validation.json and "
+                                                 "validation-results.md into DIR")
+    p.add_argument("--seeds", type=int, default=20, metavar="N", help="seeds per configuration (default: 20)")
+    p.add_argument("--quick", action="store_true", help="smaller populations, coarser grids, shorter runs")
+    p.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default: 1)")
+    p.add_argument("--case", action="append", choices=["1", "2", "3", "4", "5"],
+                   help="run only this case (repeatable; default: all)")
+    p.set_defaults(func=cmd_validate)
 
     from experiments import compare, sweep  # experiments/ implements these two commands
 
