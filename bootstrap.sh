@@ -6,7 +6,8 @@
 #                                  run SCENARIO (default: governance-partners) for 365 days
 #                                  into results/<scenario>/
 #   ./bootstrap.sh test [pytest options...]
-#                                  run the test suite
+#                                  run the test suite; as root on Debian/Ubuntu it first installs
+#                                  chromium and fonts-noto-cjk for the dashboard's browser test
 #   ./bootstrap.sh fonts           install a CJK font (Noto Sans CJK) for `cogov compare --lang zh`
 #                                  (Debian/Ubuntu, as root or with sudo)
 #
@@ -25,7 +26,7 @@ MIN_MINOR=12
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 
 usage() {
-    sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 # Succeeds if "$@" runs a Python >= 3.12 (pyenv shims that cannot run say "command not found" and fail).
@@ -115,17 +116,38 @@ ensure_env() {
     if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ] &&
         "$VENV/bin/python" -c "
 import importlib.util as u, sys
-sys.exit(0 if u.find_spec('sim') and u.find_spec('pytest') else 1)" >/dev/null 2>&1; then
+sys.exit(0 if all(u.find_spec(m) for m in ('sim', 'pytest', 'solara', 'playwright')) else 1)" >/dev/null 2>&1; then
         return 0
     fi
-    say "installing cogov-sim and its test tools into .venv (pip install -e \".[test]\"; log in .venv/pip.log)"
-    if ! "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[test]" \
+    say "installing cogov-sim, its test tools and dashboard into .venv (pip install -e \".[test,viz]\"; log in .venv/pip.log)"
+    if ! "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[test,viz]" \
         >"$VENV/pip.log" 2>&1; then
         cat "$VENV/pip.log" >&2
         say "pip install failed; the messages above are also in .venv/pip.log"
         exit 1
     fi
     printf '%s\n' "$want" >"$STAMP"
+}
+
+# Debian's chromium and a CJK font for the dashboard's browser test (never a browser download:
+# Playwright drives /usr/bin/chromium). Only as root with apt-get; otherwise that test is skipped.
+ensure_browser() {
+    local need=()
+    [ -x /usr/bin/chromium ] || need+=(chromium)
+    fc-list : family 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+    [ ${#need[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+        say "not installing ${need[*]} (needs root and apt-get); the dashboard's browser test may be skipped"
+        return 0
+    fi
+    say "installing ${need[*]} with apt-get (log in .venv/apt.log)"
+    if apt-get update -qq >"$VENV/apt.log" 2>&1 &&
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" \
+            >>"$VENV/apt.log" 2>&1; then
+        rm -rf "${MPLCONFIGDIR:-$HOME/.cache/matplotlib}"  # matplotlib rebuilds its font list
+    else
+        say "apt-get install ${need[*]} failed (see .venv/apt.log); the dashboard's browser test may be skipped"
+    fi
 }
 
 cmd="${1:-}"
@@ -173,6 +195,7 @@ case "$cmd" in
         ;;
     test)
         shift
+        ensure_browser
         exec "$VENV/bin/python" -m pytest "$@"
         ;;
 esac

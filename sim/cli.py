@@ -416,6 +416,13 @@ def build_parser() -> argparse.ArgumentParser:
                        description=sweep.__doc__.split("\n\n")[1].replace("\n", " "))
     sweep.add_arguments(p)
     p.set_defaults(func=sweep.main_args)
+
+    from sim import dashboard  # light: Solara is imported only when the server starts
+
+    p = sub.add_parser("dashboard", help="open the interactive teaching dashboard on localhost",
+                       description=dashboard.__doc__.split("\n\n")[1].replace("\n", " "))
+    dashboard.add_arguments(p)
+    p.set_defaults(func=dashboard.main_args)
     return parser
 
 

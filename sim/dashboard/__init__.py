@@ -1,0 +1,134 @@
+"""Browser dashboard for teaching and policy workshops (``cogov dashboard``).
+
+Start an interactive page on http://127.0.0.1:8765/ where a class or a
+workshop moves policy levers and watches the community respond: a map of
+estates, buildings and grids, live charts, two scenarios side by side with the
+same seed, export of the run, English and Chinese labels. It needs no network,
+and each browser tab runs its own model.
+
+``serve`` starts a Solara server for ``sim.dashboard.app`` on 127.0.0.1 unless
+another host is given. The page's JavaScript comes from the ``solara-assets``
+package (the ``viz`` extra: ``pip install -e '.[viz]'``) and Solara's
+telemetry is switched off. Idle browser sessions are dropped after
+``SOLARA_KERNEL_CULL_TIMEOUT`` (10 minutes unless set), so a server used by a
+class does not keep closed tabs' models.
+
+Modules: ``app`` (the page), ``session`` (one tab's runs), ``controls``
+(controls generated from ``sim.params``), ``map`` (the community map),
+``charts`` (live charts), ``i18n`` (English and Chinese labels).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+NEEDED = ("solara", "solara_assets", "ipyvue", "ipyvuetify", "matplotlib")
+
+
+class DashboardUnavailable(RuntimeError):
+    """The ``viz`` extra (Solara and its offline assets) is not installed."""
+
+
+def check_installed() -> None:
+    """Raise DashboardUnavailable, naming what is missing, unless the viz extra is installed."""
+    missing = [m for m in NEEDED if importlib.util.find_spec(m) is None]
+    if missing:
+        raise DashboardUnavailable(
+            f"the dashboard needs {', '.join(missing)}; install the viz extra: pip install -e '.[viz]' "
+            "(or ./bootstrap.sh test, which installs it)")
+    from importlib.metadata import version
+
+    major = int(version("ipyvue").split(".")[0])
+    if major >= 2:
+        raise DashboardUnavailable(
+            f"ipyvue {version('ipyvue')} is a Vue 3 build and leaves the plots blank; "
+            "install the viz extra (ipyvue<2, ipyvuetify<2)")
+
+
+def server_env(scenario: str | None = None, seed: int | None = None, size: Mapping[str, Any] | None = None,
+               base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Environment of the dashboard server: offline, no telemetry, the starting scenario."""
+    env = dict(os.environ if base is None else base)
+    env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    env.setdefault("SOLARA_KERNEL_CULL_TIMEOUT", "10m")
+    env.setdefault("MPLBACKEND", "Agg")
+    if scenario:
+        env["COGOV_DASHBOARD_SCENARIO"] = str(scenario)
+    if seed is not None:
+        env["COGOV_DASHBOARD_SEED"] = str(int(seed))
+    if size:
+        env["COGOV_DASHBOARD_SIZE"] = json.dumps(dict(size))
+    return env
+
+
+def server_command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_browser: bool = False) -> list[str]:
+    """The command line that runs the dashboard server."""
+    return [sys.executable, "-m", "solara", "run", "sim.dashboard.app", "--host", host, "--port", str(port),
+            "--production", "--open" if open_browser else "--no-open", "--log-level", "warning"]
+
+
+def serve(scenario: str | None = None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
+          seed: int | None = None, open_browser: bool = False) -> int:
+    """Run the dashboard server until interrupted; return its exit code."""
+    check_installed()
+    if scenario:
+        from sim.scenario import load_scenario
+
+        load_scenario(scenario)  # a bad name fails here, with the scenario's own message
+        if os.path.isfile(scenario):
+            scenario = os.path.abspath(scenario)
+    print(f"cogov dashboard: http://{host}:{port}/ (Ctrl+C stops)", file=sys.stderr, flush=True)
+    proc = subprocess.Popen(server_command(host, port, open_browser), env=server_env(scenario, seed))
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        return 130
+
+
+# --- `cogov dashboard` ------------------------------------------------------------------------
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number 0-65535, got {value}")
+    return value
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """Options of ``cogov dashboard``."""
+    p.add_argument("scenario", nargs="?", default=None, metavar="SCENARIO",
+                   help="scenario shown first: preset name or .toml file (default: governance-partners)")
+    p.add_argument("--port", type=_port, default=DEFAULT_PORT, metavar="N",
+                   help=f"port to listen on (default: {DEFAULT_PORT})")
+    p.add_argument("--host", default=DEFAULT_HOST, metavar="H",
+                   help="address to listen on (default: 127.0.0.1, this computer only; "
+                        "0.0.0.0 lets a classroom reach it)")
+    p.add_argument("--seed", type=int, default=1, metavar="N", help="seed of the first run (default: 1)")
+    p.add_argument("--open", action="store_true", help="open the page in the default browser")
+
+
+def main_args(args: argparse.Namespace) -> int:
+    """Run ``cogov dashboard`` with parsed arguments."""
+    from sim.cli import UsageError
+
+    try:
+        return serve(args.scenario, host=args.host, port=args.port, seed=args.seed, open_browser=args.open)
+    except DashboardUnavailable as exc:
+        raise UsageError(str(exc)) from None

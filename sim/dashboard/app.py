@@ -1,0 +1,389 @@
+"""The dashboard page (Solara): levers, run controls, community map, live charts, export.
+
+Started by ``cogov dashboard`` (see ``sim.dashboard.serve``), which runs
+``solara run sim.dashboard.app``. Every browser tab gets its own kernel, so
+its own ``Session`` (``solara.use_memo`` below) and its own module-level
+reactive values: a class of 30 on one server do not disturb each other.
+
+The model runs in a background thread in chunks of "days per update"; after
+each chunk only the live view (map, charts, day counter) is re-rendered, so the
+page never freezes at the reference community's size. The lever panel is
+generated from the parameter schema (``controls.py``).
+
+Built on Solara directly rather than on Mesa's ``SolaraViz``: the page needs
+levers that act mid-run, grouped by mechanism with units and explanations, two
+models stepping together, export and two languages, which SolaraViz's
+generic model-parameter panel and single-model controller do not offer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from typing import Any
+
+import solara
+
+from sim.dashboard.charts import BREAKDOWNS, ChartPainter
+from sim.dashboard.controls import LabelledSelect, ParamControl, grouped
+from sim.dashboard.i18n import param_label, section_label, series_label, t
+from sim.dashboard.map import INDICATORS, MapPainter
+from sim.dashboard.session import SPECS, Session
+from sim.params import STRUCTURAL
+from sim.scenario import ScenarioError, preset_names
+
+SPEEDS = (1, 2, 5, 10, 20, 30)
+PAUSE_S = 0.05  # breathing time between updates, so clicks get through while running
+DEFAULT_EXPORT = os.environ.get("COGOV_DASHBOARD_EXPORT", "results/dashboard")
+
+# per-tab (kernel) state
+lang = solara.reactive("en")
+version = solara.reactive(0)  # bumped after every model change: re-renders the live view
+params_version = solara.reactive(0)  # bumped after lever changes: re-renders the lever panel
+playing = solara.reactive(False)
+speed = solara.reactive(5)
+indicator = solara.reactive("participation")
+breakdown = solara.reactive("none")
+target = solara.reactive("A")  # which run the levers change in side-by-side mode
+message = solara.reactive("")
+export_folder = solara.reactive(DEFAULT_EXPORT)
+export_message = solara.reactive("")
+
+
+def _start_options() -> tuple[str | None, int, dict[str, Any]]:
+    scenario = os.environ.get("COGOV_DASHBOARD_SCENARIO") or None
+    seed = int(os.environ.get("COGOV_DASHBOARD_SEED", "1"))
+    size = json.loads(os.environ.get("COGOV_DASHBOARD_SIZE", "{}"))
+    return scenario, seed, size
+
+
+def figures(session: Session, language: str, ind: str, brk: str) -> dict[str, bytes]:
+    """PNG bytes of the map of each run and of the charts (shown on the page and exported)."""
+    painters = session.__dict__.setdefault("painters", {})
+    with session.lock:
+        runs = session.runs
+        out = {}
+        for k, run in runs.items():
+            title = f"{k}: {run.scenario}" if session.side_by_side else run.scenario
+            out[f"map_{k}"] = painters.setdefault(f"map_{k}", MapPainter()).png(run.model, ind, language, title)
+        tables = {k: r.results() for k, r in runs.items()}
+        previous = {k: r.previous for k, r in runs.items()}
+    title = " vs ".join(f"{k}: {r.scenario}" for k, r in runs.items()) if session.side_by_side else ""
+    out["charts"] = painters.setdefault("charts", ChartPainter()).png(tables, previous, brk, language, title)
+    return out
+
+
+def _page_connected() -> bool:
+    """True while a browser page of this session is connected (True outside a Solara server)."""
+    try:
+        from solara.server import kernel_context
+
+        ctx = kernel_context.get_current_context()
+        if ctx.closed_event.is_set():
+            return False
+        return kernel_context.PageStatus.CONNECTED in ctx.page_status.values()
+    except Exception:  # noqa: BLE001 (no server context, or another Solara version: keep running)
+        return True
+
+
+def _bump() -> None:
+    version.value += 1
+
+
+def _guard(fn, *args) -> bool:
+    """Run a session call; show a bad value's message instead of failing the page."""
+    try:
+        fn(*args)
+    except (ScenarioError, ValueError) as exc:
+        message.value = str(exc)
+        return False
+    message.value = ""
+    return True
+
+
+@solara.component
+def RunControls(session: Session):
+    """Step, run/pause, reset, speed."""
+    language = lang.value
+
+    def do_step():
+        session.step(speed.value)
+        _bump()
+
+    def do_toggle():
+        playing.value = not playing.value
+
+    def do_reset():
+        playing.value = False
+        with session.lock:
+            session.reset()
+        _bump()
+
+    def loop(cancel: threading.Event):
+        # step a chunk, show it, wait until it is shown: the page never queues up stale frames
+        while playing.value and not cancel.is_set():
+            if not _page_connected():
+                playing.value = False  # nobody is watching (tab closed): stop using the CPU
+                break
+            session.step(speed.value)
+            session.shown.clear()
+            _bump()
+            session.shown.wait(timeout=30)
+            time.sleep(PAUSE_S)
+
+    solara.use_thread(loop, dependencies=[playing.value], intrusive_cancel=False)
+
+    with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
+        solara.Button(t("step", language), on_click=do_step, disabled=playing.value, color="primary",
+                      outlined=True, classes=["cogov-step"])
+        solara.Button(t("pause", language) if playing.value else t("run", language), on_click=do_toggle,
+                      color="primary", classes=["cogov-play"])
+        solara.Button(t("reset", language), on_click=do_reset, color="warning", outlined=True,
+                      classes=["cogov-reset"])
+        with solara.Column(gap="0px", style={"min-width": "220px"}):
+            solara.SliderInt(f"{t('speed', language)}: {speed.value}", value=speed, min=1, max=30, step=1)
+
+
+HEADLINE = (("participation", "{:.1%}"), ("backlog", "{:,.0f}"), ("disputes_total", "{:,.0f}"),
+            ("escalations_total", "{:,.0f}"), ("satisfaction", "{:.3f}"), ("trust_residents_committee", "{:.3f}"),
+            ("points_budget_left", "¥{:,.0f}"))
+HEADLINE_KEYS = {"participation": "ind_participation", "backlog": "ind_matters", "disputes_total": "disputes",
+                 "escalations_total": "escalations_total", "satisfaction": "ind_satisfaction",
+                 "trust_residents_committee": "ind_trust", "points_budget_left": "points_budget_left"}
+
+
+@solara.component
+def Headline(which: str, row, language: str):
+    """Today's headline numbers of one run (readable, and checked by the browser test)."""
+    with solara.Row(gap="14px", style={"flex-wrap": "wrap", "font-size": "13px"}):
+        if which:
+            solara.Text(f"{which}:", style={"font-weight": "600"})
+        for col, fmt in HEADLINE:
+            with solara.Row(gap="4px"):
+                name = series_label(HEADLINE_KEYS[col], language)
+                solara.Text(name[:1].upper() + name[1:] + ":", style={"color": "#666"})
+                solara.Text(fmt.format(float(row[col])), classes=[f"cogov-value-{col}"] + (
+                    [f"cogov-value-{which}-{col}"] if which else []), style={"font-weight": "600"})
+
+
+@solara.component
+def LiveView(session: Session):
+    """Day counter, maps and charts; re-rendered after every chunk of days."""
+    v = version.value
+    language, ind, brk = lang.value, indicator.value, breakdown.value
+    pngs = solara.use_memo(lambda: figures(session, language, ind, brk), dependencies=[v, language, ind, brk,
+                                                                                      session])
+    session.shown.set()
+    state = t("running", language) if playing.value else t("paused", language)
+    day = f"{t('day', language)} {session.tick}{t('day_suffix', language)}"
+    n = session.runs["A"].model.residents.n
+    with solara.Row(style={"align-items": "baseline", "flex-wrap": "wrap"}):
+        solara.Text(day, classes=["cogov-tick"], style={"font-size": "22px", "font-weight": "600"})
+        solara.Text(f"({state}; {n:,} {t('residents', language)})", style={"color": "#666"})
+        if message.value:
+            solara.Text(message.value, style={"color": "#b00020"}, classes=["cogov-message"])
+    with solara.Row(gap="18px", style={"flex-wrap": "wrap"}):
+        for k, run in session.runs.items():
+            Headline(k if session.side_by_side else "", run.results().iloc[-1], language)
+    with solara.Row(gap="10px", style={"flex-wrap": "wrap", "align-items": "flex-start"}):
+        for k in session.runs:
+            with solara.Column(gap="2px", classes=[f"cogov-map-{k}", "cogov-map"], style={"width": "500px"}):
+                solara.Image(pngs[f"map_{k}"], width="500px")
+        if not session.side_by_side:
+            with solara.Column(style={"max-width": "330px"}):
+                solara.Text(t("map_caption", language), style={"font-size": "12px", "color": "#555"})
+                solara.Text(t("memory_note", language), style={"font-size": "12px", "color": "#555"})
+    with solara.Column(classes=["cogov-charts"], style={"width": "930px"}):
+        solara.Image(pngs["charts"], width="920px")
+
+    def do_export():
+        try:
+            out = session.export(export_folder.value, figures(session, language, ind, brk))
+        except OSError as exc:
+            export_message.value = f"{t('error', language)}: {exc}"
+            return
+        export_message.value = t("exported", language, path=str(out))
+
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+        solara.InputText(t("export_folder", language), value=export_folder, style={"min-width": "320px"})
+        solara.Button(t("export", language), on_click=do_export, color="primary", outlined=True,
+                      classes=["cogov-export"])
+        if export_message.value:
+            solara.Text(export_message.value, classes=["cogov-export-message"], style={"font-size": "12px"})
+
+
+@solara.component
+def ShockPanel(session: Session, which: str):
+    """Schedule a policy shock: from a day on, one parameter takes a new value."""
+    language = lang.value
+    names = [s.name for s in SPECS.values() if s.name not in STRUCTURAL]
+    day = solara.use_reactive(180)
+    name = solara.use_reactive("points_budget")
+    raw = solara.use_reactive("0")
+    run = session.runs.get(which) or session.runs["A"]
+    vals = run.values()
+
+    def add():
+        value = _parse(raw.value)
+        targets = which
+        if _guard(session.schedule_shock, targets, int(day.value), name.value, value):
+            params_version.value += 1
+
+    def clear():
+        session.clear_shock(which)
+        params_version.value += 1
+
+    solara.InputInt(t("shock_day", language), value=day, dense=True)
+    solara.Select(t("shock_param", language), values=names, value=name, dense=True)
+    solara.Text(f"{param_label(name.value, language)}: {SPECS[name.value].range_text()} "
+                f"{SPECS[name.value].unit}", style={"font-size": "11px", "color": "#666"})
+    solara.InputText(t("shock_value", language), value=raw)
+    with solara.Row():
+        solara.Button(t("shock_add", language), on_click=add, outlined=True, classes=["cogov-shock-add"])
+        solara.Button(t("shock_clear", language), on_click=clear, text=True)
+    if vals["shock_tick"] >= 0 and vals["shock_set"]:
+        what = ", ".join(f"{k} = {v}" for k, v in vals["shock_set"].items())
+        solara.Text(t("shock_planned", language, day=vals["shock_tick"], what=what),
+                    classes=["cogov-shock-planned"], style={"font-size": "12px"})
+    else:
+        solara.Text(t("shock_none", language), style={"font-size": "12px"})
+
+
+def _parse(text: str) -> Any:
+    low = text.strip().lower()
+    if low in ("true", "on", "yes", "开"):
+        return True
+    if low in ("false", "off", "no", "关"):
+        return False
+    try:
+        f = float(low)
+    except ValueError:
+        return text.strip()
+    return int(f) if f.is_integer() and "." not in low else f
+
+
+@solara.component
+def LeverPanel(session: Session):
+    """Every parameter, grouped by mechanism, levers first; generated from the schema."""
+    params_version.value  # noqa: B018 (subscribe: re-render after lever changes)
+    language = lang.value
+    which = target.value if session.side_by_side else "A"
+    run = session.runs[which]
+    values = run.values()
+
+    def setter(name):
+        def on_value(value):
+            if _guard(session.set_param, which, name, value):
+                params_version.value += 1
+                _bump()
+        return on_value
+
+    def undo():
+        session.clear_changes(which)
+        params_version.value += 1
+        _bump()
+
+    solara.Text(t("changes_note", language), style={"font-size": "11px", "color": "#555"})
+    with solara.Column(gap="0px"):  # a fixed slot, so the panels below keep their open/closed state
+        if run.overrides:
+            changed = ", ".join(f"{param_label(k, language)} = {v}" for k, v in run.overrides.items())
+            solara.Text(f"{t('changed', language)}: {changed}", classes=["cogov-changes"],
+                        style={"font-size": "12px", "color": "#a05a00"})
+            solara.Button(t("undo_changes", language), on_click=undo, text=True, small=True)
+    for section, (levers, others) in grouped().items():
+        specs = [c for c in levers + others if c.widget != "shock"]
+        if not specs and section != "shock":
+            continue
+        with solara.Details(summary=section_label(section, language), expand=False):
+            with solara.Column(gap="2px", classes=[f"cogov-section-{section}"]):
+                for spec in levers:
+                    if spec.widget == "shock":
+                        continue
+                    ParamControl(spec, values[spec.name], setter(spec.name), language,
+                                 changed=spec.name in run.overrides)
+                if section == "shock":
+                    ShockPanel(session, which)
+                rest = [c for c in others if c.widget != "shock"]
+                if rest:
+                    with solara.Details(summary=t("more_params", language), expand=False):
+                        for spec in rest:
+                            ParamControl(spec, values[spec.name], setter(spec.name), language,
+                                         changed=spec.name in run.overrides)
+
+
+@solara.component
+def ScenarioPanel(session: Session):
+    """Scenario pickers, seed, side-by-side mode."""
+    params_version.value  # noqa: B018
+    language = lang.value
+    presets = preset_names()
+
+    def pick(which):
+        def on_value(name):
+            playing.value = False
+            if _guard(session.set_scenario, which, name):
+                params_version.value += 1
+                _bump()
+        return on_value
+
+    def set_seed(value):
+        playing.value = False
+        if value is not None and _guard(session.set_seed, int(value)):
+            _bump()
+
+    def side(on):
+        playing.value = False
+        session.set_side_by_side(on)
+        if not on:
+            target.value = "A"
+        params_version.value += 1
+        _bump()
+
+    for k, run in session.runs.items():
+        options = presets if run.scenario in presets else [run.scenario] + presets
+        label = t("scenario_a" if k == "A" else "scenario_b", language) if session.side_by_side else t(
+            "scenario", language)
+        solara.Select(label, values=options, value=run.scenario, on_value=pick(k), classes=[f"cogov-scenario-{k}"])
+        desc = run.model.config.description
+        if desc:
+            solara.Text(desc, style={"font-size": "11px", "color": "#666"})
+    solara.InputInt(t("seed", language), value=session.seed, on_value=set_seed, dense=True)
+    solara.Switch(label=t("side_by_side", language), value=session.side_by_side, on_value=side,
+                  classes=["cogov-side-by-side"])
+    if session.side_by_side:
+        solara.Text(t("edit_run", language))
+        solara.ToggleButtonsSingle(value=target, values=["A", "B", "both"], classes=["cogov-target"])
+
+
+@solara.component
+def Page():
+    """The dashboard page of one browser tab."""
+    scenario, seed, size = _start_options()
+    session = solara.use_memo(lambda: Session(scenario, seed, size), dependencies=[])
+    language = lang.value
+    solara.Title(t("title", language))
+    solara.Style(".v-input--dense .v-label { font-size: 13px; } .cogov-param .v-input { margin-top: 0; }")
+    with solara.AppBar():
+        solara.AppBarTitle(t("title", language))
+        solara.ToggleButtonsSingle(value=lang, classes=["cogov-lang"],
+                                   children=[solara.Button("EN", value="en", text=True, classes=["cogov-lang-en"]),
+                                             solara.Button("中文", value="zh", text=True, classes=["cogov-lang-zh"])])
+    with solara.Sidebar():
+        with solara.Card(t("scenario", language), margin=0):
+            ScenarioPanel(session)
+        with solara.Card(t("levers", language), margin=0, style={"margin-top": "8px"}):
+            LeverPanel(session)
+    with solara.Column(style={"padding": "8px"}):
+        with solara.Card(margin=0):
+            RunControls(session)
+            with solara.Row(style={"flex-wrap": "wrap"}):
+                LabelledSelect(t("map_colour", language),
+                               [(k, series_label("ind_" + k, language)) for k in INDICATORS],
+                               indicator.value, indicator.set, ["cogov-indicator"])
+                LabelledSelect(t("breakdown", language),
+                               [(k, series_label("br_" + k, language)) for k in BREAKDOWNS],
+                               breakdown.value, breakdown.set, ["cogov-breakdown"])
+        LiveView(session)
+

@@ -1,0 +1,332 @@
+"""English and Chinese labels of the dashboard.
+
+``t(key, lang)`` looks up an interface string; ``param_label``,
+``param_meaning``, ``section_label`` and ``series_label`` name parameters,
+mechanisms and chart series. Parameter names and meanings in English come from
+``sim.params`` itself; this module adds the Chinese ones. A missing Chinese
+label falls back to English (the tests check that none is missing).
+"""
+
+from __future__ import annotations
+
+from sim.params import BY_NAME
+
+LANGS = ("en", "zh")
+
+UI: dict[str, tuple[str, str]] = {
+    "title": ("Community co-governance simulator", "社区共治模拟器"),
+    "language": ("Language", "语言"),
+    "scenario": ("Scenario", "情景"),
+    "scenario_a": ("Scenario A", "情景 A"),
+    "scenario_b": ("Scenario B", "情景 B"),
+    "seed": ("Seed", "随机种子"),
+    "side_by_side": ("Side by side (same seed)", "并排对比(同一种子)"),
+    "edit_run": ("Levers change", "调整对象"),
+    "run": ("Run", "运行"),
+    "pause": ("Pause", "暂停"),
+    "step": ("Step", "单步"),
+    "reset": ("Reset", "重置"),
+    "speed": ("Days per update", "每次刷新推进天数"),
+    "day": ("Day", "第"),
+    "day_suffix": ("", "天"),
+    "running": ("running", "运行中"),
+    "paused": ("paused", "已暂停"),
+    "residents": ("residents", "居民"),
+    "map": ("Community map", "社区地图"),
+    "map_colour": ("Colour buildings by", "楼栋着色指标"),
+    "breakdown": ("Group breakdown", "分组"),
+    "charts": ("Outcomes", "结果"),
+    "levers": ("Policy levers", "政策杠杆"),
+    "more_params": ("More parameters (behaviour, structure)", "更多参数(行为、结构)"),
+    "at_reset": ("takes effect at reset", "重置后生效"),
+    "changed": ("changed", "已修改"),
+    "changes_note": ("Levers act from today; population, grids and organisation counts act at reset. "
+                     "Yearly budgets are refilled on the run's anniversaries, so a budget change shows "
+                     "fully after Reset.",
+                     "杠杆从今天起生效;人口、网格和组织数量在重置后生效。年度预算在每个运行周年重新拨付,"
+                     "因此预算变化在重置后才完全显现。"),
+    "undo_changes": ("Back to the scenario's values", "恢复情景原值"),
+    "shock": ("Policy shock", "政策冲击"),
+    "shock_day": ("Day of the shock", "冲击日"),
+    "shock_param": ("Parameter the shock sets", "冲击修改的参数"),
+    "shock_value": ("Value from that day", "自该日起的取值"),
+    "shock_add": ("Schedule shock", "安排冲击"),
+    "shock_clear": ("Clear shock", "清除冲击"),
+    "shock_none": ("No shock scheduled.", "未安排冲击。"),
+    "shock_planned": ("Shock on day {day}: {what}", "第 {day} 天冲击:{what}"),
+    "export": ("Export", "导出"),
+    "export_folder": ("Export folder", "导出文件夹"),
+    "exported": ("Written to {path}", "已写入 {path}"),
+    "previous_run": ("previous run", "上一次运行"),
+    "error": ("Error", "错误"),
+    "memory_note": ("One model per browser tab: other users of this server are not affected.",
+                    "每个浏览器标签页各有一个模型,互不影响。"),
+    "none": ("none", "无"),
+    "yes": ("on", "开"),
+    "no": ("off", "关"),
+    "estate": ("Estate", "小区"),
+    "grid": ("grid", "网格"),
+    "map_caption": ("Squares are buildings (楼栋) inside estates (小区); thick lines are grid boundaries (网格), "
+                    "labelled G1, G2, ...",
+                    "方块为楼栋,按小区分组;粗线为网格边界,标注 G1、G2 ……"),
+    "a_vs_b": ("solid: A, dashed: B", "实线:A,虚线:B"),
+    "range": ("range", "范围"),
+}
+
+SECTIONS: dict[str, tuple[str, str]] = {
+    "population": ("Population and structure", "人口与结构"),
+    "matters": ("Matters and routing", "事项与分类处置"),
+    "channels": ("Channels (how matters surface)", "诉求收集渠道"),
+    "consultation": ("Consultation meetings", "协商议事"),
+    "projects": ("Projects", "治理项目"),
+    "incentives": ("Incentives (points, ranking, awards)", "激励(积分、排名、评选)"),
+    "behaviour": ("Residents' behaviour", "居民行为"),
+    "party": ("Party building", "党建引领"),
+    "property": ("Property management", "物业管理"),
+    "organisations": ("Social organisations", "社会组织"),
+    "supervision": ("Supervision and responsibility", "监督与权责"),
+    "disputes": ("Disputes and mediation", "纠纷与调解"),
+    "norms": ("Norms", "公共规范"),
+    "funding": ("Funding", "资金"),
+    "technology": ("Technology and paperwork", "技术与数字负担"),
+    "turnover": ("Turnover", "人口流动"),
+    "shock": ("Policy shock", "政策冲击"),
+    "attitudes": ("Attitudes", "态度"),
+    "cofunding": ("Co-funding of micro-projects", "居民众筹微项目"),
+    "thresholds": ("Participation thresholds", "参与阈值"),
+    "prices": ("Fines and payments", "罚款与报酬"),
+}
+
+# Chinese names of every parameter (English names are the parameter names in words).
+PARAM_ZH: dict[str, str] = {
+    "n_communities": "社区数", "estates": "每社区小区数", "households": "每社区户数",
+    "residents": "每社区居民数", "households_per_building": "每栋户数", "share_children": "未成年人比例",
+    "share_elderly": "老年人比例", "share_renters": "租户比例", "share_migrants": "外来人口比例",
+    "share_party": "党员比例", "share_capable": "社区能人比例", "digital_access_elderly": "老年人数字接入率",
+    "digital_access_others": "其他居民数字接入率", "mean_public_spirit": "平均公共精神",
+    "community_wealth": "社区财力倍数",
+    "matter_rate": "人均年诉求数", "share_small": "小事比例", "share_major": "大事比例",
+    "share_hard": "难事比例", "share_public": "公共隐患比例", "routing": "分类分责处置",
+    "committee_capacity": "两委日处理能力", "admin_load": "行政事务负担", "patience_days": "居民耐心天数",
+    "grid_walks": "网格走访", "building_listening": "楼栋听访", "online_collection": "线上集访",
+    "mobile_reporters": "移动网格员(快递、外卖)", "households_per_grid_worker": "每名网格员户数",
+    "grid_visits_per_day": "网格员日走访户数", "listening_rate": "楼栋听访覆盖率",
+    "online_report_rate": "线上反映率", "mobile_report_rate": "移动网格员上报率",
+    "self_report_rate": "主动上门反映率",
+    "meeting_cadence": "议事频次", "resident_seats": "居民席位(1+3+N 的 N)", "meeting_mode": "议事方式",
+    "agenda_size": "每次议题数", "decision_rule": "决策规则", "feedback_loop": "结果反馈闭环",
+    "prior_communication": "活动前沟通",
+    "project_cost": "项目平均成本", "project_days": "项目计划工期", "government_cofunding": "政府配套比例",
+    "project_share": "需立项的问题比例", "implement_days": "无需立项问题的落实天数",
+    "max_open_projects": "同时在建项目上限",
+    "points": "积分制", "points_per_activity": "每次活动积分", "yuan_per_point": "每积分折合金额",
+    "points_budget": "积分兑换年度预算", "redeem_threshold": "兑换门槛积分", "redeem_rate": "兑换概率",
+    "ranking": "积分排名公示", "time_bank": "时间银行", "time_bank_cap": "时间银行上限",
+    "awards": "评先树优(最美家庭)", "crowding_out": "挤出效应", "crowding_strength": "挤出强度",
+    "crowding_rate": "挤出速度", "reward_half_value": "奖励半效值",
+    "base_logit": "参与基线对数几率", "w_public_spirit": "公共精神权重", "w_belonging": "归属感权重",
+    "w_trust": "信任权重", "w_free_time": "空闲时间权重", "w_reward": "物质奖励权重",
+    "w_social": "邻里带动权重", "w_status": "排名荣誉权重", "w_mobilised": "入户动员权重",
+    "w_dissatisfaction": "不满惩罚权重", "volunteer_after": "注册志愿者所需活动次数",
+    "activity_window": "参与统计窗口",
+    "home_visits_per_week": "党员每周入户数", "party_responsibility_zones": "党员责任区",
+    "party_duty_boost": "党员责任加成", "dispatched_cadres": "下沉干部数", "mobile_party_branch": "流动党支部",
+    "property_fee": "物业费", "firm_profit_motive": "物业逐利倾向", "homeowners_committee": "业主委员会",
+    "revenue_dispute_rate": "公共收益纠纷率",
+    "volunteer_teams": "志愿服务队数", "professional_orgs": "专业社会组织数", "interest_groups": "兴趣团体数",
+    "org_capacity": "组织日处理能力", "org_skill_mean": "组织平均能力", "org_skill_spread": "组织能力差异",
+    "org_friction_rate": "组织内耗增速", "activities_per_month": "组织每月活动数",
+    "refusal_without_communication": "未沟通时拒绝率",
+    "informal_supervision": "非正式监督(熟人、面子)", "formal_supervision": "正式相互监督",
+    "inspections_per_month": "每月检查次数", "third_party_evaluation": "第三方评估",
+    "evaluation_capture": "评估被俘获概率", "responsibility_list": "权责清单", "buck_passing": "推诿概率",
+    "mediation": "调解(枫桥经验)", "mediation_success": "调解成功率", "mediators_per_1000": "每千人调解员数",
+    "grievance_dispute_rate": "积怨转纠纷率", "breach_dispute_rate": "失范引发纠纷率",
+    "escalation_rate": "纠纷升级率", "dispute_days": "纠纷自行平息天数",
+    "breach_rate": "失范行为率", "garbage_distance": "垃圾点步行距离",
+    "government_grant": "政府年度拨款", "government_budget": "政府项目配套年度预算",
+    "service_income": "服务外包年收入", "share_provider": "服务方分成", "share_incubator": "孵化平台分成",
+    "share_fund": "社区基金分成", "initial_fund": "社区基金初始额",
+    "platform_level": "信息平台覆盖度", "paperwork_share": "网格员填表时间占比", "data_intensity": "个人数据采集强度",
+    "data_silos": "数据孤岛程度",
+    "turnover": "年人口更替率", "newcomer_migrant_share": "新居民中外来人口比例", "inclusion": "非户籍居民参与自治",
+    "shock_tick": "冲击日", "shock_set": "冲击设定",
+    "attitude_rate": "态度变化速度", "initial_trust": "初始信任", "newcomer_trust": "新居民初始信任",
+    "privacy_trust_cost": "隐私侵扰信任损失",
+    "cofunding": "居民众筹微项目", "cofunding_unit": "出资单位", "group_size": "众筹小组人数",
+    "endowment": "每轮可出资额", "mpcr": "边际人均回报", "cofunding_groups": "小组构成",
+    "cofunding_round_days": "众筹轮次间隔", "cofunding_rounds": "公布的轮数", "peer_sanctions": "同伴惩罚",
+    "sanction_rate": "惩罚强度", "sanction_cost": "惩罚成本", "sanction_impact": "惩罚损失",
+    "sanction_response": "受罚后的出资回应", "rematch_memory": "重组后保留的回应",
+    "cc_share": "条件合作者比例", "cc_slope": "条件合作斜率", "initial_belief": "初始预期",
+    "belief_weight": "预期更新权重", "contribution_noise": "出资随机扰动", "reputation_premium": "声誉溢价",
+    "participation_rule": "参与决策规则", "threshold_dist": "阈值分布", "threshold_mean": "阈值均值",
+    "threshold_sd": "阈值标准差", "threshold_scope": "参照范围",
+    "breach_fine": "失范罚款", "fine_detection": "罚款查处概率", "norm_restraint": "道德规范约束",
+    "request_reward": "应邀参与报酬",
+}
+
+# Chinese one-line explanations of the policy levers (others fall back to English).
+MEANING_ZH: dict[str, str] = {
+    "community_wealth": "社区自有收入的倍数(富裕社区与贫困社区)",
+    "routing": "按类别分流:小事交志愿队和社会组织,难事交下沉干部和政府",
+    "admin_load": "上级下压的行政事务占用两委时间的比例",
+    "grid_walks": "网格员走访网格,当面收集事项",
+    "building_listening": "楼栋长、党员在楼栋内逐户听取意见",
+    "online_collection": "通过微信群、App 线上收集事项",
+    "mobile_reporters": "快递员、外卖骑手作为移动网格员上报公共隐患",
+    "households_per_grid_worker": "每名网格员负责的户数(决定网格员人数)",
+    "meeting_cadence": "协商议事会议的频次",
+    "resident_seats": "1+3+N 议事席位中的居民席位数",
+    "meeting_mode": "线下议事厅、线上议事厅或两者兼有",
+    "decision_rule": "会议如何作出决定",
+    "feedback_loop": "把办理结果反馈给提出事项的居民",
+    "prior_communication": "社会组织在活动前向居民解释说明",
+    "government_cofunding": "政府承担的项目费用比例",
+    "points": "志愿服务和反映问题可得积分,积分可兑换物品",
+    "points_per_activity": "每参加一次活动获得的积分",
+    "points_budget": "每个社区每年用于积分兑换的资金(每个周年补足)",
+    "ranking": "公开积分排名(光荣榜)",
+    "time_bank": "服务时长存入时间银行,日后兑换照护",
+    "awards": "每月评选最美家庭等身边榜样",
+    "home_visits_per_week": "每名党员每周走访的户数",
+    "party_responsibility_zones": "党员在网格中认领责任区并牵头楼栋听访",
+    "dispatched_cadres": "下沉到社区、承接难事的干部人数",
+    "mobile_party_branch": "组织外来党员的流动党支部",
+    "homeowners_committee": "小区设业主委员会,与物业协商公共收益",
+    "volunteer_teams": "每个社区的志愿服务队数量",
+    "professional_orgs": "专业服务型社会组织(养老、托育)数量",
+    "informal_supervision": "熟人网络、面子和声誉维持规范的强度",
+    "formal_supervision": "两委、物业与社会组织之间正式相互监督的强度",
+    "inspections_per_month": "每月对物业和项目的检查次数",
+    "third_party_evaluation": "独立第三方也对物业和项目打分",
+    "evaluation_capture": "评估方被付费方俘获(评分失真)的概率",
+    "responsibility_list": "权责清单:每件事都有明确的责任主体",
+    "mediation": "社区能人、组织负责人和老党员调解纠纷(枫桥经验)",
+    "mediators_per_1000": "开展调解时每千名居民的调解员数",
+    "garbage_distance": "到最近垃圾投放点的步行距离",
+    "government_grant": "政府每年拨给每个社区基金的资金",
+    "platform_level": "信息平台覆盖度,决定线上渠道的作用(0 无,1 全覆盖)",
+    "paperwork_share": "网格员用于填表和数字台账的时间比例",
+    "data_intensity": "个人数据采集强度(隐私侵扰损害信任)",
+    "turnover": "每年被新居民替换的居民比例",
+    "inclusion": "非户籍居民进入自治组织(如占自管会 30%)",
+    "shock_tick": "政策冲击生效的日子(-1 表示无冲击)",
+    "cofunding": "居民以小组为单位分轮众筹楼栋微项目(公共品博弈)",
+    "group_size": "每个众筹小组的成员数",
+    "cofunding_groups": "固定的邻里小组,或每轮在社区内随机重组",
+    "peer_sanctions": "成员可自费惩罚出资少的人(相互监督)",
+    "breach_fine": "被查获的失范行为的罚款(0 为不罚);有挤出效应时会把规范变成价格",
+    "request_reward": "向接受组织邀请的居民支付的报酬(由社区基金支付)",
+}
+
+CHOICES_ZH: dict[str, str] = {
+    "none": "不开会", "weekly": "每周(周周议)", "4-14-24": "逢四说事", "monthly": "每月", "quarterly": "每季度",
+    "offline": "线下", "online": "线上", "mixed": "线上线下结合",
+    "consensus": "协商一致", "majority": "多数决", "leadership": "领导决定",
+    "resident": "每名成年居民", "household": "每户一人", "fixed": "固定小组", "rematched": "每轮重组",
+    "logit": "逻辑选择", "threshold": "阈值规则", "even": "均匀间隔", "uniform": "均匀抽取", "normal": "正态抽取",
+    "community": "社区", "building": "楼栋",
+}
+
+UNITS_ZH: dict[str, str] = {
+    "communities": "个", "estates": "个", "households": "户", "residents": "人", "×": "倍",
+    "matters/resident/year": "件/人/年", "matters/day": "件/天", "days": "天", "households/day": "户/天",
+    "1/day": "/天", "seats": "席", "matters": "件", "yuan": "元", "projects": "个", "points": "分",
+    "yuan/year": "元/年", "hours": "小时", "logit": "对数几率", "activities": "次",
+    "households/week": "户/周", "cadres": "人", "yuan/month": "元/月", "1/month": "/月", "teams": "支",
+    "organisations": "个", "groups": "个", "activities/month": "次/月", "inspections/month": "次/月",
+    "mediators/1000": "人/千人", "m": "米", "1/year": "/年", "day": "天",
+    "points/yuan": "分/元", "rounds": "轮", "members": "人",
+}
+
+# Chart series and map indicators.
+SERIES: dict[str, tuple[str, str]] = {
+    "participation": ("Adults taking part (last 30 days)", "参与率(近 30 天)"),
+    "disputes": ("Disputes so far", "累计纠纷"),
+    "matters": ("Matters so far", "累计事项"),
+    "backlog": ("Open matters by class", "按类别的未结事项"),
+    "satisfaction": ("Satisfaction (0–1)", "满意度(0–1)"),
+    "trust": ("Trust (0–1)", "信任(0–1)"),
+    "disputes_total": ("raised", "发生"),
+    "escalations_total": ("escalated", "升级"),
+    "mediated_total": ("mediated", "调解"),
+    "disputes_open": ("open now", "未结"),
+    "matters_raised": ("raised", "提出"),
+    "matters_surfaced": ("surfaced", "被获知"),
+    "matters_resolved": ("resolved", "解决"),
+    "backlog_small": ("small", "小事"),
+    "backlog_major": ("major", "大事"),
+    "backlog_hard": ("hard", "难事"),
+    "all": ("all adults", "全体成年人"),
+    "elderly": ("elderly", "老年人"), "working": ("working age", "劳动年龄"),
+    "owner": ("owners", "业主"), "renter": ("renters", "租户"),
+    "local": ("locals", "本地户籍"), "migrant": ("migrants", "外来人口"),
+    "party": ("Party members", "党员"), "nonparty": ("non-members", "非党员"),
+    "trust_party_committee": ("Party committee", "党组织"),
+    "trust_residents_committee": ("residents' committee", "居委会"),
+    "trust_property_firm": ("property firm", "物业"),
+    "trust_government": ("government", "政府"),
+    "trust_social_orgs": ("social organisations", "社会组织"),
+    "trust_grid_workers": ("grid workers", "网格员"),
+    "day": ("day", "天"),
+    "points_budget_left": ("points budget left", "积分预算余额"),
+    # map indicators
+    "ind_participation": ("participation", "参与率"),
+    "ind_matters": ("open matters", "未结事项"),
+    "ind_disputes": ("disputes (last 90 days)", "纠纷(近 90 天)"),
+    "ind_trust": ("trust in residents' committee", "对居委会的信任"),
+    "ind_satisfaction": ("satisfaction", "满意度"),
+    # breakdowns
+    "br_none": ("none", "不分组"), "br_age": ("age", "年龄"), "br_origin": ("origin", "户籍"),
+    "br_tenure": ("tenure", "产权"), "br_party": ("Party membership", "党员身份"),
+}
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "zh" and pair[1] else pair[0]
+
+
+def t(key: str, lang: str = "en", **fmt: object) -> str:
+    """Interface string ``key`` in ``lang`` ("en" or "zh"), formatted with ``fmt``."""
+    text = _pick(UI[key], lang)
+    return text.format(**fmt) if fmt else text
+
+
+def section_label(section: str, lang: str = "en") -> str:
+    """Name of a parameter section (a mechanism) for headings."""
+    plain = section.replace("_", " ").capitalize()
+    return _pick(SECTIONS.get(section, (plain, plain)), lang)
+
+
+def param_label(name: str, lang: str = "en") -> str:
+    """Short label of a parameter: its name in words, or its Chinese name."""
+    if lang == "zh" and name in PARAM_ZH:
+        return PARAM_ZH[name]
+    return name.replace("_", " ")
+
+
+def param_meaning(name: str, lang: str = "en") -> str:
+    """One-line explanation of a parameter (English from the schema)."""
+    if lang == "zh" and name in MEANING_ZH:
+        return MEANING_ZH[name]
+    return BY_NAME[name].meaning
+
+
+def unit_label(unit: str, lang: str = "en") -> str:
+    """A unit of measure in ``lang``."""
+    if lang == "zh":
+        return UNITS_ZH.get(unit, unit)
+    return unit
+
+
+def choice_label(choice: str, lang: str = "en") -> str:
+    """A choice value (meeting cadence, mode, decision rule) in ``lang``."""
+    if lang == "zh":
+        return CHOICES_ZH.get(choice, choice)
+    return choice
+
+
+def series_label(key: str, lang: str = "en") -> str:
+    """Label of a chart panel, series, map indicator or breakdown."""
+    return _pick(SERIES.get(key, (key.replace("_", " "), "")), lang)

@@ -1,0 +1,280 @@
+"""One browser session's runs: models, lever changes, stepping, reset and export.
+
+A ``Session`` holds one run (or two, side by side, with the same seed) and
+everything the page shows about them. It knows nothing about Solara, so it is
+tested directly; the page (``app.py``) keeps one ``Session`` per browser tab.
+
+Lever changes are validated against the schema (``Scenario.with_overrides``),
+applied to the running model from today (``CommunityModel.apply_shock``) unless
+they are structural, and kept as overrides for the next reset. Shares that
+must sum to one are rebalanced when one of them moves. Reset rebuilds the model
+from scenario + overrides with the same seed and keeps the previous run's
+table, which the charts draw as a faint line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.dashboard.controls import ControlSpec, coerce, control_specs
+from sim.model import CommunityModel
+from sim.params import BY_NAME, STRUCTURAL, SUM_TO_ONE
+from sim.scenario import ScenarioError, load_scenario
+
+DEFAULT_SCENARIO = "governance-partners"
+DEFAULT_SEED = 1
+SPECS: dict[str, ControlSpec] = {c.name: c for c in control_specs()}
+
+
+@dataclass
+class Run:
+    """One model and the changes made to its scenario."""
+
+    label: str
+    scenario: str
+    seed: int
+    size: dict[str, Any] = field(default_factory=dict)  # fixed overrides (e.g. a smaller community for tests)
+    overrides: dict[str, Any] = field(default_factory=dict)
+    model: CommunityModel | None = None
+    previous: pd.DataFrame | None = None
+    _results: pd.DataFrame | None = None
+    _results_tick: int = -1
+
+    def build(self) -> None:
+        """(Re)build the model from scenario, size and overrides with the run's seed."""
+        if self.model is not None and self.model.tick > 0:
+            self.previous = self.results()
+        self.model = CommunityModel(self.scenario, seed=self.seed, **{**self.size, **self.overrides})
+        self._results, self._results_tick = None, -1
+
+    def base_values(self) -> dict[str, Any]:
+        """Parameter values of the scenario (with size) before the user's changes."""
+        return dict(load_scenario(self.scenario, **self.size).params)
+
+    def values(self) -> dict[str, Any]:
+        """Parameter values the controls show: the scenario's, with the user's changes."""
+        vals = self.base_values()
+        vals.update(self.overrides)
+        return vals
+
+    def results(self) -> pd.DataFrame:
+        """The model's per-tick table (cached per tick)."""
+        assert self.model is not None
+        if self._results_tick != self.model.tick or self._results is None:
+            self._results = self.model.results()
+            self._results_tick = self.model.tick
+        return self._results
+
+
+class Session:
+    """What one browser tab runs: run A and, side by side, run B with the same seed."""
+
+    def __init__(self, scenario: str | None = None, seed: int = DEFAULT_SEED, size: dict[str, Any] | None = None):
+        scenario = scenario or DEFAULT_SCENARIO
+        load_scenario(scenario)  # fail early on a bad name
+        self.lock = threading.RLock()
+        self.shown = threading.Event()  # set by the page once the latest state is on screen
+        self.seed = int(seed)
+        self.size = dict(size or {})
+        self.runs: dict[str, Run] = {"A": Run("A", scenario, self.seed, self.size)}
+        self.runs["A"].build()
+        self.message = ""
+
+    # --- runs ----------------------------------------------------------------------------
+    @property
+    def side_by_side(self) -> bool:
+        """True when run B exists."""
+        return "B" in self.runs
+
+    @property
+    def tick(self) -> int:
+        """Day of run A (runs step together, so B's is the same)."""
+        return self.runs["A"].model.tick
+
+    def set_side_by_side(self, on: bool, scenario_b: str | None = None) -> None:
+        """Add run B (a copy of A's scenario and changes unless ``scenario_b``) or drop it."""
+        with self.lock:
+            if on and not self.side_by_side:
+                a = self.runs["A"]
+                b = Run("B", scenario_b or a.scenario, self.seed, self.size, dict(a.overrides))
+                b.build()
+                self._catch_up(b)
+                self.runs["B"] = b
+            elif not on:
+                self.runs.pop("B", None)
+
+    def _catch_up(self, run: Run) -> None:
+        """Bring a new run to run A's day, so both step together."""
+        target = self.runs["A"].model.tick
+        run.model.run(max(0, target - run.model.tick))
+
+    def set_scenario(self, which: str, scenario: str) -> None:
+        """Switch run ``which`` to another scenario (its changes are kept) and rebuild it."""
+        with self.lock:
+            load_scenario(scenario)
+            run = self.runs[which]
+            run.scenario = scenario
+            run.previous = None
+            run.model = None
+            self._rebuild_consistent(run)
+            self._align()
+
+    def set_seed(self, seed: int) -> None:
+        """Use another seed for all runs and rebuild them."""
+        with self.lock:
+            self.seed = int(seed)
+            for run in self.runs.values():
+                run.seed = self.seed
+                run.previous = None
+                run.model = None
+                run.build()
+
+    def _rebuild_consistent(self, run: Run) -> None:
+        """Build, dropping overrides the new scenario rejects (reported in ``message``)."""
+        try:
+            run.build()
+        except ScenarioError as exc:
+            run.overrides.clear()
+            self.message = str(exc)
+            run.build()
+
+    def _align(self) -> None:
+        """Start all runs from day 0 together after one of them was rebuilt."""
+        for run in self.runs.values():
+            if run.model.tick != 0:
+                run.build()
+
+    # --- stepping ------------------------------------------------------------------------
+    def step(self, days: int = 1) -> int:
+        """Advance every run ``days`` days together; return the new day."""
+        with self.lock:
+            for _ in range(max(0, int(days))):
+                for run in self.runs.values():
+                    run.model.step()
+            return self.tick
+
+    def reset(self) -> None:
+        """Rebuild every run from its scenario and changes (same seed); keep the old runs to compare."""
+        with self.lock:
+            for run in self.runs.values():
+                run.build()
+
+    # --- levers --------------------------------------------------------------------------
+    def set_param(self, which: str, name: str, value: Any) -> dict[str, Any]:
+        """Change parameter ``name`` of run ``which`` (or "both"); return the values set.
+
+        Validated against the schema; applied from today unless structural;
+        kept for resets. Raises ScenarioError or ValueError for a bad value.
+        """
+        if name not in BY_NAME:
+            raise ScenarioError(f"unknown parameter '{name}'")
+        value = coerce(SPECS[name], value)
+        targets = list(self.runs) if which == "both" else [which]
+        changed: dict[str, Any] = {}
+        with self.lock:
+            for key in targets:
+                run = self.runs[key]
+                current = run.values()
+                change = {name: value}
+                change.update(_rebalance(name, value, current))
+                # validate the change against the scenario (types, ranges, cross-field rules)
+                load_scenario(run.scenario, **{**run.size, **run.overrides, **change})
+                run.overrides.update(change)
+                base = run.base_values()
+                for k in list(run.overrides):
+                    if run.overrides[k] == base.get(k):
+                        del run.overrides[k]
+                live = {k: v for k, v in change.items() if k not in STRUCTURAL}
+                if live:
+                    run.model.apply_shock(live)
+                changed = change
+        return changed
+
+    def clear_changes(self, which: str) -> None:
+        """Drop run ``which``'s changes (they are undone in the running model, from today)."""
+        with self.lock:
+            targets = list(self.runs) if which == "both" else [which]
+            for key in targets:
+                run = self.runs[key]
+                base = run.base_values()
+                live = {k: base[k] for k in run.overrides if k not in STRUCTURAL}
+                run.overrides.clear()
+                if live:
+                    run.model.apply_shock(live)
+
+    def schedule_shock(self, which: str, day: int, name: str, value: Any) -> None:
+        """Schedule a policy shock: from ``day`` on, parameter ``name`` takes ``value``."""
+        if name in STRUCTURAL:
+            raise ScenarioError(f"'{name}' cannot change during a run; choose a policy or behaviour parameter")
+        value = coerce(SPECS[name], value)
+        with self.lock:
+            targets = list(self.runs) if which == "both" else [which]
+            for key in targets:
+                run = self.runs[key]
+                shock = dict(run.values().get("shock_set") or {})
+                shock[name] = value
+                change = {"shock_tick": int(day), "shock_set": shock}
+                load_scenario(run.scenario, **{**run.size, **run.overrides, **change})
+                run.overrides.update(change)
+                if day > run.model.tick:
+                    run.model.apply_shock(change)
+
+    def clear_shock(self, which: str) -> None:
+        """Remove any scheduled shock (the scenario's own one too) from run ``which``."""
+        with self.lock:
+            targets = list(self.runs) if which == "both" else [which]
+            for key in targets:
+                run = self.runs[key]
+                change = {"shock_tick": -1, "shock_set": {}}
+                run.overrides.update(change)
+                run.model.apply_shock(change)
+
+    # --- export ---------------------------------------------------------------------------
+    def export(self, folder: str | Path, figures: dict[str, bytes] | None = None) -> Path:
+        """Write every run's table (CSV, Parquet), manifest and figures under ``folder``; return the directory."""
+        from sim.io import write_run
+
+        with self.lock:
+            a = self.runs["A"]
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            names = "-vs-".join(dict.fromkeys(r.scenario for r in self.runs.values()))
+            slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(names).stem if names.endswith(".toml") else names)
+            out = Path(folder) / f"{slug}-seed{self.seed}-day{a.model.tick}-{stamp}"
+            for key, run in self.runs.items():
+                target = out / key if self.side_by_side else out
+                extra = {"dashboard_changes": dict(run.overrides), "dashboard_run": key}
+                write_run(run.model, target, extra_manifest=extra)
+            if self.side_by_side:
+                both = pd.concat([self.runs[k].results().assign(run=k) for k in self.runs], ignore_index=True)
+                both.attrs = {}
+                both.to_csv(out / "comparison.csv", index=False)
+            for name, png in (figures or {}).items():
+                (out / f"{name}.png").write_bytes(png)
+            return out
+
+
+def _rebalance(name: str, value: float, current: dict[str, Any]) -> dict[str, Any]:
+    """Keep shares that must sum to one summing to one: scale the others of ``name``'s group."""
+    for group in SUM_TO_ONE:
+        if name not in group:
+            continue
+        value = min(max(float(value), 0.0), 1.0)
+        others = [k for k in group if k != name]
+        rest = sum(float(current[k]) for k in others)
+        left = 1.0 - value
+        if rest <= 0:
+            shares = {k: left / len(others) for k in others}
+        else:
+            shares = {k: left * float(current[k]) / rest for k in others}
+        # absorb rounding in the last share so the sum is exactly one
+        last = others[-1]
+        shares[last] = 1.0 - value - sum(v for k, v in shares.items() if k != last)
+        return shares
+    return {}

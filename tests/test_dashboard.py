@@ -1,0 +1,409 @@
+"""The dashboard: controls generated from the schema, sessions, map, charts, labels, CLI, and a browser test.
+
+The browser test starts `cogov dashboard` on a free localhost port and drives
+Debian's chromium with Playwright (never a downloaded browser); it is skipped,
+with the reason, only when chromium or Playwright is missing. Its screenshots
+go to results/dashboard-test/ (not committed).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import SMALL
+
+from sim.dashboard import controls, i18n
+from sim.dashboard.controls import coerce, control_specs, grouped
+from sim.params import BY_NAME, PARAMS, SECTIONS, STRUCTURAL, SUM_TO_ONE
+from sim.scenario import ScenarioError, load_scenario, preset_names
+
+ROOT = Path(__file__).resolve().parents[1]
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+# --- controls come from the schema --------------------------------------------------------------
+
+def test_every_parameter_has_exactly_one_control_and_no_control_lacks_a_parameter():
+    specs = control_specs()
+    assert [c.name for c in specs] == [p.name for p in PARAMS]
+    shown = [c.name for levers, others in grouped().values() for c in levers + others]
+    assert sorted(shown) == sorted(BY_NAME)
+    assert set(grouped()) == set(SECTIONS)
+
+
+def test_controls_carry_the_schema_kind_range_unit_section_and_lever_flag():
+    for c in control_specs():
+        p = BY_NAME[c.name]
+        assert (c.section, c.kind, c.unit, c.lever, c.default) == (p.section, p.kind, p.unit, p.lever, p.default)
+        assert (c.lo, c.hi, c.choices) == (p.lo, p.hi, p.choices)
+        assert c.at_reset == (p.name in STRUCTURAL)
+        expected = {"bool": {"switch"}, "choice": {"select"}, "table": {"shock"},
+                    "int": {"slider_int", "input_int"}, "float": {"slider_float", "input_float"}}[p.kind]
+        assert c.widget in expected, c
+        if c.widget.startswith("slider"):
+            # a slider reaches both ends of the range and lands on the default
+            n = (c.hi - c.lo) / c.step
+            assert abs(n - round(n)) < 1e-6 and round(n) <= controls.MAX_SLIDER_STEPS, c
+            k = (p.default - c.lo) / c.step
+            assert abs(k - round(k)) < 1e-6, c
+
+
+def _valid_alone(name, value):
+    """Validate one changed value the way the session does (shares that must sum to one rebalanced)."""
+    from sim.dashboard.session import _rebalance
+
+    base = load_scenario(None).params
+    change = {name: value, **_rebalance(name, value, base)}
+    load_scenario(None, **change)
+
+
+@pytest.mark.parametrize("spec", [c for c in control_specs() if c.kind in ("int", "float")], ids=lambda c: c.name)
+def test_control_ranges_are_exactly_what_validation_accepts(spec):
+    lo, hi = spec.lo, spec.hi
+    for edge in (lo, hi):
+        value = coerce(spec, edge)
+        if spec.name in ("residents", "households", "households_per_building", "estates", "n_communities"):
+            continue  # structural cross-field rules (residents >= households, ...) bound these jointly
+        if spec.name == "shock_tick" and edge >= 0:
+            continue  # a shock day needs shock values too
+        _valid_alone(spec.name, value)
+    step = spec.step or (1 if spec.kind == "int" else max(abs(hi), 1) * 1e-6)
+    for outside in (lo - step, hi + step):
+        with pytest.raises(ScenarioError):
+            load_scenario(None, **{spec.name: coerce(spec, outside)})
+
+
+@pytest.mark.parametrize("spec", [c for c in control_specs() if c.kind in ("bool", "choice")], ids=lambda c: c.name)
+def test_every_switch_and_menu_value_validates(spec):
+    values = (True, False) if spec.kind == "bool" else spec.choices
+    for v in values:
+        _valid_alone(spec.name, coerce(spec, v))
+    if spec.kind == "choice":
+        with pytest.raises(ValueError):
+            coerce(spec, "no-such-choice")
+
+
+def test_a_new_schema_parameter_gets_a_control():
+    from sim.params import Param
+
+    extra = Param("new_lever", "incentives", 0.5, "float", "a lever added later", "assumption", "", 0.0, 1.0,
+                  lever=True)
+    specs = control_specs(PARAMS + [extra])
+    assert specs[-1].name == "new_lever" and specs[-1].widget == "slider_float"
+
+
+def test_coerce_rejects_fractions_for_whole_numbers():
+    spec = next(c for c in control_specs() if c.name == "resident_seats")
+    assert coerce(spec, 7.0) == 7
+    with pytest.raises(ValueError):
+        coerce(spec, 7.5)
+
+
+# --- labels ---------------------------------------------------------------------------------
+
+def test_english_and_chinese_labels_for_every_section_lever_and_interface_string():
+    for key, (en, zh) in i18n.UI.items():
+        assert en.strip() or key == "day_suffix"
+        assert zh.strip(), key
+    for s in SECTIONS:
+        assert s in i18n.SECTIONS, f"section {s} has no label"
+    for p in PARAMS:
+        assert p.name in i18n.PARAM_ZH, f"parameter {p.name} has no Chinese label"
+        if p.lever:
+            assert p.name in i18n.MEANING_ZH, f"lever {p.name} has no Chinese explanation"
+        if p.unit:
+            assert p.unit in i18n.UNITS_ZH, f"unit {p.unit} has no Chinese label"
+        for choice in p.choices:
+            assert choice in i18n.CHOICES_ZH, f"choice {choice} of {p.name} has no Chinese label"
+    assert i18n.t("run", "zh") == "运行" and i18n.t("run", "en") == "Run"
+    assert i18n.param_label("points_budget", "en") == "points budget"
+    assert i18n.param_meaning("points_budget", "en") == BY_NAME["points_budget"].meaning
+
+
+# --- sessions -------------------------------------------------------------------------------
+
+@pytest.fixture
+def session():
+    from sim.dashboard.session import Session
+
+    return Session("governance-partners", seed=3, size=SMALL)
+
+
+def test_lever_acts_from_today_and_is_kept_for_reset(session):
+    session.step(10)
+    session.set_param("A", "points_budget", 0)
+    run = session.runs["A"]
+    assert run.model.p["points_budget"] == 0.0 and run.overrides == {"points_budget": 0.0}
+    assert session.tick == 10
+    session.reset()
+    assert session.tick == 0 and run.model.p["points_budget"] == 0.0
+    assert run.previous is not None and len(run.previous) == 11
+    session.clear_changes("A")
+    assert run.overrides == {} and run.model.p["points_budget"] == run.base_values()["points_budget"]
+
+
+def test_structural_change_waits_for_reset_and_bad_values_are_refused(session):
+    run = session.runs["A"]
+    n_grid = run.model.grid_workers.n
+    session.set_param("A", "households_per_grid_worker", 100)
+    assert run.model.grid_workers.n == n_grid
+    session.reset()
+    assert run.model.grid_workers.n > n_grid
+    with pytest.raises(ScenarioError):
+        session.set_param("A", "admin_load", 2.0)
+    with pytest.raises(ScenarioError):
+        session.set_param("A", "no_such_lever", 1)
+    assert "admin_load" not in run.overrides
+
+
+def test_shares_that_must_sum_to_one_are_rebalanced(session):
+    group = next(g for g in SUM_TO_ONE if "share_small" in g)
+    session.set_param("A", "share_small", 0.8)
+    vals = session.runs["A"].values()
+    assert math.isclose(sum(vals[k] for k in group), 1.0)
+    assert vals["share_small"] == 0.8
+
+
+def test_side_by_side_runs_step_together_with_the_same_seed(session):
+    session.step(5)
+    session.set_side_by_side(True)
+    a, b = session.runs["A"], session.runs["B"]
+    assert b.model.tick == 5 and b.seed == a.seed
+    session.step(20)
+    assert a.results().drop(columns="scenario").equals(b.results().drop(columns="scenario"))
+    session.set_param("B", "mediation", False)
+    session.step(60)
+    assert a.model.tick == b.model.tick == 85
+    assert not np.allclose(a.results()["mediated_total"], b.results()["mediated_total"])
+    session.set_side_by_side(False)
+    assert list(session.runs) == ["A"]
+
+
+def test_switching_scenario_restarts_both_runs_together(session):
+    session.set_side_by_side(True)
+    session.step(3)
+    session.set_scenario("B", "government-led")
+    assert session.runs["B"].scenario == "government-led"
+    assert session.runs["A"].model.tick == session.runs["B"].model.tick == 0
+
+
+def test_shock_scheduled_from_the_dashboard_takes_effect_on_its_day(session):
+    session.schedule_shock("A", 5, "admin_load", 0.9)
+    session.step(4)
+    assert session.runs["A"].model.p["admin_load"] != 0.9
+    session.step(2)
+    assert session.runs["A"].model.p["admin_load"] == 0.9
+    with pytest.raises(ScenarioError):
+        session.schedule_shock("A", 8, "residents", 10)
+    session.clear_shock("A")
+    assert session.runs["A"].values()["shock_tick"] == -1
+
+
+def test_export_writes_tables_manifest_and_figures(session, tmp_path):
+    from sim.dashboard.app import figures
+
+    session.set_side_by_side(True)
+    session.set_param("B", "points_budget", 0)
+    session.step(15)
+    out = session.export(tmp_path, figures(session, "zh", "participation", "age"))
+    for k in ("A", "B"):
+        assert (out / k / "results.csv").is_file() and (out / k / "results.parquet").is_file()
+        manifest = json.loads((out / k / "manifest.json").read_text(encoding="utf-8"))
+        assert manifest["ticks"] == 15
+    assert json.loads((out / "B" / "manifest.json").read_text())["dashboard_changes"] == {"points_budget": 0.0}
+    assert (out / "comparison.csv").is_file()
+    for name in ("map_A", "map_B", "charts"):
+        assert (out / f"{name}.png").read_bytes().startswith(PNG)
+
+
+# --- map and charts ---------------------------------------------------------------------------
+
+def test_map_indicators_cover_every_building_and_change_as_the_run_goes(session):
+    from sim.dashboard.map import INDICATORS, MapPainter, indicator_values, layout
+
+    m = session.runs["A"].model
+    lay = layout(m)
+    assert len(lay.x) == m.struct.n_buildings == len(np.unique(np.c_[lay.x, lay.y], axis=0))
+    first = {ind: indicator_values(m, ind) for ind in INDICATORS}
+    painter = MapPainter()
+    png0 = painter.png(m, "participation", "en")
+    session.step(40)
+    for ind in INDICATORS:
+        v = indicator_values(m, ind)
+        assert v.shape == (m.struct.n_buildings,) and np.isfinite(v).all()
+    assert not np.array_equal(first["participation"], indicator_values(m, "participation"))
+    png1 = painter.png(m, "participation", "en")
+    assert png0.startswith(PNG) and png1.startswith(PNG) and png0 != png1
+
+
+def test_chart_columns_are_outcomes_and_the_charts_redraw(session):
+    from sim.dashboard.charts import BREAKDOWNS, ChartPainter, chart_columns
+
+    cols = set(session.runs["A"].results().columns)
+    for b in BREAKDOWNS:
+        assert set(chart_columns(b)) <= cols
+    painter = ChartPainter()
+    session.step(5)
+    png0 = painter.png({"A": session.runs["A"].results()}, lang="zh", breakdown="origin")
+    session.step(20)
+    png1 = painter.png({"A": session.runs["A"].results()}, lang="zh", breakdown="origin")
+    assert png0.startswith(PNG) and png0 != png1
+
+
+# --- command line -----------------------------------------------------------------------------
+
+def test_cli_dashboard_help_and_errors(capsys):
+    from sim.cli import main
+
+    assert main(["dashboard", "--help"]) == 0
+    assert "--port" in capsys.readouterr().out
+    assert main(["dashboard", "no-such-scenario"]) == 2
+    assert "no such preset" in capsys.readouterr().err
+    assert main(["dashboard", "--port", "70000"]) == 2
+
+
+def test_server_defaults_are_local_offline_and_culled():
+    from sim.dashboard import DEFAULT_HOST, server_command, server_env
+
+    assert DEFAULT_HOST == "127.0.0.1"
+    cmd = server_command()
+    assert cmd[cmd.index("--host") + 1] == "127.0.0.1" and "--production" in cmd
+    env = server_env("governance-partners", 7, base={})
+    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+    assert env["COGOV_DASHBOARD_SCENARIO"] == "governance-partners" and env["COGOV_DASHBOARD_SEED"] == "7"
+    assert "SOLARA_KERNEL_CULL_TIMEOUT" in env
+    assert "governance-partners" in preset_names()
+
+
+# --- in a browser ------------------------------------------------------------------------------
+
+CHROMIUM = os.environ.get("COGOV_CHROMIUM") or shutil.which("chromium") or (
+    "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_http(url: str, proc: subprocess.Popen, limit: float = 120) -> None:
+    start = time.time()
+    while time.time() - start < limit:
+        if proc.poll() is not None:
+            raise RuntimeError(f"dashboard server exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"dashboard did not answer on {url}")
+
+
+@pytest.fixture
+def dashboard_url(tmp_path):
+    port = _free_port()
+    log = open(tmp_path / "server.log", "wb")  # noqa: SIM115
+    env = dict(os.environ, COGOV_DASHBOARD_EXPORT=str(tmp_path / "export"))
+    proc = subprocess.Popen([sys.executable, "-m", "sim.cli", "dashboard", "governance-partners", "--port",
+                             str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_http(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def _day(page) -> int:
+    return int(re.search(r"\d+", page.locator(".cogov-tick").inner_text()).group())
+
+
+def _value(page, col: str) -> float:
+    text = page.locator(f".cogov-value-{col}").first.inner_text().strip()
+    return float(text.rstrip("%").replace(",", "")) / (100 if text.endswith("%") else 1)
+
+
+def _until(cond, limit: float = 240, what: str = "") -> None:
+    start = time.time()
+    while not cond():
+        if time.time() - start > limit:
+            raise TimeoutError(what)
+        time.sleep(0.25)
+
+
+def _run_to(page, day: int) -> None:
+    page.locator(".cogov-play").click()
+    _until(lambda: _day(page) >= day, what=f"day {day}")
+    page.locator(".cogov-play").click()
+    page.wait_for_selector("text=paused", timeout=60_000)
+    time.sleep(1.0)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not found (Debian: apt-get install chromium; "
+                                              "./bootstrap.sh test installs it as root)")
+def test_browser_lever_run_reset(dashboard_url):
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed (viz extra)")
+    shots = ROOT / "results" / "dashboard-test"
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 1500})
+            page.goto(dashboard_url)
+            page.wait_for_selector(".cogov-tick", timeout=120_000)
+            page.wait_for_selector(".cogov-map img", timeout=120_000)
+            assert _day(page) == 0
+            map0 = page.locator(".cogov-map-A").screenshot()
+            charts0 = page.locator(".cogov-charts").screenshot()
+
+            # 60 days of governance-partners as the preset has it
+            _run_to(page, 60)
+            assert _day(page) >= 60
+            assert page.locator(".cogov-map-A").screenshot() != map0, "the map did not change"
+            assert page.locator(".cogov-charts").screenshot() != charts0, "the charts did not change"
+            part_full = _value(page, "participation")
+            assert part_full > 0
+            page.screenshot(path=str(shots / "governance-partners-60-days.png"))
+
+            # a lever: the points budget to zero, then reset and run the same 60 days again
+            page.get_by_text(i18n.section_label("incentives", "en")).click()
+            field = page.locator(".cogov-param-points_budget input")
+            field.fill("0")
+            field.press("Enter")
+            page.wait_for_selector(".cogov-changes", timeout=30_000)
+            assert "points budget" in page.locator(".cogov-changes").inner_text()
+            page.locator(".cogov-reset").click()
+            _until(lambda: _day(page) == 0, 60, "reset to day 0")
+            _run_to(page, 60)
+            part_zero = _value(page, "participation")
+            page.screenshot(path=str(shots / "points-budget-zero-vs-previous-run.png"))
+            assert part_zero < part_full, (part_zero, part_full)
+
+            # Chinese labels
+            page.locator(".cogov-lang-zh").click()
+            page.wait_for_selector("text=政策杠杆", timeout=30_000)
+            page.screenshot(path=str(shots / "chinese-labels.png"))
+        finally:
+            browser.close()
