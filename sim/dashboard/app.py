@@ -127,7 +127,15 @@ def RunControls(session: Session):
             if not _page_connected():
                 playing.value = False  # nobody is watching (tab closed): stop using the CPU
                 break
-            session.step(speed.value)
+            with session.lock:
+                if not playing.value:  # paused or reset while this chunk waited for the lock
+                    break
+                try:
+                    session.step(speed.value)
+                except Exception as exc:  # noqa: BLE001 (show it on the page and stop, not a silent stall)
+                    message.value = f"{t('error', lang.value)}: {type(exc).__name__}: {exc}"
+                    playing.value = False
+                    break
             session.shown.clear()
             _bump()
             session.shown.wait(timeout=30)
@@ -204,7 +212,7 @@ def LiveView(session: Session):
         except OSError as exc:
             export_message.value = f"{t('error', language)}: {exc}"
             return
-        export_message.value = t("exported", language, path=str(out))
+        export_message.value = t("exported", language, path=str(out.resolve()))
 
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
         solara.InputText(t("export_folder", language), value=export_folder, style={"min-width": "320px"})
@@ -226,9 +234,7 @@ def ShockPanel(session: Session, which: str):
     vals = run.values()
 
     def add():
-        value = _parse(raw.value)
-        targets = which
-        if _guard(session.schedule_shock, targets, int(day.value), name.value, value):
+        if _guard(session.schedule_shock, which, int(day.value), name.value, _parse(raw.value)):
             params_version.value += 1
 
     def clear():
