@@ -401,6 +401,12 @@ def test_browser_lever_run_reset(dashboard_url):
             page.screenshot(path=str(shots / "points-budget-zero-vs-previous-run.png"))
             assert part_zero < part_full, (part_zero, part_full)
 
+            # export the run: table and figures into a new folder
+            page.locator(".cogov-export").click()
+            page.wait_for_selector(".cogov-export-message", timeout=60_000)
+            folder = Path(page.locator(".cogov-export-message").inner_text().split(" ", 2)[-1].strip())
+            assert (folder / "results.csv").is_file() and (folder / "charts.png").is_file(), folder
+
             # Chinese labels
             page.locator(".cogov-lang-zh").click()
             page.wait_for_selector("text=政策杠杆", timeout=30_000)
