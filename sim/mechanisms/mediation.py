@@ -21,7 +21,7 @@ from sim.mechanisms.disputes import MEDIATED, close_disputes
 from sim.store import take_capacity
 
 CASES_PER_MEDIATOR = 0.1  # disputes a mediator takes up per day (assumption)
-REFERENCE_SKILL = 0.5  # mediator skill at which mediation_success applies as given (assumption)
+REFERENCE_SKILL = 0.3  # mean resident skill: mediators this skilled succeed at mediation_success (assumption)
 
 
 class Mediation(Mechanism):
