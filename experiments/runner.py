@@ -157,14 +157,12 @@ def _execute_inline(tasks, on_result, progress, out: Outcome) -> None:
 
 
 def _execute_dask(tasks, on_result, workers, scheduler, progress, out: Outcome) -> None:
-    from distributed import Client, LocalCluster, as_completed
+    from distributed import Client, as_completed
 
     configure_dask()
     cluster = None
     if scheduler is None:
-        n = workers or default_workers()
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                               dashboard_address=":0", silence_logs=40)
+        cluster = _local_cluster(workers or default_workers())
         client = Client(cluster)
     else:
         client = Client(scheduler)
@@ -190,6 +188,21 @@ def _execute_dask(tasks, on_result, workers, scheduler, progress, out: Outcome) 
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _local_cluster(n: int):
+    """A local cluster of ``n`` single-threaded worker processes (one retry if start-up fails)."""
+    from distributed import LocalCluster
+
+    for attempt in (1, 2):
+        try:
+            return LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                dashboard_address=":0", silence_logs=40)
+        except (RuntimeError, TimeoutError, OSError) as exc:
+            if attempt == 2:
+                raise
+            print(f"dask cluster did not start ({exc}); trying once more", file=sys.stderr)
+    raise AssertionError("unreachable")
 
 
 def dedupe(tasks: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
