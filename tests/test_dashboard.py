@@ -13,6 +13,7 @@ import math
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -321,19 +322,28 @@ def dashboard_url(tmp_path):
     log = open(tmp_path / "server.log", "wb")  # noqa: SIM115
     env = dict(os.environ, COGOV_DASHBOARD_EXPORT=str(tmp_path / "export"))
     proc = subprocess.Popen([sys.executable, "-m", "sim.cli", "dashboard", "governance-partners", "--port",
-                             str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+                             str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
+                            start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
     try:
         _wait_http(url, proc)
         yield url
     finally:
-        proc.terminate()
+        # the server and anything it started form their own process group: stop all of it
+        _signal_group(proc, signal.SIGTERM)
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            _signal_group(proc, signal.SIGKILL)
             proc.wait()
         log.close()
+
+
+def _signal_group(proc: subprocess.Popen, sig: int) -> None:
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        pass
 
 
 def _day(page) -> int:
@@ -353,12 +363,29 @@ def _until(cond, limit: float = 240, what: str = "") -> None:
         time.sleep(0.25)
 
 
+def _playing(page) -> bool:
+    return page.locator(".cogov-play").inner_text().strip().lower() == "pause"
+
+
 def _run_to(page, day: int) -> None:
     page.locator(".cogov-play").click()
+    _until(lambda: _playing(page), 60, "the run to start")
     _until(lambda: _day(page) >= day, what=f"day {day}")
     page.locator(".cogov-play").click()
-    page.wait_for_selector("text=paused", timeout=60_000)
-    time.sleep(1.0)
+    _until(lambda: not _playing(page), 60, "the run to pause")
+    _settle(page)
+
+
+def _settle(page, limit: float = 60) -> None:
+    """Wait until the day counter stops moving (the last chunk is on screen)."""
+    start, before = time.time(), _day(page)
+    while time.time() - start < limit:
+        time.sleep(1.5)
+        now = _day(page)
+        if now == before:
+            return
+        before = now
+    raise TimeoutError("the day counter did not settle")
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium not found (Debian: apt-get install chromium; "
@@ -369,8 +396,8 @@ def test_browser_lever_run_reset(dashboard_url):
     shots.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1600, "height": 1500})
         try:
-            page = browser.new_page(viewport={"width": 1600, "height": 1500})
             page.goto(dashboard_url)
             page.wait_for_selector(".cogov-tick", timeout=120_000)
             page.wait_for_selector(".cogov-map img", timeout=120_000)
@@ -411,5 +438,8 @@ def test_browser_lever_run_reset(dashboard_url):
             page.locator(".cogov-lang-zh").click()
             page.wait_for_selector("text=政策杠杆", timeout=30_000)
             page.screenshot(path=str(shots / "chinese-labels.png"))
+        except Exception:
+            page.screenshot(path=str(shots / "failure.png"))
+            raise
         finally:
             browser.close()

@@ -78,7 +78,7 @@ def server_command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_brow
 
 def serve(scenario: str | None = None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
           seed: int | None = None, open_browser: bool = False) -> int:
-    """Run the dashboard server until interrupted; return its exit code."""
+    """Run the dashboard server until interrupted (on POSIX this process becomes the server and does not return)."""
     check_installed()
     if scenario:
         from sim.scenario import load_scenario
@@ -87,7 +87,12 @@ def serve(scenario: str | None = None, host: str = DEFAULT_HOST, port: int = DEF
         if os.path.isfile(scenario):
             scenario = os.path.abspath(scenario)
     print(f"cogov dashboard: http://{host}:{port}/ (Ctrl+C stops)", file=sys.stderr, flush=True)
-    proc = subprocess.Popen(server_command(host, port, open_browser), env=server_env(scenario, seed))
+    cmd, env = server_command(host, port, open_browser), server_env(scenario, seed)
+    if os.name == "posix":
+        # become the server: Ctrl+C and kill reach it directly, and no orphan is left behind
+        sys.stdout.flush()
+        os.execve(cmd[0], cmd, env)
+    proc = subprocess.Popen(cmd, env=env)
     try:
         return proc.wait()
     except KeyboardInterrupt:

@@ -36,6 +36,7 @@ from sim.scenario import ScenarioError, preset_names
 
 SPEEDS = (1, 2, 5, 10, 20, 30)
 PAUSE_S = 0.05  # breathing time between updates, so clicks get through while running
+DISCONNECT_GRACE_S = 5.0  # a run stops when its page has been gone this long (a reconnect is not a close)
 DEFAULT_EXPORT = os.environ.get("COGOV_DASHBOARD_EXPORT", "results/dashboard")
 
 # per-tab (kernel) state
@@ -123,10 +124,15 @@ def RunControls(session: Session):
 
     def loop(cancel: threading.Event):
         # step a chunk, show it, wait until it is shown: the page never queues up stale frames
+        lost_since = None
         while playing.value and not cancel.is_set():
-            if not _page_connected():
-                playing.value = False  # nobody is watching (tab closed): stop using the CPU
-                break
+            if _page_connected():
+                lost_since = None
+            else:
+                lost_since = lost_since or time.monotonic()
+                if time.monotonic() - lost_since > DISCONNECT_GRACE_S:
+                    playing.value = False  # nobody has been watching for a while (tab closed): stop
+                    break
             with session.lock:
                 if not playing.value:  # paused or reset while this chunk waited for the lock
                     break
