@@ -12,7 +12,10 @@ already be taking part before they join too (Granovetter 1978, AJS 83(6):
   uniform distribution, thresholds 0, 1, …, 99 for 100 people;
 - ``"uniform"``: independent uniform draws on [0, 1);
 - ``"normal"``: independent normal draws with mean ``threshold_mean`` and sd
-  ``threshold_sd`` (a threshold below 0 joins at once, above 1 never).
+  ``threshold_sd`` (a threshold below 0 joins at once, above 1 never);
+- ``"normal-even"``: the normal quantiles at (k + ½)/N, k = 0 … N−1, in random
+  order: the expected normal distribution, without sampling gaps (the
+  setting of Granovetter's analytic normal example).
 
 Each day a resident whose threshold is met by the share of others active
 within ``activity_window`` (as at the end of yesterday) takes part with the
@@ -27,6 +30,7 @@ from __future__ import annotations
 from typing import override
 
 import numpy as np
+from scipy.special import ndtri
 
 from sim.mechanisms.base import Mechanism
 
@@ -62,7 +66,7 @@ class Thresholds(Mechanism):
             return self.rng.normal(p["threshold_mean"], p["threshold_sd"], len(ids))
         if dist == "uniform":
             return self.rng.random(len(ids))
-        # even: k/N within each reference group, in random order
+        # even spacing within each reference group, in random order: k/N, or normal quantiles
         group, _ = self._scope()
         g = group[ids]
         order = np.lexsort((self.rng.random(len(ids)), g))
@@ -71,7 +75,11 @@ class Thresholds(Mechanism):
         sg = g[order]
         rank = np.arange(len(ids)) - start[sg]
         out = np.empty(len(ids))
-        out[order] = rank / np.maximum(sizes[sg], 1)
+        n = np.maximum(sizes[sg], 1)
+        if dist == "normal-even":
+            out[order] = p["threshold_mean"] + p["threshold_sd"] * ndtri((rank + 0.5) / n)
+        else:
+            out[order] = rank / n
         return out
 
     def thresholds(self) -> np.ndarray:

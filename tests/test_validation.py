@@ -1,0 +1,151 @@
+"""Reduced validation suite: every case of docs/validation.md on fewer seeds and smaller populations.
+
+Each case must still pass: a broken pattern fails here. Also: the calibration helper
+recovers a known parameter, the new mechanisms cost nothing while switched off, and
+`cogov validate` exits non-zero when a case fails.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import CommunityModel
+from sim.calibrate import Target, calibrate, parse_free, read_targets
+from sim.rng import Streams
+from sim.validation import CASES, Settings
+from sim.validation import runner as validation_runner
+
+TINY = dict(households=50, residents=120, households_per_building=10, households_per_grid_worker=30,
+            estates=2, n_communities=1)
+QUICK_SEEDS = {"1": 2, "2": 4, "3": 4, "4": 5, "5": 4}
+_RESULTS: dict[str, object] = {}
+
+
+def _case(case: str):
+    if case not in _RESULTS:
+        _RESULTS[case] = CASES[case](Settings(seeds=QUICK_SEEDS[case], quick=True, out=None))
+    return _RESULTS[case]
+
+
+def _explain(res) -> str:
+    return "\n".join(f"{'ok  ' if c.passed else 'FAIL'} {c.name}: expected {c.expected}; measured {c.measured}"
+                     for c in res.checks)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_validation_case_passes_reduced(case):
+    res = _case(case)
+    assert res.checks, f"case {case} made no checks"
+    assert res.passed, f"case {case} ({res.title}) fails:\n{_explain(res)}"
+
+
+def test_public_goods_patterns_by_round():
+    data = _case("3").data
+    none_s, sanc_s = np.array(data["strangers, no sanctions"]), np.array(data["strangers, sanctions"])
+    none_p, sanc_p = np.array(data["partners, no sanctions"]), np.array(data["partners, sanctions"])
+    assert (np.diff(none_s) < 0.02).all(), "without sanctions contributions should fall round by round"
+    assert sanc_s[-1] > none_s[-1] + 0.3 and sanc_p[-1] > none_p[-1] + 0.3
+    assert none_p.mean() > none_s.mean() and sanc_p.mean() > sanc_s.mean()
+
+
+def test_threshold_cascade_exact():
+    data = _case("5").data
+    crit = np.array(data["critical_sd"])
+    assert np.isfinite(crit).all() and (crit >= 8).all() and (crit <= 20).all(), crit
+
+
+# --- the calibration helper --------------------------------------------------------------
+
+def test_calibration_recovers_a_known_parameter():
+    # targets made by the model itself at a known base_logit: SMM must find it again
+    truth = -8.0
+    seeds = (1, 2)
+    kw = dict(TINY, share_children=0.0)
+    df = [CommunityModel(None, seed=s, base_logit=truth, **kw).run(60).results() for s in seeds]
+    target = float(np.mean([d["participation"].iloc[-1] for d in df]))
+    res = calibrate(None, [Target("participation", target)], {"base_logit": (-11.0, -6.0)}, seeds=seeds,
+                    ticks=60, fixed=kw, xatol=0.02)
+    assert abs(res.params["base_logit"] - truth) < 0.3, res.summary()
+    assert res.objective < 1e-3
+    assert len(res.evaluations) >= 3 and res.moments[0]["observed"] == target
+
+
+def test_targets_file_and_free_parameters_are_checked(tmp_path):
+    ok = tmp_path / "t.csv"
+    ok.write_text("outcome,value,tick,weight\nvolunteer_share,0.056,365,2\nparticipation,0.1,,\n")
+    t = read_targets(ok)
+    assert t[0] == Target("volunteer_share", 0.056, 365, 2.0) and t[1].tick is None and t[1].weight == 1.0
+    bad = tmp_path / "bad.csv"
+    bad.write_text("outcome,value\nvolunteers,0.05\n")
+    with pytest.raises(ValueError, match="unknown outcome"):
+        read_targets(bad)
+    assert parse_free(["base_logit=-11:-8"]) == {"base_logit": (-11.0, -8.0)}
+    for item in ("points=0:1", "base_logit=-8:-11", "base_logit=-30:0", "base_logit"):
+        with pytest.raises(ValueError):
+            parse_free([item])
+
+
+def test_x_targets_file_reads():
+    from sim.validation.case1_x import TARGETS, calibrated
+
+    (t,) = read_targets(TARGETS)
+    assert t.outcome == "volunteer_share" and abs(t.value - 1192 / 21235) < 1e-5 and t.tick == 365
+    assert -10.5 < calibrated()["base_logit"] < -9.0
+
+
+# --- new mechanisms are free when off, and act when on -------------------------------------
+
+@pytest.mark.parametrize("mech", ["cofunding", "prices", "thresholds"])
+def test_new_mechanism_switched_off_draws_nothing(mech, monkeypatch):
+    model = CommunityModel(None, seed=4, **TINY)
+    fresh = Streams(4)[mech].bit_generator.state
+
+    def boom():
+        raise AssertionError(f"{mech}.step ran while switched off")
+
+    monkeypatch.setattr(model.mech[mech], "step", boom)
+    model.run(40)
+    assert model.mech[mech].rng.bit_generator.state == fresh
+
+
+def test_new_mechanisms_off_leave_a_run_unchanged():
+    # the new parameters at their defaults: same run as with them explicitly off
+    a = CommunityModel(None, seed=9, **TINY).run(40).results()
+    b = CommunityModel(None, seed=9, **TINY, cofunding=False, breach_fine=0.0, request_reward=0.0,
+                       participation_rule="logit").run(40).results()
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_new_mechanisms_run_in_checked_mode_with_turnover():
+    m = CommunityModel(None, seed=2, check=True, **TINY, turnover=2.0, cofunding=True, cofunding_round_days=3,
+                       peer_sanctions=True, cofunding_groups="rematched", cofunding_unit="household",
+                       breach_fine=5.0, breach_rate=0.05, request_reward=3.0).run(60)
+    df = m.results()
+    assert df["cofunding_contribution"].iloc[-1] > 0 and df["sanction_points"].iloc[-1] >= 0
+    assert df["fines"].iloc[-1] > 0
+    t = CommunityModel(None, seed=2, check=True, **TINY, turnover=2.0, participation_rule="threshold",
+                       threshold_dist="uniform", threshold_scope="building").run(40)
+    assert t.results()["activities"].sum() > 0
+
+
+# --- the command ------------------------------------------------------------------------------
+
+def test_validate_exits_nonzero_when_a_case_fails(monkeypatch, capsys):
+    from sim.cli import main
+    from sim.validation.common import CaseResult, Check
+
+    def failing(settings):
+        return CaseResult("3", "broken", "", "", [Check("pattern", "> 0", "-1 [-2, 0]", False)])
+
+    def passing(settings):
+        return CaseResult("5", "fine", "", "", [Check("pattern", "> 0", "1 [0.5, 2]", True)])
+
+    monkeypatch.setitem(validation_runner.CASES, "3", failing)
+    monkeypatch.setitem(validation_runner.CASES, "5", passing)
+    assert main(["validate", "--case", "5", "--seeds", "2"]) == 0
+    assert main(["validate", "--case", "3", "--case", "5", "--seeds", "2"]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL" in out and "pattern" in out
+    assert main(["validate", "--seeds", "1"]) == 2
