@@ -146,7 +146,7 @@ PARAMS: list[Param] = [
     _p("crowding_rate", "incentives", 0.03, "float", "daily speed at which every resident's public spirit erodes towards the crowded-out level while points are offered", A, "1/day", 0.0, 1.0),
     _p("reward_half_value", "incentives", 20.0, "float", "reward per activity (yuan) at which its pull on participation is half its maximum", A, "yuan", 0.1, 10000.0),
     # --- behaviour (uncertainties) -------------------------------------------------------
-    _p("base_logit", "behaviour", -10.0, "float", "baseline log-odds of joining a community activity on a given day", "assumption; SMM calibration to X's 5.6% registered volunteers under governance-partners gives −9.54 (docs/validation.md, case 1)", "logit", -20.0, 5.0),
+    _p("base_logit", "behaviour", -9.54, "float", "baseline log-odds of joining a community activity on a given day", "calibrated: SMM fit to X's 5.6% registered volunteers after a year under governance-partners (seed 002 §2; docs/validation.md, case 1)", "logit", -20.0, 5.0),
     _p("w_public_spirit", "behaviour", 3.0, "float", "weight of intrinsic public spirit in the participation choice", A, "logit", 0.0, 20.0),
     _p("w_belonging", "behaviour", 1.5, "float", "weight of sense of belonging", A, "logit", 0.0, 20.0),
     _p("w_trust", "behaviour", 1.0, "float", "weight of trust in the community's organisers", A, "logit", 0.0, 20.0),

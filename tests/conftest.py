@@ -72,8 +72,3 @@ def final(model: CommunityModel, column: str) -> float:
     return float(model.results()[column].iloc[-1])
 
 
-def mean_days_to_resolve(model: CommunityModel) -> float:
-    """Mean days from raising to resolution over all classes of matters resolved so far."""
-    row = model.results().iloc[-1]
-    num = sum(row[f"days_to_resolve_{c}"] * row[f"resolved_{c}"] for c in ("small", "major", "hard"))
-    return float(num / max(row["matters_resolved"], 1))

@@ -62,5 +62,6 @@ class Norms(Mechanism):
         if len(told):
             b = res.building[told]
             neighbour = m.index.b_start[b] + (self.rng.random(len(b)) * m.index.b_count[b]).astype(np.int64)
-            add_matters(m, neighbour, np.full(len(told), MAJOR, np.int8), np.zeros(len(told), np.int8),
-                        np.ones(len(told), bool))
+            neighbour = neighbour[res.age[neighbour] != 0]  # children complain through their parents
+            k = len(neighbour)
+            add_matters(m, neighbour, np.full(k, MAJOR, np.int8), np.zeros(k, np.int8), np.ones(k, bool))
