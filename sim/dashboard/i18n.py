@@ -226,6 +226,7 @@ CHOICES_ZH: dict[str, str] = {
     "consensus": "协商一致", "majority": "多数决", "leadership": "领导决定",
     "resident": "每名成年居民", "household": "每户一人", "fixed": "固定小组", "rematched": "每轮重组",
     "logit": "逻辑选择", "threshold": "阈值规则", "even": "均匀间隔", "uniform": "均匀抽取", "normal": "正态抽取",
+    "normal-even": "正态分位等距",
     "community": "社区", "building": "楼栋",
 }
 
