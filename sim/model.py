@@ -222,9 +222,11 @@ class CommunityModel(mesa.Model):
         res = self.residents
         if ids is None:
             self.group_code = res.group_code()
+            self.group_counts = np.bincount(self.group_code, minlength=24)
         else:
+            self.group_counts -= np.bincount(self.group_code[ids], minlength=24)
             self.group_code[ids] = res.group_code(ids)
-        self.group_counts = np.bincount(self.group_code, minlength=24)
+            self.group_counts += np.bincount(self.group_code[ids], minlength=24)
 
     def _after_step(self) -> None:
         res = self.residents

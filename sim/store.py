@@ -48,9 +48,15 @@ class RecordStore:
         return ids
 
     def close(self, ids: np.ndarray) -> None:
-        """Remove ``ids`` from the open set."""
+        """Remove ``ids`` (all of them open) from the open set."""
         if len(ids):
-            self.open_ids = self.open_ids[~np.isin(self.open_ids, ids)]
+            # open_ids stays sorted (appended in order, removed in place): locate by bisection
+            pos = np.minimum(np.searchsorted(self.open_ids, ids), len(self.open_ids) - 1)
+            if len(self.open_ids) == 0 or (self.open_ids[pos] != ids).any():
+                raise ValueError("closing records that are not open")
+            keep = np.ones(len(self.open_ids), bool)
+            keep[pos] = False
+            self.open_ids = self.open_ids[keep]
 
 
 def rank_within(groups: np.ndarray, order_key: np.ndarray) -> np.ndarray:

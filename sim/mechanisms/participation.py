@@ -67,8 +67,8 @@ class Participation(Mechanism):
         u = self._static_u.copy()
         value = reward_value(p, m.mech["incentives"].redeemable)
         if value.any():
-            pull = (value / (value + p["reward_half_value"])).astype(np.float32)
-            u += np.float32(p["w_reward"]) * res.reward_sensitivity * pull[res.community]
+            pull = (p["w_reward"] * value / (value + p["reward_half_value"])).astype(np.float32)
+            u += res.reward_sensitivity * per_community(pull, res.community)
         if p["ranking"] and p["points"]:
             u += np.float32(p["w_status"]) * res.status_seeking
         u += (p["w_social"] * m.building_activity).astype(np.float32)[res.building]
@@ -77,7 +77,7 @@ class Participation(Mechanism):
         np.negative(u, out=u)
         np.exp(u, out=u)
         u += 1
-        prob = m.occasions.astype(np.float32)[res.community] / u
+        prob = np.divide(per_community(m.occasions.astype(np.float32), res.community), u, out=u)
         who = np.flatnonzero(self.rng.random(res.n, dtype=np.float32) < prob)
         m.record_activity(who)
 
@@ -93,6 +93,11 @@ class Participation(Mechanism):
 
 _STATIC_KEYS = ("base_logit", "w_public_spirit", "w_belonging", "w_trust", "w_free_time",
                 "party_duty_boost", "w_dissatisfaction", "mobile_party_branch")
+
+
+def per_community(values: np.ndarray, community: np.ndarray) -> np.ndarray | np.float32:
+    """``values[community]``, or the one value itself when there is one community (no gather)."""
+    return values[0] if len(values) == 1 else values[community]
 
 
 def occasions(orgs, n_communities: int) -> np.ndarray:

@@ -21,6 +21,10 @@ class PartyDuties(Mechanism):
 
     name = "party"
 
+    def __init__(self, model):
+        super().__init__(model)
+        self._members, self._members_key = None, None
+
     @override
     def active(self, p: dict) -> bool:
         """Runs when members visit households."""
@@ -29,7 +33,10 @@ class PartyDuties(Mechanism):
     @override
     def step(self) -> None:
         m, p, res = self.model, self.model.p, self.model.residents
-        members = active_members(res, p["mobile_party_branch"])
+        key = (m.tick // 7, p["mobile_party_branch"])
+        if key != self._members_key:  # membership changes only through turnover: refresh weekly
+            self._members, self._members_key = active_members(res, p["mobile_party_branch"]), key
+        members = self._members
         visited = visit_households(self.rng, res, members, p["home_visits_per_week"], m.index)
         if len(visited) == 0:
             return

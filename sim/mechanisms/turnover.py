@@ -30,11 +30,12 @@ class Turnover(Mechanism):
         res = model.residents
         # renters and migrants move twice as often as local owners (assumption)
         self._mobility = (res.migrant.astype(np.int64) + (~res.owner)).astype(np.int64)
+        self._class_sizes = np.bincount(self._mobility, minlength=3).astype(float)
 
     def _rates(self, p: dict) -> np.ndarray:
         """Daily leaving chance by mobility class (0, 1, 2), averaging ``turnover``/365."""
         weight = np.array([1.0, 1.5, 2.0])
-        share = np.bincount(self._mobility, minlength=3) / len(self._mobility)
+        share = self._class_sizes / self._class_sizes.sum()
         return p["turnover"] / 365.0 * weight / float((weight * share).sum())
 
     @override
@@ -71,5 +72,7 @@ class Turnover(Mechanism):
                      "last_visited", "last_redeemed"):
             getattr(res, name)[who] = NEVER
         res.arrived[who] = m.tick
+        self._class_sizes -= np.bincount(self._mobility[who], minlength=3)
         self._mobility[who] = res.migrant[who].astype(np.int64) + (~res.owner[who])
+        self._class_sizes += np.bincount(self._mobility[who], minlength=3)
         m.regroup(who)
