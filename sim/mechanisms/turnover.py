@@ -4,7 +4,8 @@ Newcomers arrive with low trust and weak identity (seed 003 §1: Wengdun
 receives migrants equal to 20%+ of its residents a year; seed 000 §4.3.2:
 weak cultural identity). A leaver is replaced in place (same household and
 age group), so residents and households are conserved; the leaver's points
-are forfeited. Renters and migrants are more likely to leave (assumption);
+are forfeited. Moves are booked weekly (the week's leavers and newcomers
+together), which keeps the daily tick cheap. Renters and migrants are more likely to leave (assumption);
 newcomers' traits are drawn as for the first residents (population.draw_traits).
 """
 
@@ -18,6 +19,8 @@ from sim.agents.resident import ACTORS, NEVER
 from sim.mechanisms.base import Mechanism
 from sim.population import draw_traits
 from sim.store import sample_by_group
+
+MOVE_DAYS = 7  # moves are booked once a week: the week's leavers go and newcomers arrive together
 
 
 class Turnover(Mechanism):
@@ -33,10 +36,10 @@ class Turnover(Mechanism):
         self._class_sizes = np.bincount(self._mobility, minlength=3).astype(float)
 
     def _rates(self, p: dict) -> np.ndarray:
-        """Daily leaving chance by mobility class (0, 1, 2), averaging ``turnover``/365."""
+        """Weekly leaving chance by mobility class (0, 1, 2), averaging 7 · ``turnover``/365."""
         weight = np.array([1.0, 1.5, 2.0])
         share = self._class_sizes / self._class_sizes.sum()
-        return p["turnover"] / 365.0 * weight / float((weight * share).sum())
+        return MOVE_DAYS * p["turnover"] / 365.0 * weight / float((weight * share).sum())
 
     @override
     def active(self, p: dict) -> bool:
@@ -46,6 +49,8 @@ class Turnover(Mechanism):
     @override
     def step(self) -> None:
         m, p, res, rng = self.model, self.model.p, self.model.residents, self.rng
+        if m.tick % MOVE_DAYS != 0:
+            return
         who = sample_by_group(rng, self._rates(p), self._mobility)
         k = len(who)
         if k == 0:

@@ -97,7 +97,10 @@ def run(settings: Settings) -> CaseResult:
     jobs = [(s, c, f) for s in seeds for c in (True, False) for f in (SMALL_FINE, 0.0)]
     wk = np.array(pmap(_fines, jobs, settings.jobs)).reshape(len(seeds), 2, 2, sum(WEEKS))
     b0, b1 = WEEKS[0], WEEKS[0] + WEEKS[1]
-    periods = {"before": slice(0, b0), "with fine": slice(b1 - 8, b1), "after removal": slice(b1, None)}
+    # crowding on: the last 8 fined weeks (the price frame is still growing before them);
+    # crowding off: every fined week (nothing grows, so all of them measure the deterrent)
+    periods = {"before": slice(0, b0), "with fine": slice(b1 - 8, b1), "all fined weeks": slice(b0, b1),
+               "after removal": slice(b1, None)}
 
     def ratio(c: int, period: str) -> np.ndarray:
         sl = periods[period]
@@ -111,8 +114,8 @@ def run(settings: Settings) -> CaseResult:
                                lambda m, lo, hi: m > 1.5 and lo > 1))
     res.checks.append(check_ci("(b) crowding on: after removal / with fine", "no return: ≥ 0.8 (18.7 / 18.5)",
                                ratio(0, "after removal") / ratio(0, "with fine"), lambda m, lo, hi: m >= 0.8))
-    res.checks.append(check_ci("(b) crowding off: breaches with a small fine / never fined", "< 1 (deters)",
-                               ratio(1, "with fine"), lambda m, lo, hi: hi < 1))
+    res.checks.append(check_ci("(b) crowding off: breaches with a small fine / never fined (all fined weeks)",
+                               "< 1 (deters)", ratio(1, "all fined weeks"), lambda m, lo, hi: hi < 1))
     # (c) paid requests
     jobs = [(s, c, r) for s in seeds for c in (True, False) for r in REWARDS]
     acc = np.array(pmap(_requests, jobs, settings.jobs)).reshape(len(seeds), 2, len(REWARDS))
