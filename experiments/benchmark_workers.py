@@ -27,7 +27,8 @@ HERE = Path(__file__).parent
 def measure(tasks: list[dict], workers: int, out: Path) -> float:
     """Runs per second of ``tasks`` on a local cluster of ``workers`` processes."""
     progress = runner.Progress(len(tasks), 0, f"{workers} worker(s)", every=30.0)
-    runner.execute(tasks, lambda rid, df: store.write_run(out, rid, df), workers=workers, progress=progress)
+    runner.execute(tasks, lambda rid, df: store.write_run(out, rid, df), store_dir=out, workers=workers,
+                   progress=progress)
     return progress.rate()
 
 

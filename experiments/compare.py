@@ -226,7 +226,7 @@ def run_comparison(refs: list[str], seeds: int | list[int] = 20, ticks: int = 36
     stream = sys.stderr if not quiet else _Null()
     progress = runner.Progress(len(runner.dedupe(tasks)), len(runner.dedupe(tasks)) - len(todo),
                                "compare", stream=stream)
-    res = runner.execute(todo, lambda rid, df: store.write_run(out, rid, df), workers=workers,
+    res = runner.execute(todo, lambda rid, df: store.write_run(out, rid, df), store_dir=out, workers=workers,
                          scheduler=scheduler, progress=progress)
     if res.interrupted:
         raise KeyboardInterrupt

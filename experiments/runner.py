@@ -21,6 +21,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -38,6 +39,20 @@ def run_task(task: dict[str, Any]) -> tuple[str, pd.DataFrame]:
     model = CommunityModel(scenario=scen, seed=int(task["seed"]))
     model.run(int(task["ticks"]))
     return task["run_id"], model.results()
+
+
+def run_and_store(task: dict[str, Any], directory: str) -> str:
+    """Run one model and store its parts in ``directory`` from where it ran; return the run id.
+
+    Used with a local cluster, where workers and client share the disk: the
+    per-tick table then never travels between processes, and the client's
+    core stays free for the workers.
+    """
+    from experiments.store import write_run
+
+    rid, df = run_task(task)
+    write_run(Path(directory), rid, df)
+    return rid
 
 
 def configure_dask() -> None:
@@ -117,7 +132,7 @@ class Outcome:
 
 def execute(tasks: list[dict[str, Any]], on_result: Callable[[str, pd.DataFrame], None],
             workers: int | None = None, scheduler: str | None = None,
-            progress: Progress | None = None) -> Outcome:
+            progress: Progress | None = None, store_dir: str | Path | None = None) -> Outcome:
     """Run ``tasks`` and hand each result to ``on_result`` as soon as it is finished.
 
     Args:
@@ -128,6 +143,9 @@ def execute(tasks: list[dict[str, Any]], on_result: Callable[[str, pd.DataFrame]
         scheduler: address of an existing dask scheduler (``tcp://host:8786``);
             overrides ``workers``.
         progress: progress printer, ticked once per finished run.
+        store_dir: where ``on_result`` stores runs (``experiments.store.write_run``); with a
+            local cluster the workers then store their own runs there instead of shipping
+            them back (results are the same files either way).
     """
     out = Outcome()
     t0 = time.perf_counter()
@@ -136,7 +154,7 @@ def execute(tasks: list[dict[str, Any]], on_result: Callable[[str, pd.DataFrame]
             out.workers = 0
             _execute_inline(tasks, on_result, progress, out)
         else:
-            _execute_dask(tasks, on_result, workers, scheduler, progress, out)
+            _execute_dask(tasks, on_result, workers, scheduler, progress, out, store_dir)
     except KeyboardInterrupt:
         out.interrupted = True
     out.seconds = time.perf_counter() - t0
@@ -156,7 +174,7 @@ def _execute_inline(tasks, on_result, progress, out: Outcome) -> None:
             progress.tick()
 
 
-def _execute_dask(tasks, on_result, workers, scheduler, progress, out: Outcome) -> None:
+def _execute_dask(tasks, on_result, workers, scheduler, progress, out: Outcome, store_dir=None) -> None:
     from distributed import Client, as_completed
 
     configure_dask()
@@ -170,7 +188,12 @@ def _execute_dask(tasks, on_result, workers, scheduler, progress, out: Outcome) 
         out.workers = len(client.scheduler_info().get("workers", {}))
         if progress:
             progress.restart()
-        futures = client.map(run_task, tasks, key=[f"cogov-run-{t['run_id']}" for t in tasks], pure=False)
+        keys = [f"cogov-run-{t['run_id']}" for t in tasks]
+        in_worker = store_dir is not None and cluster is not None
+        if in_worker:
+            futures = client.map(run_and_store, tasks, directory=str(store_dir), key=keys, pure=False)
+        else:
+            futures = client.map(run_task, tasks, key=keys, pure=False)
         by_key = {f.key: t for f, t in zip(futures, tasks, strict=True)}
         for fut in as_completed(futures):
             task = by_key[fut.key]
@@ -178,8 +201,9 @@ def _execute_dask(tasks, on_result, workers, scheduler, progress, out: Outcome) 
                 exc = fut.exception()
                 out.failed[task["run_id"]] = f"{type(exc).__name__}: {exc}"
             else:
-                rid, df = fut.result()
-                on_result(rid, df)
+                if not in_worker:
+                    rid, df = fut.result()
+                    on_result(rid, df)
                 out.finished += 1
                 if progress:
                     progress.tick()

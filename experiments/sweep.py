@@ -97,7 +97,7 @@ def run_sweep(spec: SweepSpec, out: str | Path | None = None, workers: int | Non
     if already and not quiet:
         print(f"resuming {spec.name}: {already} of {total} runs already stored in {out}", file=stream)
     progress = runner.Progress(total, already, spec.name, stream=stream)
-    result = runner.execute(todo, lambda rid, df: store.write_run(out, rid, df),
+    result = runner.execute(todo, lambda rid, df: store.write_run(out, rid, df), store_dir=out,
                             workers=workers, scheduler=scheduler, progress=progress)
     session = {"started": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(time.time() - result.seconds)),
                "runs_computed": result.finished, "runs_failed": len(result.failed),
