@@ -20,9 +20,9 @@ class Government(mesa.Agent):
         self.spent = 0.0
         self.hard_settled = 0
 
-    def hard_capacity(self, data_silos: float, n_communities: int) -> float:
+    def hard_capacity(self, data_silos: float) -> float:
         """Hard matters per day per community; data silos slow them down."""
-        return HARD_CAPACITY * (1 - 0.6 * data_silos) * 1.0 if n_communities else 0.0
+        return HARD_CAPACITY * (1 - 0.6 * data_silos)
 
     def cofund(self, amount: float) -> bool:
         """Pay ``amount`` if the budget allows; report whether it did."""

@@ -76,7 +76,7 @@ class Handling(Mechanism):
         committee_cap = m.committees.capacity(p["committee_capacity"], p["admin_load"])
         self._serve(ids[route == ROUTE_COMMITTEE], committee_cap, T_RC, forward_hard=True)
         self._serve(ids[route == ROUTE_ORGS], org_cap, T_ORGS)
-        hard_cap = p["dispatched_cadres"] * CADRE_CAPACITY + m.government.hard_capacity(p["data_silos"], C)
+        hard_cap = p["dispatched_cadres"] * CADRE_CAPACITY + m.government.hard_capacity(p["data_silos"])
         self._serve(ids[route == ROUTE_HARD], np.full(C, hard_cap), T_GOV)
         self._serve(ids[route == ROUTE_FIRM], FIRM_CAPACITY * m.firms.effort, T_FIRM, group="estate")
 
