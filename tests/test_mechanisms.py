@@ -243,7 +243,7 @@ def test_completed_projects_resolve_their_matters():
     m = run_small(200, seed=12, meeting_cadence="weekly", project_days=20, responsibility_list=True)
     ms, ps = m.matters, m.projects
     done = np.flatnonzero(ps.done >= 0)
-    assert len(done) > 0
+    assert len(done) >= 3, f"only {len(done)} implementations completed: too few to test the loop"
     bundled = np.isin(ms.project, done)
     assert bundled.any()
     assert (ms.resolved[bundled] >= 0).all()
