@@ -61,17 +61,12 @@ def holm(p: np.ndarray) -> np.ndarray:
 
 
 def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
-    """Benjamini–Hochberg adjusted p-values (false discovery rate; NaN stays NaN)."""
+    """Benjamini–Hochberg adjusted p-values (false discovery rate; NaN stays NaN), by SciPy."""
     p = np.asarray(p, dtype=float)
     out = np.full_like(p, np.nan)
-    ok = np.flatnonzero(np.isfinite(p))
-    m = len(ok)
-    if m == 0:
-        return out
-    order = ok[np.argsort(p[ok], kind="stable")]
-    raw = p[order] * m / np.arange(1, m + 1)
-    adj = np.minimum.accumulate(raw[::-1])[::-1]
-    out[order] = np.minimum(adj, 1.0)
+    ok = np.isfinite(p)
+    if ok.any():
+        out[ok] = stats.false_discovery_control(p[ok], method="bh")
     return out
 
 
