@@ -6,9 +6,8 @@ written here (an outcome without one falls back to its English name).
 
 from __future__ import annotations
 
-import warnings
-
 from sim.outcomes import GROUPS, OUTCOMES
+from sim.plotting import use_cjk_font  # noqa: F401  (re-exported for the report)
 
 LANGS = ("en", "zh")
 
@@ -199,29 +198,3 @@ TEXT = {
                "若某差异仍可能只是偶然，就称其“处于随机波动范围内”。“个百分点”指百分点。",
     },
 }
-
-
-CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Noto Sans SC",
-             "Source Han Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "SimHei",
-             "Microsoft YaHei", "PingFang SC", "AR PL UMing CN")
-
-
-def use_cjk_font() -> str | None:
-    """Make matplotlib draw Chinese: pick an installed CJK font; warn if there is none."""
-    import matplotlib
-    from matplotlib import font_manager
-
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    if not names & set(CJK_FONTS):  # fonts installed after matplotlib built its cache
-        font_manager.fontManager = font_manager._load_fontmanager(try_read_cache=False)
-        names = {f.name for f in font_manager.fontManager.ttflist}
-    for font in CJK_FONTS:
-        if font in names:
-            matplotlib.rcParams["font.sans-serif"] = [font, *matplotlib.rcParams["font.sans-serif"]]
-            matplotlib.rcParams["font.family"] = "sans-serif"
-            matplotlib.rcParams["axes.unicode_minus"] = False
-            return font
-    warnings.warn("no CJK font found: Chinese labels in figures will show as boxes; install one "
-                  "(Debian/Ubuntu: apt-get install fonts-noto-cjk) and delete matplotlib's font cache",
-                  stacklevel=2)
-    return None

@@ -63,24 +63,22 @@ def parse_sets(items: Sequence[str] | None) -> dict[str, Any]:
     return out
 
 
-def _ticks(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of days, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 days or more, got {value}")
-    return value
+def _whole_number(unit: str = ""):
+    """An argparse type for a whole number ≥ 0 (of ``unit``), with a plain error message."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            of = f" of {unit}" if unit else ""
+            raise argparse.ArgumentTypeError(f"expected a whole number{of}, got {text!r}") from None
+        if value < 0:
+            raise argparse.ArgumentTypeError(f"expected 0 {unit} or more, got {value}".replace("  ", " "))
+        return value
+    return parse
 
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
-    return value
+_ticks = _whole_number("days")
+_seed = _whole_number()
 
 
 # --- TOML-like rendering ----------------------------------------------------------------

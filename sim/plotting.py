@@ -9,6 +9,7 @@ drawn one line per run, coloured by scenario.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,6 +22,46 @@ import pandas as pd  # noqa: E402
 from matplotlib.ticker import MaxNLocator, PercentFormatter  # noqa: E402
 
 from sim.outcomes import HEADLINE, OUTCOMES  # noqa: E402
+
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Noto Sans SC",
+             "Source Han Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Droid Sans Fallback",
+             "SimHei", "Microsoft YaHei", "PingFang SC", "AR PL UMing CN")
+_CJK_FONT: list[str | None] = []  # the font chosen, once
+
+
+def use_cjk_font() -> str | None:
+    """Let matplotlib draw Chinese labels; return the CJK font used, or None (with a warning).
+
+    The CJK font is appended to the font families, so Latin text keeps its font and
+    Chinese glyphs fall back to the CJK one. Fonts installed after matplotlib built its
+    font cache (e.g. Debian's fonts-noto-cjk by the set-up) are added by path.
+    """
+    if _CJK_FONT:
+        return _CJK_FONT[0]
+    from matplotlib import font_manager as fm
+
+    known = {f.name for f in fm.fontManager.ttflist}
+    if not known.intersection(CJK_FONTS):
+        for path in fm.findSystemFonts():
+            name = Path(path).name
+            if ("SansCJK" in name and "Regular" in name) or name.startswith(("wqy-zenhei", "DroidSansFallback")):
+                try:
+                    fm.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):
+                    continue
+        known = {f.name for f in fm.fontManager.ttflist}
+    font = next((f for f in CJK_FONTS if f in known), None)
+    if font is None:
+        warnings.warn("no CJK font found: Chinese labels in figures will show as boxes; install one "
+                      "(Debian/Ubuntu: apt-get install fonts-noto-cjk)", stacklevel=2)
+        return None
+    families = list(matplotlib.rcParams["font.family"])
+    if font not in families:
+        matplotlib.rcParams["font.family"] = families + [font]
+    matplotlib.rcParams["axes.unicode_minus"] = False
+    _CJK_FONT.append(font)
+    return font
+
 
 # Plain-word panel titles and y-axis labels; "%" marks shares drawn as percentages.
 LABELS: dict[str, tuple[str, str]] = {

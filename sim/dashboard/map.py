@@ -19,7 +19,6 @@ import io
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 from matplotlib.collections import LineCollection, PatchCollection
@@ -28,6 +27,7 @@ from matplotlib.patches import Rectangle
 
 from sim.agents.resident import T_RC
 from sim.dashboard.i18n import series_label, t
+from sim.plotting import use_cjk_font
 
 INDICATORS = ("participation", "matters", "disputes", "trust", "satisfaction")
 DISPUTE_WINDOW = 90  # days of disputes shown on the map
@@ -41,36 +41,9 @@ SCALES: dict[str, tuple[str, float, float]] = {
     "satisfaction": ("RdYlGn", 0.2, 0.9),
 }
 
-CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "WenQuanYi Zen Hei",
-             "Droid Sans Fallback")
-_fonts_ready = False
-
-
 def ensure_fonts() -> None:
-    """Let matplotlib fall back to a CJK font (Debian's fonts-noto-cjk) for Chinese labels.
-
-    Fonts installed after matplotlib built its font cache are added by path.
-    """
-    global _fonts_ready
-    if _fonts_ready:
-        return
-    import matplotlib as mpl
-    from matplotlib import font_manager as fm
-
-    known = {f.name for f in fm.fontManager.ttflist}
-    if not known.intersection(CJK_FONTS):
-        for path in fm.findSystemFonts():
-            name = Path(path).name
-            if ("SansCJK" in name and "Regular" in name) or name.startswith(("wqy-zenhei", "DroidSansFallback")):
-                try:
-                    fm.fontManager.addfont(path)
-                except (OSError, RuntimeError, ValueError):
-                    continue
-    known = {f.name for f in fm.fontManager.ttflist}
-    families = list(mpl.rcParams["font.family"])
-    # matplotlib falls back glyph by glyph only across an explicit list of families
-    mpl.rcParams["font.family"] = families + [f for f in CJK_FONTS if f in known and f not in families][:1]
-    _fonts_ready = True
+    """Let matplotlib draw the Chinese labels (sim.plotting.use_cjk_font)."""
+    use_cjk_font()
 
 
 @dataclass(frozen=True)
