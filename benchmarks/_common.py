@@ -16,13 +16,30 @@ PRESET = "governance-partners"
 # Used only when the preset is not there: the built-in defaults with every mechanism and
 # lever switched on (a policy shock on day 180 so that the shock module runs too).
 ALL_LEVERS_ON = dict(
-    routing=True, building_listening=True, online_collection=True, mobile_reporters=True,
-    meeting_cadence="weekly", meeting_mode="mixed", feedback_loop=True, prior_communication=True,
-    points=True, ranking=True, time_bank=True, awards=True,
-    home_visits_per_week=5.0, party_responsibility_zones=True, dispatched_cadres=2, mobile_party_branch=True,
-    third_party_evaluation=True, responsibility_list=True, mediation=True, inclusion=True,
-    homeowners_committee=True, grid_walks=True,
-    shock_tick=180, shock_set={"admin_load": 0.3},
+    routing=True,
+    building_listening=True,
+    online_collection=True,
+    mobile_reporters=True,
+    meeting_cadence="weekly",
+    meeting_mode="mixed",
+    feedback_loop=True,
+    prior_communication=True,
+    points=True,
+    ranking=True,
+    time_bank=True,
+    awards=True,
+    home_visits_per_week=5.0,
+    party_responsibility_zones=True,
+    dispatched_cadres=2,
+    mobile_party_branch=True,
+    third_party_evaluation=True,
+    responsibility_list=True,
+    mediation=True,
+    inclusion=True,
+    homeowners_committee=True,
+    grid_walks=True,
+    shock_tick=180,
+    shock_set={"admin_load": 0.3},
 )
 
 # Reference community X (seed 002): 21,235 residents in 7,191 households.
@@ -90,8 +107,10 @@ def machine_info() -> dict:
 
 def print_machine(info: dict) -> None:
     """Print the machine block at the top of a report."""
-    print(f"machine : {info['cpu']} | {info['cpu_count']} CPUs (usable {info['affinity']}) | "
-          f"{info['mem_total_gb']} GB RAM")
+    print(
+        f"machine : {info['cpu']} | {info['cpu_count']} CPUs (usable {info['affinity']}) | "
+        f"{info['mem_total_gb']} GB RAM"
+    )
     print(f"software: Python {info['python']} | numpy {info['numpy']} | mesa {info['mesa']} | {info['platform']}")
     la = info["loadavg"]
     print(f"load avg: {la[0]:.2f} {la[1]:.2f} {la[2]:.2f} (1/5/15 min) at start")

@@ -37,6 +37,7 @@ def _timed(fn, name: str, acc: dict):
         finally:
             calls, total = acc.get(name, (0, 0.0))
             acc[name] = (calls + 1, total + time.perf_counter() - t0)
+
     return wrapper
 
 
@@ -73,8 +74,10 @@ def per_mechanism(scenario, overrides, ticks: int) -> None:
     accounted = sum(total for _, total in acc.values())
     active = {m.name for m in model.pipeline if m.active(model.p)}
 
-    print(f"\n== Per-mechanism time: {model.residents.n:,} residents, {ticks} ticks, "
-          f"wall {wall:.3f} s ({wall / ticks * 1e3:.2f} ms/tick); construction {t_build:.3f} s ==")
+    print(
+        f"\n== Per-mechanism time: {model.residents.n:,} residents, {ticks} ticks, "
+        f"wall {wall:.3f} s ({wall / ticks * 1e3:.2f} ms/tick); construction {t_build:.3f} s =="
+    )
     print(f"{'mechanism':<26} {'calls':>6} {'total s':>8} {'ms/tick':>8} {'share':>6}  {'':<20}")
     rows = sorted(order, key=lambda n: -acc.get(n, (0, 0.0))[1])
     for name in rows:

@@ -43,16 +43,29 @@ def point_means(directory: str | Path, outcome: str) -> pd.DataFrame:
     return df.groupby("point", sort=True)[col].mean().rename(outcome).reset_index()
 
 
-def sobol_from_values(problem: dict[str, Any], y: np.ndarray, second_order: bool = False,
-                      seed: int = 1) -> pd.DataFrame:
+def sobol_from_values(
+    problem: dict[str, Any], y: np.ndarray, second_order: bool = False, seed: int = 1
+) -> pd.DataFrame:
     """Sobol indices (S1, ST and their 95% CI half-widths) of outputs ``y`` in Saltelli order."""
     from SALib.analyze import sobol
 
-    res = sobol.analyze(problem, np.asarray(y, dtype=float), calc_second_order=second_order,
-                        num_resamples=200, conf_level=0.95, seed=seed)
-    return pd.DataFrame({"parameter": problem["names"], "S1": res["S1"], "S1_conf": res["S1_conf"],
-                         "ST": res["ST"], "ST_conf": res["ST_conf"]}).sort_values("ST", ascending=False,
-                                                                                  ignore_index=True)
+    res = sobol.analyze(
+        problem,
+        np.asarray(y, dtype=float),
+        calc_second_order=second_order,
+        num_resamples=200,
+        conf_level=0.95,
+        seed=seed,
+    )
+    return pd.DataFrame(
+        {
+            "parameter": problem["names"],
+            "S1": res["S1"],
+            "S1_conf": res["S1_conf"],
+            "ST": res["ST"],
+            "ST_conf": res["ST_conf"],
+        }
+    ).sort_values("ST", ascending=False, ignore_index=True)
 
 
 def sobol_indices(directory: str | Path, outcome: str) -> pd.DataFrame:
@@ -81,11 +94,24 @@ def morris_from_values(problem: dict[str, Any], x: np.ndarray, y: np.ndarray) ->
     """Morris mu*, its 95% CI, mu and sigma of outputs ``y`` at the unit-cube design ``x``."""
     from SALib.analyze import morris
 
-    res = morris.analyze(problem, np.asarray(x, dtype=float), np.asarray(y, dtype=float), num_resamples=200,
-                         conf_level=0.95, num_levels=4, seed=1)
-    return pd.DataFrame({"parameter": problem["names"], "mu_star": res["mu_star"],
-                         "mu_star_conf": res["mu_star_conf"], "mu": res["mu"], "sigma": res["sigma"]}
-                        ).sort_values("mu_star", ascending=False, ignore_index=True)
+    res = morris.analyze(
+        problem,
+        np.asarray(x, dtype=float),
+        np.asarray(y, dtype=float),
+        num_resamples=200,
+        conf_level=0.95,
+        num_levels=4,
+        seed=1,
+    )
+    return pd.DataFrame(
+        {
+            "parameter": problem["names"],
+            "mu_star": res["mu_star"],
+            "mu_star_conf": res["mu_star_conf"],
+            "mu": res["mu"],
+            "sigma": res["sigma"],
+        }
+    ).sort_values("mu_star", ascending=False, ignore_index=True)
 
 
 def sensitivity_chart(indices: pd.DataFrame, title: str, path: str | Path | None = None):
@@ -120,6 +146,7 @@ def sensitivity_chart(indices: pd.DataFrame, title: str, path: str | Path | None
 
 # --- scenario discovery -------------------------------------------------------------------
 
+
 @dataclass
 class Rule:
     """One box of parameter space: its conditions, coverage and density."""
@@ -133,8 +160,10 @@ class Rule:
     def text(self) -> str:
         """The rule in words."""
         cond = " AND ".join(self.conditions) if self.conditions else "(any parameters)"
-        return (f"IF {cond} THEN {self.density:.0%} of runs are of interest "
-                f"({self.hits} of {self.n} runs; {self.coverage:.0%} of all runs of interest)")
+        return (
+            f"IF {cond} THEN {self.density:.0%} of runs are of interest "
+            f"({self.hits} of {self.n} runs; {self.coverage:.0%} of all runs of interest)"
+        )
 
 
 def _encode(df: pd.DataFrame, factors: list[str]) -> tuple[pd.DataFrame, dict[str, list]]:
@@ -158,8 +187,16 @@ def _condition(name: str, threshold: float, left: bool, cats: dict[str, list]) -
     return f"{name} {'<=' if left else '>'} {threshold:.4g}"
 
 
-def discover(df: pd.DataFrame, factors: list[str], outcome: str, threshold: float, above: bool = True,
-             max_depth: int = 3, min_share: float = 0.05, min_density: float = 0.5) -> list[Rule]:
+def discover(
+    df: pd.DataFrame,
+    factors: list[str],
+    outcome: str,
+    threshold: float,
+    above: bool = True,
+    max_depth: int = 3,
+    min_share: float = 0.05,
+    min_density: float = 0.5,
+) -> list[Rule]:
     """Parameter ranges where ``outcome`` is above (or below) ``threshold``, as rules.
 
     Fits a shallow decision tree (scikit-learn) on the runs; every leaf where
@@ -175,8 +212,9 @@ def discover(df: pd.DataFrame, factors: list[str], outcome: str, threshold: floa
     total = int(y.sum())
     if total == 0:
         return []
-    tree = DecisionTreeClassifier(max_depth=max_depth, min_samples_leaf=max(2, int(min_share * len(y))),
-                                  random_state=0).fit(x.to_numpy(), y)
+    tree = DecisionTreeClassifier(
+        max_depth=max_depth, min_samples_leaf=max(2, int(min_share * len(y))), random_state=0
+    ).fit(x.to_numpy(), y)
     t = tree.tree_
     rules: list[Rule] = []
 

@@ -27,8 +27,9 @@ HERE = Path(__file__).parent
 def measure(tasks: list[dict], workers: int, out: Path) -> float:
     """Runs per second of ``tasks`` on a local cluster of ``workers`` processes."""
     progress = runner.Progress(len(tasks), 0, f"{workers} worker(s)", every=30.0)
-    runner.execute(tasks, lambda rid, df: store.write_run(out, rid, df), store_dir=out, workers=workers,
-                   progress=progress)
+    runner.execute(
+        tasks, lambda rid, df: store.write_run(out, rid, df), store_dir=out, workers=workers, progress=progress
+    )
     return progress.rate()
 
 
@@ -52,8 +53,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(tasks)} runs of {Path(args.file).name} on {os.cpu_count()} cores")
     for w in args.workers:
         same = tables[w].reset_index(drop=True).equals(tables[first].reset_index(drop=True))
-        print(f"  {w} worker(s): {rates[w]:.3f} runs/s  speed-up {rates[w] / rates[first]:.2f}x  "
-              f"identical results: {same}")
+        print(
+            f"  {w} worker(s): {rates[w]:.3f} runs/s  speed-up {rates[w] / rates[first]:.2f}x  "
+            f"identical results: {same}"
+        )
     return 0
 
 

@@ -36,6 +36,7 @@ CORRECTIONS = ("holm", "bh")
 
 # --- statistics -------------------------------------------------------------------------
 
+
 def mean_ci(x: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
     """Mean and two-sided t confidence interval of the mean (bounds equal the mean for n < 2)."""
     x = np.asarray(x, dtype=float)
@@ -120,8 +121,9 @@ def final_values(series: pd.DataFrame) -> pd.DataFrame:
     return last.set_index(["scenario", "seed"])
 
 
-def outcome_table(finals: pd.DataFrame, order: list[str], outcomes: list[str],
-                  correction: str = "holm") -> pd.DataFrame:
+def outcome_table(
+    finals: pd.DataFrame, order: list[str], outcomes: list[str], correction: str = "holm"
+) -> pd.DataFrame:
     """One row per (outcome, scenario): mean, CI, paired difference from the baseline, effect, test.
 
     ``order[0]`` is the baseline. p-values are adjusted over every (outcome,
@@ -142,9 +144,14 @@ def outcome_table(finals: pd.DataFrame, order: list[str], outcomes: list[str],
                 row.update(diff=0.0, diff_low=0.0, diff_high=0.0, rel_diff=0.0, effect=np.nan, p=np.nan)
             else:
                 d, dlo, dhi = mean_ci(x - a)
-                row.update(diff=d, diff_low=dlo, diff_high=dhi,
-                           rel_diff=d / abs(a.mean()) if abs(a.mean()) > 1e-12 else np.nan,
-                           effect=effect_size(a, x), p=paired_test(a, x))
+                row.update(
+                    diff=d,
+                    diff_low=dlo,
+                    diff_high=dhi,
+                    rel_diff=d / abs(a.mean()) if abs(a.mean()) > 1e-12 else np.nan,
+                    effect=effect_size(a, x),
+                    p=paired_test(a, x),
+                )
             rows.append(row)
     table = pd.DataFrame(rows)
     adjust = holm if correction == "holm" else benjamini_hochberg
@@ -156,6 +163,7 @@ def outcome_table(finals: pd.DataFrame, order: list[str], outcomes: list[str],
 
 
 # --- running ------------------------------------------------------------------------------
+
 
 @dataclass
 class Comparison:
@@ -192,10 +200,18 @@ def load_scenarios(refs: list[str], overrides: dict[str, Any]) -> list[Scenario]
     return scens
 
 
-def run_comparison(refs: list[str], seeds: int | list[int] = 20, ticks: int = 365,
-                   overrides: dict[str, Any] | None = None, workers: int | None = None,
-                   scheduler: str | None = None, out: str | Path | None = None,
-                   correction: str = "holm", quiet: bool = False, command: str = "") -> Comparison:
+def run_comparison(
+    refs: list[str],
+    seeds: int | list[int] = 20,
+    ticks: int = 365,
+    overrides: dict[str, Any] | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    out: str | Path | None = None,
+    correction: str = "holm",
+    quiet: bool = False,
+    command: str = "",
+) -> Comparison:
     """Run every scenario over the same seeds and compute the outcome table.
 
     Runs are cached in ``out/runs`` and ``out/series`` by run id, so running
@@ -212,17 +228,34 @@ def run_comparison(refs: list[str], seeds: int | list[int] = 20, ticks: int = 36
         for seed in seed_list:
             rid = store.run_id(params, seed, ticks)
             ids[s.name].append(rid)
-            tasks.append({"run_id": rid, "scenario": s.name, "params": params, "seed": seed, "ticks": ticks,
-                          "description": s.description, "sources": s.sources, "path": s.path,
-                          "chain": s.chain})
+            tasks.append(
+                {
+                    "run_id": rid,
+                    "scenario": s.name,
+                    "params": params,
+                    "seed": seed,
+                    "ticks": ticks,
+                    "description": s.description,
+                    "sources": s.sources,
+                    "path": s.path,
+                    "chain": s.chain,
+                }
+            )
     store.clean_temporaries(out)
     done = store.done_ids(out)
     todo = [t for t in runner.dedupe(tasks) if t["run_id"] not in done]
     stream = sys.stderr if not quiet else _Null()
-    progress = runner.Progress(len(runner.dedupe(tasks)), len(runner.dedupe(tasks)) - len(todo),
-                               "compare", stream=stream)
-    res = runner.execute(todo, lambda rid, df: store.write_run(out, rid, df), store_dir=out, workers=workers,
-                         scheduler=scheduler, progress=progress)
+    progress = runner.Progress(
+        len(runner.dedupe(tasks)), len(runner.dedupe(tasks)) - len(todo), "compare", stream=stream
+    )
+    res = runner.execute(
+        todo,
+        lambda rid, df: store.write_run(out, rid, df),
+        store_dir=out,
+        workers=workers,
+        scheduler=scheduler,
+        progress=progress,
+    )
     if res.interrupted:
         raise KeyboardInterrupt
     if res.failed:
@@ -237,8 +270,9 @@ def run_comparison(refs: list[str], seeds: int | list[int] = 20, ticks: int = 36
     finals = final_values(series)
     outcomes = [o for o in OUTCOMES if o != "tick"]
     table = outcome_table(finals, [s.name for s in scens], outcomes, correction)
-    return Comparison(scens, seed_list, ticks, series, finals, table, correction, overrides,
-                      command, res.seconds, res.workers, ids)
+    return Comparison(
+        scens, seed_list, ticks, series, finals, table, correction, overrides, command, res.seconds, res.workers, ids
+    )
 
 
 class _Null:
@@ -276,6 +310,7 @@ def parse_set(items: list[str]) -> dict[str, Any]:
 
 # --- command line -----------------------------------------------------------------------------
 
+
 def command_line(args: argparse.Namespace) -> str:
     """The ``cogov compare`` command that reproduces this comparison."""
     words = ["cogov", "compare", *args.scenarios, "--seeds", str(args.seeds), "--ticks", str(args.ticks)]
@@ -290,19 +325,33 @@ def command_line(args: argparse.Namespace) -> str:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``cogov compare``."""
-    parser.add_argument("scenarios", nargs="+", metavar="SCENARIO",
-                        help="two or more presets or scenario files; the first is the baseline")
+    parser.add_argument(
+        "scenarios",
+        nargs="+",
+        metavar="SCENARIO",
+        help="two or more presets or scenario files; the first is the baseline",
+    )
     parser.add_argument("--seeds", type=int, default=20, help="runs per scenario, seeds 1..N (default 20)")
     parser.add_argument("--ticks", type=int, default=365, help="days per run (default 365)")
     parser.add_argument("--out", default=None, help="output directory (default results/compare-A-vs-B)")
     parser.add_argument("--lang", choices=("en", "zh"), default="en", help="report language")
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                        help="override a parameter in every scenario (repeatable), e.g. --set residents=3000")
-    parser.add_argument("--correction", choices=CORRECTIONS, default="holm",
-                        help="multiple-comparison correction: holm (family-wise) or bh (false discovery rate)")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a parameter in every scenario (repeatable), e.g. --set residents=3000",
+    )
+    parser.add_argument(
+        "--correction",
+        choices=CORRECTIONS,
+        default="holm",
+        help="multiple-comparison correction: holm (family-wise) or bh (false discovery rate)",
+    )
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=int, default=None,
-                       help="worker processes (default: all cores; 0 = run in this process)")
+    where.add_argument(
+        "--workers", type=int, default=None, help="worker processes (default: all cores; 0 = run in this process)"
+    )
     where.add_argument("--scheduler", default=None, metavar="ADDRESS", help="existing dask scheduler")
     parser.add_argument("--quiet", action="store_true", help="no progress output")
 
@@ -315,8 +364,10 @@ def main_args(args: argparse.Namespace) -> int:
         print("cogov: error: compare needs at least two scenarios; allowed: A B [C ...]", file=sys.stderr)
         return EXIT_BAD_INPUT
     if args.seeds < 2:
-        print(f"cogov: error: --seeds {args.seeds}: too few for a confidence interval; allowed: 2 or more",
-              file=sys.stderr)
+        print(
+            f"cogov: error: --seeds {args.seeds}: too few for a confidence interval; allowed: 2 or more",
+            file=sys.stderr,
+        )
         return EXIT_BAD_INPUT
     if args.ticks < 1:
         print(f"cogov: error: --ticks {args.ticks}; allowed: 1 or more", file=sys.stderr)
@@ -325,19 +376,31 @@ def main_args(args: argparse.Namespace) -> int:
     command = command_line(args)
     t0 = time.perf_counter()
     try:
-        comp = run_comparison(args.scenarios, args.seeds, args.ticks, parse_set(args.set), args.workers,
-                              args.scheduler, out, args.correction, args.quiet, command)
+        comp = run_comparison(
+            args.scenarios,
+            args.seeds,
+            args.ticks,
+            parse_set(args.set),
+            args.workers,
+            args.scheduler,
+            out,
+            args.correction,
+            args.quiet,
+            command,
+        )
     except ScenarioError as exc:
         print(f"cogov: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print(f"\ninterrupted: finished runs are kept in {out}; run the same command again to resume",
-              file=sys.stderr)
+        print(f"\ninterrupted: finished runs are kept in {out}; run the same command again to resume", file=sys.stderr)
         return 130
     html = write_report(comp, out, lang=args.lang)
     if not args.quiet:
-        print(f"compared {', '.join(comp.names)} over {len(comp.seeds)} seeds in "
-              f"{time.perf_counter() - t0:.1f}s\nreport: {html}", file=sys.stderr)
+        print(
+            f"compared {', '.join(comp.names)} over {len(comp.seeds)} seeds in "
+            f"{time.perf_counter() - t0:.1f}s\nreport: {html}",
+            file=sys.stderr,
+        )
     print(html)
     return 0
 

@@ -46,9 +46,19 @@ from sim.params import BY_NAME, SECTIONS
 from sim.scenario import Scenario, ScenarioError, load_scenario
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
-SWEEP_KEYS = {"name": str, "description": str, "base": str, "design": str, "samples": int,
-              "seeds": int, "seed_start": int, "ticks": int, "design_seed": int,
-              "second_order": bool, "levels": int}
+SWEEP_KEYS = {
+    "name": str,
+    "description": str,
+    "base": str,
+    "design": str,
+    "samples": int,
+    "seeds": int,
+    "seed_start": int,
+    "ticks": int,
+    "design_seed": int,
+    "second_order": bool,
+    "levels": int,
+}
 DEFAULT_SAMPLES = {"grid": 3, "lhs": 20, "sobol": 8, "morris": 4}
 
 
@@ -111,8 +121,11 @@ class SweepSpec:
 
     def problem(self) -> dict[str, Any]:
         """The SALib problem: every factor on the unit interval."""
-        return {"num_vars": len(self.factors), "names": [f.name for f in self.factors],
-                "bounds": [[0.0, 1.0]] * len(self.factors)}
+        return {
+            "num_vars": len(self.factors),
+            "names": [f.name for f in self.factors],
+            "bounds": [[0.0, 1.0]] * len(self.factors),
+        }
 
 
 def _fail(path: Path | str, key: str, problem: str, allowed: str) -> SweepFileError:
@@ -154,10 +167,22 @@ def load_sweep_file(path: str | Path) -> SweepSpec:
     if ticks < 0:
         raise _fail(path, "[sweep] ticks", f"{ticks} ticks", "an integer of at least 0")
     start = sweep.get("seed_start", 1)
-    spec = SweepSpec(str(path), sweep.get("name", path.stem), sweep.get("description", ""), base,
-                     base_ref, overrides, factors, design, int(samples),
-                     list(range(start, start + seeds)), int(ticks), int(sweep.get("design_seed", 12345)),
-                     bool(sweep.get("second_order", False)), doc)
+    spec = SweepSpec(
+        str(path),
+        sweep.get("name", path.stem),
+        sweep.get("description", ""),
+        base,
+        base_ref,
+        overrides,
+        factors,
+        design,
+        int(samples),
+        list(range(start, start + seeds)),
+        int(ticks),
+        int(sweep.get("design_seed", 12345)),
+        bool(sweep.get("second_order", False)),
+        doc,
+    )
     return spec
 
 
@@ -178,21 +203,25 @@ def _overrides(path: Path, doc: dict[str, Any]) -> dict[str, Any]:
         if section in ("sweep", "vary"):
             continue
         if section == "scenario":
-            raise _fail(path, "[scenario]", "a sweep file has [sweep], not [scenario]",
-                        "[sweep], [vary] and parameter sections")
+            raise _fail(
+                path, "[scenario]", "a sweep file has [sweep], not [scenario]", "[sweep], [vary] and parameter sections"
+            )
         if section not in SECTIONS:
             close = difflib.get_close_matches(section, list(SECTIONS) + ["vary", "sweep"], n=1)
             hint = f" (did you mean [{close[0]}]?)" if close else ""
-            raise _fail(path, f"[{section}]", f"unknown section{hint}",
-                        "sweep, vary, " + ", ".join(SECTIONS))
+            raise _fail(path, f"[{section}]", f"unknown section{hint}", "sweep, vary, " + ", ".join(SECTIONS))
         if not isinstance(body, dict):
             raise _fail(path, f"[{section}]", "must be a table", f"[{section}] with parameters")
         for key, val in body.items():
             p = BY_NAME.get(key)
             if p is None or p.section != section:
                 where = f"; it belongs under [{p.section}]" if p else ""
-                raise _fail(path, f"[{section}] {key}", f"unknown parameter{where}",
-                            ", ".join(q.name for q in BY_NAME.values() if q.section == section))
+                raise _fail(
+                    path,
+                    f"[{section}] {key}",
+                    f"unknown parameter{where}",
+                    ", ".join(q.name for q in BY_NAME.values() if q.section == section),
+                )
             out[key] = val
     return out
 
@@ -224,8 +253,12 @@ def _factor(path: Path, name: str, spec: Any) -> Factor:
         else:
             raise _fail(path, key, "a table needs lo and hi, or values", "{ lo = .., hi = .. } or { values = [..] }")
     if not isinstance(spec, list) or not spec:
-        raise _fail(path, key, f"empty range {spec!r}" if spec == [] else f"{spec!r} is not a range",
-                    "[lo, hi] with lo < hi, or a non-empty list of values")
+        raise _fail(
+            path,
+            key,
+            f"empty range {spec!r}" if spec == [] else f"{spec!r} is not a range",
+            "[lo, hi] with lo < hi, or a non-empty list of values",
+        )
     numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in spec)
     if numeric and len(spec) == 2 and p.kind in ("int", "float") and not explicit:
         return _range(path, key, p, spec[0], spec[1])
@@ -253,11 +286,12 @@ def _range(path: Path, key: str, p, lo: Any, hi: Any) -> Factor:
 
 
 def _check_value(path: Path, key: str, p, v: Any) -> None:
-    ok = {"bool": lambda x: isinstance(x, bool),
-          "choice": lambda x: x in p.choices,
-          "int": lambda x: isinstance(x, int) and not isinstance(x, bool) and p.lo <= x <= p.hi,
-          "float": lambda x: isinstance(x, (int, float)) and not isinstance(x, bool) and p.lo <= x <= p.hi,
-          }[p.kind](v)
+    ok = {
+        "bool": lambda x: isinstance(x, bool),
+        "choice": lambda x: x in p.choices,
+        "int": lambda x: isinstance(x, int) and not isinstance(x, bool) and p.lo <= x <= p.hi,
+        "float": lambda x: isinstance(x, (int, float)) and not isinstance(x, bool) and p.lo <= x <= p.hi,
+    }[p.kind](v)
     if not ok:
         raise _fail(path, key, f"value {v!r} is not allowed", p.allowed())
 
@@ -277,18 +311,21 @@ def _load_base(path: Path, ref: str, overrides: dict[str, Any]) -> Scenario:
 
 # --- designs ---------------------------------------------------------------------------
 
+
 def unit_sample(spec: SweepSpec) -> np.ndarray:
     """Design points on the unit hypercube (rows = points), for lhs, sobol and morris."""
     d = len(spec.factors)
     if spec.design == "lhs":
         from scipy.stats import qmc
+
         return qmc.LatinHypercube(d=d, seed=spec.design_seed).random(spec.samples)
     if spec.design == "sobol":
         from SALib.sample import sobol
-        return sobol.sample(spec.problem(), spec.samples, calc_second_order=spec.second_order,
-                            seed=spec.design_seed)
+
+        return sobol.sample(spec.problem(), spec.samples, calc_second_order=spec.second_order, seed=spec.design_seed)
     if spec.design == "morris":
         from SALib.sample import morris
+
         return morris.sample(spec.problem(), spec.samples, num_levels=4, seed=spec.design_seed)
     raise ValueError(f"no unit sample for design {spec.design}")
 
@@ -297,8 +334,7 @@ def points(spec: SweepSpec) -> list[dict[str, Any]]:
     """The design's parameter points, in design order (SALib's order for sobol and morris)."""
     if spec.design == "grid":
         levels = [f.levels(spec.samples) for f in spec.factors]
-        return [dict(zip([f.name for f in spec.factors], combo, strict=True))
-                for combo in itertools.product(*levels)]
+        return [dict(zip([f.name for f in spec.factors], combo, strict=True)) for combo in itertools.product(*levels)]
     u = unit_sample(spec)
     cols = [f.from_unit(u[:, j]) for j, f in enumerate(spec.factors)]
     return [{f.name: canonical(cols[j][i]) for j, f in enumerate(spec.factors)} for i in range(len(u))]
@@ -321,7 +357,13 @@ def design_table(spec: SweepSpec) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
             rid = run_id(params, seed, spec.ticks)
             rows.append({"point": i, "seed": seed, "run_id": rid, **pt})
             if rid not in tasks:
-                tasks[rid] = {"run_id": rid, "scenario": spec.base.name, "params": params, "seed": seed,
-                              "ticks": spec.ticks, "description": spec.base.description,
-                              "sources": spec.base.sources}
+                tasks[rid] = {
+                    "run_id": rid,
+                    "scenario": spec.base.name,
+                    "params": params,
+                    "seed": seed,
+                    "ticks": spec.ticks,
+                    "description": spec.base.description,
+                    "sources": spec.base.sources,
+                }
     return pd.DataFrame(rows), list(tasks.values())

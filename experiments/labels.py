@@ -12,64 +12,125 @@ from sim.plotting import use_cjk_font  # noqa: F401  (re-exported for the report
 LANGS = ("en", "zh")
 
 SHORT_EN = {
-    "participation": "Participation", "volunteer_share": "Volunteers (share of residents)",
-    "backlog": "Open matters (backlog)", "disputes_total": "Disputes so far",
-    "escalations_total": "Escalated disputes so far", "satisfaction": "Satisfaction",
-    "trust_residents_committee": "Trust in the residents' committee", "belonging": "Sense of belonging",
+    "participation": "Participation",
+    "volunteer_share": "Volunteers (share of residents)",
+    "backlog": "Open matters (backlog)",
+    "disputes_total": "Disputes so far",
+    "escalations_total": "Escalated disputes so far",
+    "satisfaction": "Satisfaction",
+    "trust_residents_committee": "Trust in the residents' committee",
+    "belonging": "Sense of belonging",
     "participation_gap_age": "Participation gap, elderly − working age",
     "participation_gap_origin": "Participation gap, locals − migrants",
     "participation_gap_tenure": "Participation gap, owners − renters",
 }
 
 ZH_BASE = {
-    "tick": "天数", "participation": "参与率", "activities": "当日参与活动人次",
-    "registered_volunteers": "注册志愿者人数", "volunteer_share": "志愿者占居民比例",
-    "active_volunteers": "活跃志愿者人数", "meetings": "当日协商议事会次数",
-    "meeting_attendance": "当日议事会出席人次", "matters_raised": "累计提出事项",
-    "matters_surfaced": "累计上报事项", "matters_resolved": "累计解决事项", "backlog": "未解决事项（积压）",
-    "unsurfaced": "尚未被发现的事项", "buck_passes": "累计推诿次数", "disputes_new": "当日新增纠纷",
-    "disputes_escalated": "当日升级纠纷（信访、诉讼）", "disputes_mediated": "当日调解成功纠纷",
-    "disputes_open": "未结纠纷", "disputes_total": "累计纠纷", "escalations_total": "累计升级纠纷",
-    "mediated_total": "累计调解纠纷", "norm_breaches": "当日违规行为", "refusals": "累计拒绝参加活动",
-    "home_visits": "当日党员入户走访人数", "satisfaction": "满意度", "belonging": "归属感",
-    "cohesion": "楼栋邻里活跃度", "firm_effort": "物业服务努力程度", "firm_shirking": "物业服务懈怠程度",
-    "firm_profit": "物业累计利润（元）", "firm_complaints": "累计物业投诉", "revenue_disputes": "累计公共收益纠纷",
-    "fund_balance": "社区基金余额（元）", "points_budget_left": "积分兑换剩余预算（元）",
-    "points_issued": "累计发放积分", "points_redeemed": "累计兑换积分", "points_held": "居民持有积分",
-    "points_forfeited": "累计作废积分", "redemptions_refused": "累计因预算不足拒绝兑换",
-    "incentive_cost_per_activity": "每次活动激励成本（元）", "paperwork_hours": "当日网格员填表工时",
-    "grid_workers": "网格员人数", "projects_started": "累计启动项目", "projects_completed": "累计完成项目",
-    "projects_open": "在建项目", "project_overrun": "项目工期超支比", "residents": "居民人数",
-    "households": "户数", "arrivals": "累计新迁入居民",
+    "tick": "天数",
+    "participation": "参与率",
+    "activities": "当日参与活动人次",
+    "registered_volunteers": "注册志愿者人数",
+    "volunteer_share": "志愿者占居民比例",
+    "active_volunteers": "活跃志愿者人数",
+    "meetings": "当日协商议事会次数",
+    "meeting_attendance": "当日议事会出席人次",
+    "matters_raised": "累计提出事项",
+    "matters_surfaced": "累计上报事项",
+    "matters_resolved": "累计解决事项",
+    "backlog": "未解决事项（积压）",
+    "unsurfaced": "尚未被发现的事项",
+    "buck_passes": "累计推诿次数",
+    "disputes_new": "当日新增纠纷",
+    "disputes_escalated": "当日升级纠纷（信访、诉讼）",
+    "disputes_mediated": "当日调解成功纠纷",
+    "disputes_open": "未结纠纷",
+    "disputes_total": "累计纠纷",
+    "escalations_total": "累计升级纠纷",
+    "mediated_total": "累计调解纠纷",
+    "norm_breaches": "当日违规行为",
+    "refusals": "累计拒绝参加活动",
+    "home_visits": "当日党员入户走访人数",
+    "satisfaction": "满意度",
+    "belonging": "归属感",
+    "cohesion": "楼栋邻里活跃度",
+    "firm_effort": "物业服务努力程度",
+    "firm_shirking": "物业服务懈怠程度",
+    "firm_profit": "物业累计利润（元）",
+    "firm_complaints": "累计物业投诉",
+    "revenue_disputes": "累计公共收益纠纷",
+    "fund_balance": "社区基金余额（元）",
+    "points_budget_left": "积分兑换剩余预算（元）",
+    "points_issued": "累计发放积分",
+    "points_redeemed": "累计兑换积分",
+    "points_held": "居民持有积分",
+    "points_forfeited": "累计作废积分",
+    "redemptions_refused": "累计因预算不足拒绝兑换",
+    "incentive_cost_per_activity": "每次活动激励成本（元）",
+    "paperwork_hours": "当日网格员填表工时",
+    "grid_workers": "网格员人数",
+    "projects_started": "累计启动项目",
+    "projects_completed": "累计完成项目",
+    "projects_open": "在建项目",
+    "project_overrun": "项目工期超支比",
+    "residents": "居民人数",
+    "households": "户数",
+    "arrivals": "累计新迁入居民",
     "participation_gap_age": "参与率差距（老年−劳动年龄）",
     "participation_gap_origin": "参与率差距（本地−外来）",
     "participation_gap_tenure": "参与率差距（业主−租户）",
 }
 ZH_CLASS = {"small": "小事", "major": "大事", "hard": "难事"}
-ZH_ACTOR = {"residents_committee": "居委会", "party_committee": "党组织", "property_firm": "物业公司",
-            "social_orgs": "社会组织", "government": "政府", "homeowners_committee": "业委会",
-            "grid_workers": "网格员", "neighbours": "邻居"}
-ZH_GROUP = {"elderly": "老年人", "working": "劳动年龄人口", "owner": "业主", "renter": "租户",
-            "local": "本地居民", "migrant": "外来人口", "party": "党员", "nonparty": "非党员"}
-EN_GROUP = {"elderly": "elderly", "working": "working age", "owner": "owners", "renter": "renters",
-            "local": "locals", "migrant": "migrants", "party": "Party members", "nonparty": "non-members"}
+ZH_ACTOR = {
+    "residents_committee": "居委会",
+    "party_committee": "党组织",
+    "property_firm": "物业公司",
+    "social_orgs": "社会组织",
+    "government": "政府",
+    "homeowners_committee": "业委会",
+    "grid_workers": "网格员",
+    "neighbours": "邻居",
+}
+ZH_GROUP = {
+    "elderly": "老年人",
+    "working": "劳动年龄人口",
+    "owner": "业主",
+    "renter": "租户",
+    "local": "本地居民",
+    "migrant": "外来人口",
+    "party": "党员",
+    "nonparty": "非党员",
+}
+EN_GROUP = {
+    "elderly": "elderly",
+    "working": "working age",
+    "owner": "owners",
+    "renter": "renters",
+    "local": "locals",
+    "migrant": "migrants",
+    "party": "Party members",
+    "nonparty": "non-members",
+}
 
 
 def _zh_label(name: str) -> str | None:
     if name in ZH_BASE:
         return ZH_BASE[name]
-    for prefix, what in (("raised_", "累计提出"), ("resolved_", "累计解决"), ("backlog_", "未解决"),
-                         ("days_to_resolve_", "平均解决天数：")):
-        if name.startswith(prefix) and name[len(prefix):] in ZH_CLASS:
-            return f"{what}{ZH_CLASS[name[len(prefix):]]}"
+    for prefix, what in (
+        ("raised_", "累计提出"),
+        ("resolved_", "累计解决"),
+        ("backlog_", "未解决"),
+        ("days_to_resolve_", "平均解决天数："),
+    ):
+        if name.startswith(prefix) and name[len(prefix) :] in ZH_CLASS:
+            return f"{what}{ZH_CLASS[name[len(prefix) :]]}"
     if name.startswith("trust_"):
-        rest = name[len("trust_"):]
+        rest = name[len("trust_") :]
         if rest in ZH_GROUP:
             return f"{ZH_GROUP[rest]}的信任度"
         return f"对{ZH_ACTOR.get(rest, rest)}的信任度"
     for prefix, what in (("participation_", "参与率"), ("satisfaction_", "满意度")):
-        if name.startswith(prefix) and name[len(prefix):] in ZH_GROUP:
-            return f"{ZH_GROUP[name[len(prefix):]]}{what}"
+        if name.startswith(prefix) and name[len(prefix) :] in ZH_GROUP:
+            return f"{ZH_GROUP[name[len(prefix) :]]}{what}"
     return None
 
 
@@ -81,10 +142,9 @@ def outcome_label(name: str, lang: str = "en") -> str:
             return zh
     if name in SHORT_EN:
         return SHORT_EN[name]
-    for prefix, what in (("participation_", "Participation"), ("satisfaction_", "Satisfaction"),
-                         ("trust_", "Trust")):
-        if name.startswith(prefix) and name[len(prefix):] in GROUPS:
-            return f"{what}, {EN_GROUP[name[len(prefix):]]}"
+    for prefix, what in (("participation_", "Participation"), ("satisfaction_", "Satisfaction"), ("trust_", "Trust")):
+        if name.startswith(prefix) and name[len(prefix) :] in GROUPS:
+            return f"{what}, {EN_GROUP[name[len(prefix) :]]}"
     return name.replace("_", " ").capitalize()
 
 
@@ -104,97 +164,135 @@ TEXT = {
     "en": {
         "title": "Scenario comparison",
         "compared": "What was compared",
-        "scenario": "Scenario", "description": "Description", "baseline": "baseline",
+        "scenario": "Scenario",
+        "description": "Description",
+        "baseline": "baseline",
         "setup": "Each scenario was run {n} times ({ticks} days each) with the same {n} random seeds "
-                 "(common random numbers: the same residents and the same chance events wherever the "
-                 "scenarios do not differ), so differences come from the policies, not from luck of the draw.",
+        "(common random numbers: the same residents and the same chance events wherever the "
+        "scenarios do not differ), so differences come from the policies, not from luck of the draw.",
         "headline": "Headline differences",
         "beyond": "Differences larger than the noise between runs",
         "within": "Differences within noise (could be chance across the {n} runs)",
         "none_beyond": "No headline outcome differs by more than the noise between runs.",
         "none_within": "None: every headline difference is larger than the noise.",
-        "higher": "higher", "lower": "lower", "same": "the same",
+        "higher": "higher",
+        "lower": "lower",
+        "same": "the same",
         "sentence": "{label}: {value_b} under {b} against {value_a} under {a}, {diff} {dir} "
-                    "(95% CI of the difference {lo} to {hi}; {effect} effect; adjusted p {p}).",
+        "(95% CI of the difference {lo} to {hi}; {effect} effect; adjusted p {p}).",
         "sentence_noise": "{label}: {value_b} under {b} against {value_a} under {a} "
-                          "(difference {diff}, 95% CI {lo} to {hi}; adjusted p {p}).",
-        "effects": {"negligible": "negligible", "small": "small", "medium": "medium", "large": "large",
-                    "n/a": "no"},
-        "figures": "Figures", "fig_traj": "Outcomes over time: mean of the runs with 95% confidence band",
+        "(difference {diff}, 95% CI {lo} to {hi}; adjusted p {p}).",
+        "effects": {"negligible": "negligible", "small": "small", "medium": "medium", "large": "large", "n/a": "no"},
+        "figures": "Figures",
+        "fig_traj": "Outcomes over time: mean of the runs with 95% confidence band",
         "fig_final": "Outcomes at the end of the run: mean and 95% confidence interval",
         "fig_groups": "Who takes part and who is satisfied: breakdown by group (end of run, 95% CI)",
         "table": "Outcome table (end of run)",
         "table_note": "Mean and 95% confidence interval across runs; difference from the baseline "
-                      "({base}) paired by seed, with its 95% CI; effect size d = difference / pooled "
-                      "standard deviation across runs; p from a paired t-test, adjusted with the {corr} "
-                      "method for the {m} comparisons made. 'noise' marks differences whose adjusted p "
-                      "is 0.05 or more.",
+        "({base}) paired by seed, with its 95% CI; effect size d = difference / pooled "
+        "standard deviation across runs; p from a paired t-test, adjusted with the {corr} "
+        "method for the {m} comparisons made. 'noise' marks differences whose adjusted p "
+        "is 0.05 or more.",
         "all_outcomes": "All outcomes",
         "assumptions": "Assumptions behind the scenarios",
         "assump_intro": "These parameters differ between the compared scenarios. Values marked "
-                        "'assumption' are not taken from the seed studies or field figures: the "
-                        "differences above depend on them.",
+        "'assumption' are not taken from the seed studies or field figures: the "
+        "differences above depend on them.",
         "assump_count": "{k} of the {m} parameters that differ rest on assumptions.",
         "assump_shared": "The scenarios share the other {n} parameters, of which {k} are assumptions "
-                         "(behavioural weights and rates); see the provenance section for every value.",
-        "param": "Parameter", "meaning": "Meaning", "source": "Source",
+        "(behavioural weights and rates); see the provenance section for every value.",
+        "param": "Parameter",
+        "meaning": "Meaning",
+        "source": "Source",
         "scen_sources": "Sources named by the scenario files",
         "provenance": "Provenance",
         "prov_intro": "Every number in this report can be reproduced with the command, version, seeds "
-                      "and parameters below.",
-        "command": "Command", "version": "Software", "seeds": "Seeds", "ticks": "Days per run",
-        "created": "Created", "runs": "Runs", "all_params": "All parameters of every scenario",
-        "files": "Scenario files", "outcome": "Outcome", "mean": "Mean", "ci": "95% CI",
-        "diff": "Difference", "effect": "Effect d", "p_adj": "Adjusted p", "noise": "noise",
-        "day": "day", "group": "group", "how_to_read": "How to read this report",
+        "and parameters below.",
+        "command": "Command",
+        "version": "Software",
+        "seeds": "Seeds",
+        "ticks": "Days per run",
+        "created": "Created",
+        "runs": "Runs",
+        "all_params": "All parameters of every scenario",
+        "files": "Scenario files",
+        "outcome": "Outcome",
+        "mean": "Mean",
+        "ci": "95% CI",
+        "diff": "Difference",
+        "effect": "Effect d",
+        "p_adj": "Adjusted p",
+        "noise": "noise",
+        "day": "day",
+        "group": "group",
+        "how_to_read": "How to read this report",
         "how": "A single run of a stochastic model proves nothing: every figure here is the mean of "
-               "{n} runs, and every range is a 95% confidence interval for that mean. A difference is "
-               "called 'within noise' when, after allowing for the number of outcomes compared, it "
-               "could plausibly be chance. 'Points' are percentage points.",
+        "{n} runs, and every range is a 95% confidence interval for that mean. A difference is "
+        "called 'within noise' when, after allowing for the number of outcomes compared, it "
+        "could plausibly be chance. 'Points' are percentage points.",
     },
     "zh": {
         "title": "情景比较",
         "compared": "比较内容",
-        "scenario": "情景", "description": "说明", "baseline": "基准",
+        "scenario": "情景",
+        "description": "说明",
+        "baseline": "基准",
         "setup": "每个情景运行 {n} 次（每次 {ticks} 天），各情景使用相同的 {n} 个随机种子"
-                 "（共同随机数：凡情景之间没有差别之处，居民和偶然事件都相同），"
-                 "因此差异来自政策本身，而非随机运气。",
+        "（共同随机数：凡情景之间没有差别之处，居民和偶然事件都相同），"
+        "因此差异来自政策本身，而非随机运气。",
         "headline": "主要差异",
         "beyond": "超出运行间随机波动的差异",
         "within": "处于随机波动范围内的差异（可能只是 {n} 次运行的偶然结果）",
         "none_beyond": "没有哪个主要指标的差异超出运行间的随机波动。",
         "none_within": "无：所有主要差异都超出随机波动。",
-        "higher": "更高", "lower": "更低", "same": "相同",
+        "higher": "更高",
+        "lower": "更低",
+        "same": "相同",
         "sentence": "{label}：{b} 下为 {value_b}，{a} 下为 {value_a}，{dir} {diff}"
-                    "（差异的95%置信区间 {lo} 至 {hi}；效应{effect}；校正后 p {p}）。",
+        "（差异的95%置信区间 {lo} 至 {hi}；效应{effect}；校正后 p {p}）。",
         "sentence_noise": "{label}：{b} 下为 {value_b}，{a} 下为 {value_a}"
-                          "（差异 {diff}，95%置信区间 {lo} 至 {hi}；校正后 p {p}）。",
+        "（差异 {diff}，95%置信区间 {lo} 至 {hi}；校正后 p {p}）。",
         "effects": {"negligible": "可忽略", "small": "小", "medium": "中等", "large": "大", "n/a": "无"},
-        "figures": "图表", "fig_traj": "指标随时间变化：各次运行的均值及95%置信带",
+        "figures": "图表",
+        "fig_traj": "指标随时间变化：各次运行的均值及95%置信带",
         "fig_final": "运行结束时的指标：均值及95%置信区间",
         "fig_groups": "谁在参与、谁满意：按群体分列（运行结束时，95%置信区间）",
         "table": "指标表（运行结束时）",
         "table_note": "各次运行的均值及95%置信区间；与基准（{base}）按种子配对的差异及其95%置信区间；"
-                      "效应量 d = 差异 / 合并标准差；p 值来自配对 t 检验，并按 {corr} 方法对 {m} "
-                      "项比较做多重比较校正。“波动”表示校正后 p ≥ 0.05 的差异。",
+        "效应量 d = 差异 / 合并标准差；p 值来自配对 t 检验，并按 {corr} 方法对 {m} "
+        "项比较做多重比较校正。“波动”表示校正后 p ≥ 0.05 的差异。",
         "all_outcomes": "全部指标",
         "assumptions": "情景背后的假设",
         "assump_intro": "以下参数在所比较的情景之间不同。标为“假设”的取值并非来自种子文献或实地数据，"
-                        "上述差异依赖于这些假设。",
+        "上述差异依赖于这些假设。",
         "assump_count": "在 {m} 个不同的参数中，有 {k} 个基于假设。",
-        "assump_shared": "各情景共享其余 {n} 个参数，其中 {k} 个为假设（行为权重和比率）；"
-                         "全部取值见“数据来源”部分。",
-        "param": "参数", "meaning": "含义", "source": "来源",
+        "assump_shared": "各情景共享其余 {n} 个参数，其中 {k} 个为假设（行为权重和比率）；全部取值见“数据来源”部分。",
+        "param": "参数",
+        "meaning": "含义",
+        "source": "来源",
         "scen_sources": "情景文件所列来源",
         "provenance": "数据来源",
         "prov_intro": "本报告中的每个数字都可以用下列命令、版本、种子和参数重现。",
-        "command": "命令", "version": "软件版本", "seeds": "随机种子", "ticks": "每次运行天数",
-        "created": "生成时间", "runs": "运行次数", "all_params": "各情景全部参数",
-        "files": "情景文件", "outcome": "指标", "mean": "均值", "ci": "95%置信区间",
-        "diff": "差异", "effect": "效应量 d", "p_adj": "校正后 p", "noise": "波动",
-        "day": "天", "group": "群体", "how_to_read": "如何阅读本报告",
+        "command": "命令",
+        "version": "软件版本",
+        "seeds": "随机种子",
+        "ticks": "每次运行天数",
+        "created": "生成时间",
+        "runs": "运行次数",
+        "all_params": "各情景全部参数",
+        "files": "情景文件",
+        "outcome": "指标",
+        "mean": "均值",
+        "ci": "95%置信区间",
+        "diff": "差异",
+        "effect": "效应量 d",
+        "p_adj": "校正后 p",
+        "noise": "波动",
+        "day": "天",
+        "group": "群体",
+        "how_to_read": "如何阅读本报告",
         "how": "随机模型的单次运行说明不了任何问题：这里的每个数字都是 {n} 次运行的均值，"
-               "每个区间都是该均值的95%置信区间。在考虑了所比较指标的数量之后，"
-               "若某差异仍可能只是偶然，就称其“处于随机波动范围内”。“个百分点”指百分点。",
+        "每个区间都是该均值的95%置信区间。在考虑了所比较指标的数量之后，"
+        "若某差异仍可能只是偶然，就称其“处于随机波动范围内”。“个百分点”指百分点。",
     },
 }

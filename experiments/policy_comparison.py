@@ -19,8 +19,15 @@ from experiments.compare import run_comparison
 from experiments.report import write_report
 from sim.scenario import preset_names
 
-POLICIES = ("government-led", "governance-partners", "five-micro", "people-centred", "share-bear-win",
-            "technology-led", "three-chiefs")
+POLICIES = (
+    "government-led",
+    "governance-partners",
+    "five-micro",
+    "people-centred",
+    "share-bear-win",
+    "technology-led",
+    "three-chiefs",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,8 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, default=20)
     ap.add_argument("--ticks", type=int, default=365)
-    ap.add_argument("--residents", type=int, default=None,
-                    help="smaller community for a quick look (households scaled to match)")
+    ap.add_argument(
+        "--residents", type=int, default=None, help="smaller community for a quick look (households scaled to match)"
+    )
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--lang", choices=("en", "zh"), default="en")
     ap.add_argument("--out", default="results/policy-comparison")
@@ -38,9 +46,15 @@ def main(argv: list[str] | None = None) -> int:
     overrides = {}
     if args.residents:
         overrides = {"residents": args.residents, "households": max(args.residents * 7191 // 21235, 10)}
-    comp = run_comparison(presets, seeds=args.seeds, ticks=args.ticks, overrides=overrides,
-                          workers=args.workers, out=args.out,
-                          command="python -m experiments.policy_comparison " + " ".join(argv or sys.argv[1:]))
+    comp = run_comparison(
+        presets,
+        seeds=args.seeds,
+        ticks=args.ticks,
+        overrides=overrides,
+        workers=args.workers,
+        out=args.out,
+        command="python -m experiments.policy_comparison " + " ".join(argv or sys.argv[1:]),
+    )
     path = write_report(comp, args.out, lang=args.lang)
     t = comp.table[comp.table["outcome"].isin(["participation", "disputes_total", "satisfaction"])]
     print(t.pivot(index="scenario", columns="outcome", values="mean").loc[comp.names].round(3).to_string())

@@ -41,6 +41,7 @@ COLORS = plt.get_cmap("tab10").colors
 
 # --- formatting ----------------------------------------------------------------------------
 
+
 def is_share(name: str) -> bool:
     """True for outcomes that are shares or 0–1 scores (shown as percent, differences in points)."""
     return name in SHARES or name.startswith(("participation", "satisfaction", "trust_"))
@@ -81,6 +82,7 @@ def fmt_p(p: float) -> str:
 
 # --- figures -----------------------------------------------------------------------------------
 
+
 def _png(fig) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
@@ -116,11 +118,10 @@ def fig_trajectories(comp: Comparison, outcomes: list[str], lang: str) -> bytes:
         ax.set_xlabel(tx["day"], fontsize=8)
         ax.tick_params(labelsize=8)
         ax.grid(alpha=0.3)
-    for ax in list(axes.flat)[len(outcomes):]:
+    for ax in list(axes.flat)[len(outcomes) :]:
         ax.set_visible(False)
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="upper center", ncol=min(len(labels), 4), frameon=False,
-               bbox_to_anchor=(0.5, 1.02))
+    fig.legend(handles, labels, loc="upper center", ncol=min(len(labels), 4), frameon=False, bbox_to_anchor=(0.5, 1.02))
     fig.tight_layout(rect=(0, 0, 1, 0.97))
     return _png(fig)
 
@@ -137,9 +138,15 @@ def fig_final(comp: Comparison, outcomes: list[str], lang: str) -> bytes:
         for k, scen in enumerate(comp.names):
             r = t.loc[(name, scen)]
             y = n - 1 - k
-            ax.errorbar(r["mean"] * scale, y, xerr=[[(r["mean"] - r["ci_low"]) * scale],
-                                                    [(r["ci_high"] - r["mean"]) * scale]],
-                        fmt="o", color=COLORS[k % 10], capsize=4, ms=6)
+            ax.errorbar(
+                r["mean"] * scale,
+                y,
+                xerr=[[(r["mean"] - r["ci_low"]) * scale], [(r["ci_high"] - r["mean"]) * scale]],
+                fmt="o",
+                color=COLORS[k % 10],
+                capsize=4,
+                ms=6,
+            )
             vals = comp.finals.loc[scen][name].to_numpy(dtype=float) * scale
             ax.scatter(vals, np.full(len(vals), y) + 0.18, s=6, color=COLORS[k % 10], alpha=0.4)
         ax.set_yticks(range(n))
@@ -148,7 +155,7 @@ def fig_final(comp: Comparison, outcomes: list[str], lang: str) -> bytes:
         ax.set_title(outcome_label(name, lang) + (" (%)" if is_share(name) else ""), fontsize=10)
         ax.tick_params(axis="x", labelsize=8)
         ax.grid(axis="x", alpha=0.3)
-    for ax in list(axes.flat)[len(outcomes):]:
+    for ax in list(axes.flat)[len(outcomes) :]:
         ax.set_visible(False)
     fig.tight_layout()
     return _png(fig)
@@ -167,14 +174,26 @@ def fig_groups(comp: Comparison, lang: str) -> bytes:
             rows = [t.loc[(f"{metric}_{g}", scen)] for g in groups]
             m = np.array([r["mean"] for r in rows]) * 100
             err = np.array([[r["mean"] - r["ci_low"], r["ci_high"] - r["mean"]] for r in rows]).T * 100
-            ax.bar(x + (k - (n - 1) / 2) * width, m, width, yerr=err, capsize=2, color=COLORS[k % 10],
-                   label=scen, alpha=0.85)
+            ax.bar(
+                x + (k - (n - 1) / 2) * width,
+                m,
+                width,
+                yerr=err,
+                capsize=2,
+                color=COLORS[k % 10],
+                label=scen,
+                alpha=0.85,
+            )
         ax.set_xticks(x)
         ax.set_xticklabels([group_label(g, lang) for g in groups], fontsize=9)
         for b in range(1, len(GROUP_PAIRS)):
             ax.axvline(2 * b - 0.5, color="grey", lw=0.6, alpha=0.5)
-        ax.set_title(outcome_label(metric, lang) + " (%)" if metric != "trust" else
-                     ("信任度 (%)" if lang == "zh" else "Trust, all actors (%)"), fontsize=10)
+        ax.set_title(
+            outcome_label(metric, lang) + " (%)"
+            if metric != "trust"
+            else ("信任度 (%)" if lang == "zh" else "Trust, all actors (%)"),
+            fontsize=10,
+        )
         ax.grid(axis="y", alpha=0.3)
         ax.tick_params(axis="y", labelsize=8)
     axes[0].legend(fontsize=8, ncol=min(n, 4), frameon=False)
@@ -183,6 +202,7 @@ def fig_groups(comp: Comparison, lang: str) -> bytes:
 
 
 # --- text -----------------------------------------------------------------------------------------
+
 
 def headline_sentences(comp: Comparison, lang: str) -> tuple[list[str], list[str]]:
     """Plain-language headline differences: (beyond noise, within noise)."""
@@ -194,13 +214,19 @@ def headline_sentences(comp: Comparison, lang: str) -> tuple[list[str], list[str
         a = t.loc[(name, base)]
         for scen in comp.names[1:]:
             r = t.loc[(name, scen)]
-            args = {"label": outcome_label(name, lang), "b": scen, "a": base,
-                    "value_b": fmt_value(name, r["mean"]), "value_a": fmt_value(name, a["mean"]),
-                    "lo": fmt_diff(name, r["diff_low"], lang), "hi": fmt_diff(name, r["diff_high"], lang),
-                    "p": fmt_p(r["p_adj"]), "effect": tx["effects"][r["effect_size"]]}
+            args = {
+                "label": outcome_label(name, lang),
+                "b": scen,
+                "a": base,
+                "value_b": fmt_value(name, r["mean"]),
+                "value_a": fmt_value(name, a["mean"]),
+                "lo": fmt_diff(name, r["diff_low"], lang),
+                "hi": fmt_diff(name, r["diff_high"], lang),
+                "p": fmt_p(r["p_adj"]),
+                "effect": tx["effects"][r["effect_size"]],
+            }
             if r["within_noise"]:
-                within.append(tx["sentence_noise"].format(diff=fmt_diff(name, r["diff"], lang, r["rel_diff"]),
-                                                          **args))
+                within.append(tx["sentence_noise"].format(diff=fmt_diff(name, r["diff"], lang, r["rel_diff"]), **args))
             else:
                 d = r["diff"]
                 word = tx["higher"] if d > 0 else tx["lower"] if d < 0 else tx["same"]
@@ -235,21 +261,41 @@ def provenance(comp: Comparison) -> dict[str, Any]:
     commit = ""
     try:
         root = Path(sim.__file__).resolve().parent.parent
-        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
-                                text=True, timeout=5).stdout.strip()
+        commit = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=5
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         pass
     return {
         "created": time.strftime("%Y-%m-%d %H:%M:%S %z"),
         "command": comp.command,
-        "package": "cogov-sim", "version": sim.__version__, "git_commit": commit,
-        "python": platform.python_version(), "mesa": mesa.__version__, "numpy": np.__version__,
-        "pandas": pd.__version__, "scipy": scipy.__version__, "dask": dask.__version__,
-        "seeds": comp.seeds, "ticks": comp.ticks, "correction": comp.correction,
-        "overrides": comp.overrides, "runtime_s": round(comp.seconds, 1), "workers": comp.workers,
-        "scenarios": [{"name": s.name, "file": s.path, "chain": s.chain, "description": s.description,
-                       "sources": s.sources, "run_ids": comp.run_ids.get(s.name, []),
-                       "parameters": store.canonical(s.params)} for s in comp.scenarios],
+        "package": "cogov-sim",
+        "version": sim.__version__,
+        "git_commit": commit,
+        "python": platform.python_version(),
+        "mesa": mesa.__version__,
+        "numpy": np.__version__,
+        "pandas": pd.__version__,
+        "scipy": scipy.__version__,
+        "dask": dask.__version__,
+        "seeds": comp.seeds,
+        "ticks": comp.ticks,
+        "correction": comp.correction,
+        "overrides": comp.overrides,
+        "runtime_s": round(comp.seconds, 1),
+        "workers": comp.workers,
+        "scenarios": [
+            {
+                "name": s.name,
+                "file": s.path,
+                "chain": s.chain,
+                "description": s.description,
+                "sources": s.sources,
+                "run_ids": comp.run_ids.get(s.name, []),
+                "parameters": store.canonical(s.params),
+            }
+            for s in comp.scenarios
+        ],
     }
 
 
@@ -284,23 +330,33 @@ def _outcome_rows(comp: Comparison, outcomes: list[str], lang: str) -> str:
         for k, scen in enumerate(comp.names):
             r = t.loc[(name, scen)]
             noise = bool(r["within_noise"])
-            first = f'<td class="l" rowspan="{len(comp.names)}" title="{_e(outcome_meaning(name, lang))}">' \
-                    f"{_e(outcome_label(name, lang))}</td>" if k == 0 else ""
+            first = (
+                f'<td class="l" rowspan="{len(comp.names)}" title="{_e(outcome_meaning(name, lang))}">'
+                f"{_e(outcome_label(name, lang))}</td>"
+                if k == 0
+                else ""
+            )
             if k == 0:
                 diff = f'<td colspan="4" class="l">{_e(tx["baseline"])}</td>'
             else:
-                diff = (f"<td>{_e(fmt_diff(name, r['diff'], lang, r['rel_diff']))}</td>"
-                        f"<td>{_e(fmt_diff(name, r['diff_low'], lang))} … "
-                        f"{_e(fmt_diff(name, r['diff_high'], lang))}</td>"
-                        f"<td>{r['effect']:.2f}</td><td>{_e(fmt_p(r['p_adj']))}"
-                        f"{' <span class=tag>' + _e(tx['noise']) + '</span>' if noise else ''}</td>")
-            rows.append(f'<tr class="{"noise" if noise else ""}">{first}<td class="l">{_e(scen)}</td>'
-                        f"<td>{_e(fmt_value(name, r['mean']))}</td>"
-                        f"<td>{_e(fmt_value(name, r['ci_low']))} … {_e(fmt_value(name, r['ci_high']))}</td>"
-                        f"{diff}</tr>")
-    head = (f'<tr><th class="l">{tx["outcome"]}</th><th class="l">{tx["scenario"]}</th><th>{tx["mean"]}</th>'
-            f'<th>{tx["ci"]}</th><th>{tx["diff"]}</th><th>{tx["ci"]}</th><th>{tx["effect"]}</th>'
-            f'<th>{tx["p_adj"]}</th></tr>')
+                diff = (
+                    f"<td>{_e(fmt_diff(name, r['diff'], lang, r['rel_diff']))}</td>"
+                    f"<td>{_e(fmt_diff(name, r['diff_low'], lang))} … "
+                    f"{_e(fmt_diff(name, r['diff_high'], lang))}</td>"
+                    f"<td>{r['effect']:.2f}</td><td>{_e(fmt_p(r['p_adj']))}"
+                    f"{' <span class=tag>' + _e(tx['noise']) + '</span>' if noise else ''}</td>"
+                )
+            rows.append(
+                f'<tr class="{"noise" if noise else ""}">{first}<td class="l">{_e(scen)}</td>'
+                f"<td>{_e(fmt_value(name, r['mean']))}</td>"
+                f"<td>{_e(fmt_value(name, r['ci_low']))} … {_e(fmt_value(name, r['ci_high']))}</td>"
+                f"{diff}</tr>"
+            )
+    head = (
+        f'<tr><th class="l">{tx["outcome"]}</th><th class="l">{tx["scenario"]}</th><th>{tx["mean"]}</th>'
+        f"<th>{tx['ci']}</th><th>{tx['diff']}</th><th>{tx['ci']}</th><th>{tx['effect']}</th>"
+        f"<th>{tx['p_adj']}</th></tr>"
+    )
     return f"<table>{head}{''.join(rows)}</table>"
 
 
@@ -313,16 +369,20 @@ def _assumptions(comp: Comparison, lang: str) -> str:
     rows = []
     for n in diff:
         p = BY_NAME[n]
-        vals = "".join(f"<td>{_e(json.dumps(store.canonical(s.params[n]), ensure_ascii=False))}</td>"
-                       for s in comp.scenarios)
+        vals = "".join(
+            f"<td>{_e(json.dumps(store.canonical(s.params[n]), ensure_ascii=False))}</td>" for s in comp.scenarios
+        )
         cls = ' class="assume"' if is_assumption(p.source) else ""
-        rows.append(f'<tr{cls}><td class="l"><code>{_e(n)}</code></td><td class="l">{_e(p.meaning)}</td>{vals}'
-                    f'<td class="l">{_e(p.source)}</td></tr>')
-    parts = [f"<p>{_e(tx['assump_intro'])}</p>",
-             f"<p><b>{_e(tx['assump_count'].format(k=k, m=len(diff)))}</b></p>"]
+        rows.append(
+            f'<tr{cls}><td class="l"><code>{_e(n)}</code></td><td class="l">{_e(p.meaning)}</td>{vals}'
+            f'<td class="l">{_e(p.source)}</td></tr>'
+        )
+    parts = [f"<p>{_e(tx['assump_intro'])}</p>", f"<p><b>{_e(tx['assump_count'].format(k=k, m=len(diff)))}</b></p>"]
     if diff:
-        parts.append(f'<table><tr><th class="l">{tx["param"]}</th><th class="l">{tx["meaning"]}</th>{head}'
-                     f'<th class="l">{tx["source"]}</th></tr>{"".join(rows)}</table>')
+        parts.append(
+            f'<table><tr><th class="l">{tx["param"]}</th><th class="l">{tx["meaning"]}</th>{head}'
+            f'<th class="l">{tx["source"]}</th></tr>{"".join(rows)}</table>'
+        )
     k_shared = sum(is_assumption(p.source) for p in shared)
     parts.append(f"<p class=note>{_e(tx['assump_shared'].format(n=len(shared), k=k_shared))}</p>")
     srcs = [f"<li><b>{_e(s.name)}</b>: {_e(s.sources)}</li>" for s in comp.scenarios if s.sources]
@@ -333,29 +393,44 @@ def _assumptions(comp: Comparison, lang: str) -> str:
 
 def _provenance_html(prov: dict[str, Any], comp: Comparison, lang: str) -> str:
     tx = TEXT[lang]
-    sw = (f"cogov-sim {prov['version']}" + (f" (git {prov['git_commit']})" if prov["git_commit"] else "") +
-          f"; Python {prov['python']}, Mesa {prov['mesa']}, NumPy {prov['numpy']}, pandas {prov['pandas']}, "
-          f"SciPy {prov['scipy']}, dask {prov['dask']}")
-    items = [(tx["command"], f"<code>{_e(prov['command'] or '(Python API)')}</code>"), (tx["version"], _e(sw)),
-             (tx["seeds"], _e(", ".join(map(str, prov["seeds"])))), (tx["ticks"], _e(prov["ticks"])),
-             (tx["runs"], _e(len(prov["seeds"]) * len(comp.names))), (tx["created"], _e(prov["created"]))]
+    sw = (
+        f"cogov-sim {prov['version']}"
+        + (f" (git {prov['git_commit']})" if prov["git_commit"] else "")
+        + f"; Python {prov['python']}, Mesa {prov['mesa']}, NumPy {prov['numpy']}, pandas {prov['pandas']}, "
+        f"SciPy {prov['scipy']}, dask {prov['dask']}"
+    )
+    items = [
+        (tx["command"], f"<code>{_e(prov['command'] or '(Python API)')}</code>"),
+        (tx["version"], _e(sw)),
+        (tx["seeds"], _e(", ".join(map(str, prov["seeds"])))),
+        (tx["ticks"], _e(prov["ticks"])),
+        (tx["runs"], _e(len(prov["seeds"]) * len(comp.names))),
+        (tx["created"], _e(prov["created"])),
+    ]
     if prov["overrides"]:
         items.append(("--set", f"<code>{_e(json.dumps(prov['overrides'], ensure_ascii=False))}</code>"))
-    files = "".join(f"<li><b>{_e(s['name'])}</b>: {_e(s['file'] or 'built-in')} "
-                    f"({_e(' → '.join(s['chain']))})</li>" for s in prov["scenarios"])
+    files = "".join(
+        f"<li><b>{_e(s['name'])}</b>: {_e(s['file'] or 'built-in')} ({_e(' → '.join(s['chain']))})</li>"
+        for s in prov["scenarios"]
+    )
     head = "".join(f"<th>{_e(n)}</th>" for n in comp.names)
     rows = "".join(
         f'<tr><td class="l"><code>{_e(p.name)}</code></td>'
-        + "".join(f"<td>{_e(json.dumps(store.canonical(s.params[p.name]), ensure_ascii=False))}</td>"
-                  for s in comp.scenarios)
-        + f'<td class="l">{_e(p.unit)}</td><td class="l">{_e(p.source)}</td></tr>' for p in PARAMS)
+        + "".join(
+            f"<td>{_e(json.dumps(store.canonical(s.params[p.name]), ensure_ascii=False))}</td>" for s in comp.scenarios
+        )
+        + f'<td class="l">{_e(p.unit)}</td><td class="l">{_e(p.source)}</td></tr>'
+        for p in PARAMS
+    )
     ids = "".join(f"<li><b>{_e(s['name'])}</b>: {_e(', '.join(s['run_ids']))}</li>" for s in prov["scenarios"])
-    return (f"<p>{_e(tx['prov_intro'])}</p><table>"
-            + "".join(f'<tr><th class="l">{_e(k)}</th><td class="l">{v}</td></tr>' for k, v in items)
-            + f"</table><h3>{_e(tx['files'])}</h3><ul>{files}</ul>"
-            f"<details><summary>{_e(tx['all_params'])}</summary><table><tr><th class='l'>{tx['param']}</th>"
-            f"{head}<th class='l'>unit</th><th class='l'>{tx['source']}</th></tr>{rows}</table></details>"
-            f"<details><summary>run ids</summary><ul class=note>{ids}</ul></details>")
+    return (
+        f"<p>{_e(tx['prov_intro'])}</p><table>"
+        + "".join(f'<tr><th class="l">{_e(k)}</th><td class="l">{v}</td></tr>' for k, v in items)
+        + f"</table><h3>{_e(tx['files'])}</h3><ul>{files}</ul>"
+        f"<details><summary>{_e(tx['all_params'])}</summary><table><tr><th class='l'>{tx['param']}</th>"
+        f"{head}<th class='l'>unit</th><th class='l'>{tx['source']}</th></tr>{rows}</table></details>"
+        f"<details><summary>run ids</summary><ul class=note>{ids}</ul></details>"
+    )
 
 
 def render_html(comp: Comparison, figures: dict[str, bytes], lang: str = "en") -> str:
@@ -365,36 +440,40 @@ def render_html(comp: Comparison, figures: dict[str, bytes], lang: str = "en") -
     n = len(comp.seeds)
     scen_rows = "".join(
         f'<tr><td class="l"><b>{_e(s.name)}</b>{" (" + _e(tx["baseline"]) + ")" if i == 0 else ""}</td>'
-        f'<td class="l">{_e(s.description)}</td></tr>' for i, s in enumerate(comp.scenarios))
+        f'<td class="l">{_e(s.description)}</td></tr>'
+        for i, s in enumerate(comp.scenarios)
+    )
     beyond, within = headline_sentences(comp, lang)
     m = int(np.isfinite(comp.table["p"]).sum())
     corr = "Holm" if comp.correction == "holm" else "Benjamini–Hochberg"
     others = [o for o in comp.table["outcome"].unique() if o not in HEADLINE]
     body = f"""
-<h1>{_e(tx['title'])}: {_e(' · '.join(comp.names))}</h1>
-<h2>{_e(tx['compared'])}</h2>
-<table><tr><th class="l">{tx['scenario']}</th><th class="l">{tx['description']}</th></tr>{scen_rows}</table>
-<p>{_e(tx['setup'].format(n=n, ticks=comp.ticks))}</p>
-<details><summary>{_e(tx['how_to_read'])}</summary><p class=note>{_e(tx['how'].format(n=n))}</p></details>
-<h2>{_e(tx['headline'])}</h2>
-<h3>{_e(tx['beyond'])}</h3>
-<ul class="beyond">{''.join(f'<li>{_e(s)}</li>' for s in beyond) or '<li>' + _e(tx['none_beyond']) + '</li>'}</ul>
-<h3>{_e(tx['within'].format(n=n))}</h3>
-<ul class="within">{''.join(f'<li>{_e(s)}</li>' for s in within) or '<li>' + _e(tx['none_within']) + '</li>'}</ul>
-<h2>{_e(tx['figures'])}</h2>
-<h3>{_e(tx['fig_traj'])}</h3>{_img(figures['trajectories'], tx['fig_traj'])}
-<h3>{_e(tx['fig_final'])}</h3>{_img(figures['final'], tx['fig_final'])}
-<h3>{_e(tx['fig_groups'])}</h3>{_img(figures['groups'], tx['fig_groups'])}
-<h2>{_e(tx['table'])}</h2>
-<p class=note>{_e(tx['table_note'].format(base=base, corr=corr, m=m))}</p>
+<h1>{_e(tx["title"])}: {_e(" · ".join(comp.names))}</h1>
+<h2>{_e(tx["compared"])}</h2>
+<table><tr><th class="l">{tx["scenario"]}</th><th class="l">{tx["description"]}</th></tr>{scen_rows}</table>
+<p>{_e(tx["setup"].format(n=n, ticks=comp.ticks))}</p>
+<details><summary>{_e(tx["how_to_read"])}</summary><p class=note>{_e(tx["how"].format(n=n))}</p></details>
+<h2>{_e(tx["headline"])}</h2>
+<h3>{_e(tx["beyond"])}</h3>
+<ul class="beyond">{"".join(f"<li>{_e(s)}</li>" for s in beyond) or "<li>" + _e(tx["none_beyond"]) + "</li>"}</ul>
+<h3>{_e(tx["within"].format(n=n))}</h3>
+<ul class="within">{"".join(f"<li>{_e(s)}</li>" for s in within) or "<li>" + _e(tx["none_within"]) + "</li>"}</ul>
+<h2>{_e(tx["figures"])}</h2>
+<h3>{_e(tx["fig_traj"])}</h3>{_img(figures["trajectories"], tx["fig_traj"])}
+<h3>{_e(tx["fig_final"])}</h3>{_img(figures["final"], tx["fig_final"])}
+<h3>{_e(tx["fig_groups"])}</h3>{_img(figures["groups"], tx["fig_groups"])}
+<h2>{_e(tx["table"])}</h2>
+<p class=note>{_e(tx["table_note"].format(base=base, corr=corr, m=m))}</p>
 {_outcome_rows(comp, list(HEADLINE), lang)}
-<details><summary>{_e(tx['all_outcomes'])}</summary>{_outcome_rows(comp, others, lang)}</details>
-<h2>{_e(tx['assumptions'])}</h2>{_assumptions(comp, lang)}
-<h2>{_e(tx['provenance'])}</h2>{_provenance_html(provenance(comp), comp, lang)}
+<details><summary>{_e(tx["all_outcomes"])}</summary>{_outcome_rows(comp, others, lang)}</details>
+<h2>{_e(tx["assumptions"])}</h2>{_assumptions(comp, lang)}
+<h2>{_e(tx["provenance"])}</h2>{_provenance_html(provenance(comp), comp, lang)}
 """
-    return (f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
-            f"<title>{_e(tx['title'])}: {_e(' vs '.join(comp.names))}</title><style>{CSS}</style></head>"
-            f"<body>{body}</body></html>")
+    return (
+        f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
+        f"<title>{_e(tx['title'])}: {_e(' vs '.join(comp.names))}</title><style>{CSS}</style></head>"
+        f"<body>{body}</body></html>"
+    )
 
 
 def make_figures(comp: Comparison, lang: str = "en") -> dict[str, bytes]:
@@ -402,9 +481,11 @@ def make_figures(comp: Comparison, lang: str = "en") -> dict[str, bytes]:
     with plt.rc_context():
         if lang == "zh":
             use_cjk_font()
-        return {"trajectories": fig_trajectories(comp, list(HEADLINE), lang),
-                "final": fig_final(comp, list(HEADLINE), lang),
-                "groups": fig_groups(comp, lang)}
+        return {
+            "trajectories": fig_trajectories(comp, list(HEADLINE), lang),
+            "final": fig_final(comp, list(HEADLINE), lang),
+            "groups": fig_groups(comp, lang),
+        }
 
 
 def write_report(comp: Comparison, out: str | Path, lang: str = "en") -> Path:

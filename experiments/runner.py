@@ -34,8 +34,14 @@ def run_task(task: dict[str, Any]) -> tuple[str, pd.DataFrame]:
     from sim.model import CommunityModel
     from sim.scenario import Scenario
 
-    scen = Scenario(task["scenario"], dict(task["params"]), task.get("description", ""),
-                    task.get("sources", ""), task.get("path"), list(task.get("chain", [])))
+    scen = Scenario(
+        task["scenario"],
+        dict(task["params"]),
+        task.get("description", ""),
+        task.get("sources", ""),
+        task.get("path"),
+        list(task.get("chain", [])),
+    )
     model = CommunityModel(scenario=scen, seed=int(task["seed"]))
     model.run(int(task["ticks"]))
     return task["run_id"], model.results()
@@ -59,10 +65,12 @@ def configure_dask() -> None:
     """Dask settings every sweep needs (set before a cluster starts)."""
     import dask
 
-    dask.config.set({
-        "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": MALLOC_TRIM_THRESHOLD,
-        "distributed.scheduler.allowed-failures": 5,
-    })
+    dask.config.set(
+        {
+            "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": MALLOC_TRIM_THRESHOLD,
+            "distributed.scheduler.allowed-failures": 5,
+        }
+    )
 
 
 def default_workers() -> int:
@@ -130,9 +138,14 @@ class Outcome:
     interrupted: bool = False
 
 
-def execute(tasks: list[dict[str, Any]], on_result: Callable[[str, pd.DataFrame], None],
-            workers: int | None = None, scheduler: str | None = None,
-            progress: Progress | None = None, store_dir: str | Path | None = None) -> Outcome:
+def execute(
+    tasks: list[dict[str, Any]],
+    on_result: Callable[[str, pd.DataFrame], None],
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+    store_dir: str | Path | None = None,
+) -> Outcome:
     """Run ``tasks`` and hand each result to ``on_result`` as soon as it is finished.
 
     Args:
@@ -220,8 +233,9 @@ def _local_cluster(n: int):
 
     for attempt in (1, 2):
         try:
-            return LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                dashboard_address=":0", silence_logs=40)
+            return LocalCluster(
+                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40
+            )
         except (RuntimeError, TimeoutError, OSError) as exc:
             if attempt == 2:
                 raise

@@ -41,10 +41,18 @@ def main(argv: list[str] | None = None) -> int:
     df = load_sweep(out, complete=True)
     low = df["participation"].quantile(0.25)
     high = df["disputes_total"].quantile(0.75)
-    report.append(analysis.print_rules(analysis.discover(df, factors, "participation", low, above=False),
-                                       f"participation is below {low:.3f} (lowest quarter)"))
-    report.append(analysis.print_rules(analysis.discover(df, factors, "disputes_total", high, above=True),
-                                       f"disputes exceed {high:.0f} (highest quarter)"))
+    report.append(
+        analysis.print_rules(
+            analysis.discover(df, factors, "participation", low, above=False),
+            f"participation is below {low:.3f} (lowest quarter)",
+        )
+    )
+    report.append(
+        analysis.print_rules(
+            analysis.discover(df, factors, "disputes_total", high, above=True),
+            f"disputes exceed {high:.0f} (highest quarter)",
+        )
+    )
     text = "\n\n".join(report)
     (out / "sensitivity.txt").write_text(text + "\n", encoding="utf-8")
     print(text)

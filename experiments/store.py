@@ -49,8 +49,9 @@ def canonical(value: Any) -> Any:
 
 def run_id(params: dict[str, Any], seed: int, ticks: int) -> str:
     """Deterministic id of one run: a hash of its full parameter set, seed and length."""
-    doc = json.dumps({"params": canonical(params), "seed": int(seed), "ticks": int(ticks)},
-                     sort_keys=True, separators=(",", ":"))
+    doc = json.dumps(
+        {"params": canonical(params), "seed": int(seed), "ticks": int(ticks)}, sort_keys=True, separators=(",", ":")
+    )
     return hashlib.sha256(doc.encode("utf-8")).hexdigest()[:20]
 
 

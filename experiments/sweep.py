@@ -61,23 +61,41 @@ def prepare(spec: SweepSpec, out: Path) -> tuple[list[dict[str, Any]], dict[str,
         if manifest.get("fingerprint") != fp:
             raise SweepDirError(
                 f"{out}: holds the results of a different sweep ('{manifest.get('name')}' from "
-                f"{manifest.get('sweep_file')}); allowed: the same sweep file to resume, or another --out")
+                f"{manifest.get('sweep_file')}); allowed: the same sweep file to resume, or another --out"
+            )
         if manifest.get("version") != sim.__version__:
-            print(f"warning: {out} was started with cogov-sim {manifest.get('version')}, "
-                  f"this is {sim.__version__}; runs may differ", file=sys.stderr)
+            print(
+                f"warning: {out} was started with cogov-sim {manifest.get('version')}, "
+                f"this is {sim.__version__}; runs may differ",
+                file=sys.stderr,
+            )
     else:
         manifest = {
-            "name": spec.name, "description": spec.description, "sweep_file": spec.path,
+            "name": spec.name,
+            "description": spec.description,
+            "sweep_file": spec.path,
             "sweep_file_text": Path(spec.path).read_text(encoding="utf-8"),
-            "base": spec.base_ref, "base_scenario": spec.base.name, "base_overrides": spec.overrides,
+            "base": spec.base_ref,
+            "base_scenario": spec.base.name,
+            "base_overrides": spec.overrides,
             "base_parameters": store.canonical(spec.base.params),
-            "design": spec.design, "samples": spec.samples, "design_seed": spec.design_seed,
+            "design": spec.design,
+            "samples": spec.samples,
+            "design_seed": spec.design_seed,
             "second_order": spec.second_order,
             "factors": [{"name": f.name, "lo": f.lo, "hi": f.hi, "values": list(f.values)} for f in spec.factors],
-            "seeds": spec.seeds, "ticks": spec.ticks, "points": int(table["point"].nunique()),
-            "runs": len(table), "distinct_runs": len(tasks), "fingerprint": fp,
-            "package": "cogov-sim", "version": sim.__version__, "mesa_version": mesa.__version__,
-            "numpy_version": np.__version__, "python": platform.python_version(), "sessions": [],
+            "seeds": spec.seeds,
+            "ticks": spec.ticks,
+            "points": int(table["point"].nunique()),
+            "runs": len(table),
+            "distinct_runs": len(tasks),
+            "fingerprint": fp,
+            "package": "cogov-sim",
+            "version": sim.__version__,
+            "mesa_version": mesa.__version__,
+            "numpy_version": np.__version__,
+            "python": platform.python_version(),
+            "sessions": [],
         }
         store.atomic_write_parquet(table, out / "design.parquet")
         store.atomic_write_json(manifest, mpath)
@@ -86,8 +104,13 @@ def prepare(spec: SweepSpec, out: Path) -> tuple[list[dict[str, Any]], dict[str,
     return [t for t in tasks if t["run_id"] not in done], manifest
 
 
-def run_sweep(spec: SweepSpec, out: str | Path | None = None, workers: int | None = None,
-              scheduler: str | None = None, quiet: bool = False) -> runner.Outcome:
+def run_sweep(
+    spec: SweepSpec,
+    out: str | Path | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    quiet: bool = False,
+) -> runner.Outcome:
     """Run (or resume) a sweep into ``out``; return what this session did."""
     out = Path(out) if out is not None else default_out(spec)
     todo, manifest = prepare(spec, out)
@@ -97,13 +120,24 @@ def run_sweep(spec: SweepSpec, out: str | Path | None = None, workers: int | Non
     if already and not quiet:
         print(f"resuming {spec.name}: {already} of {total} runs already stored in {out}", file=stream)
     progress = runner.Progress(total, already, spec.name, stream=stream)
-    result = runner.execute(todo, lambda rid, df: store.write_run(out, rid, df), store_dir=out,
-                            workers=workers, scheduler=scheduler, progress=progress)
-    session = {"started": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(time.time() - result.seconds)),
-               "runs_computed": result.finished, "runs_failed": len(result.failed),
-               "seconds": round(result.seconds, 2), "workers": result.workers,
-               "scheduler": scheduler, "interrupted": result.interrupted,
-               "runs_per_second": round(result.finished / result.seconds, 3) if result.seconds else None}
+    result = runner.execute(
+        todo,
+        lambda rid, df: store.write_run(out, rid, df),
+        store_dir=out,
+        workers=workers,
+        scheduler=scheduler,
+        progress=progress,
+    )
+    session = {
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(time.time() - result.seconds)),
+        "runs_computed": result.finished,
+        "runs_failed": len(result.failed),
+        "seconds": round(result.seconds, 2),
+        "workers": result.workers,
+        "scheduler": scheduler,
+        "interrupted": result.interrupted,
+        "runs_per_second": round(result.finished / result.seconds, 3) if result.seconds else None,
+    }
     manifest["sessions"].append(session)
     manifest["failed"] = result.failed
     store.atomic_write_json(manifest, out / "manifest.json")
@@ -116,10 +150,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``cogov sweep``."""
     parser.add_argument("file", help="sweep file (TOML): base scenario, [vary] ranges, design, seeds")
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=int, default=None,
-                       help="worker processes of a local dask cluster (default: all cores; 0 = no dask)")
-    where.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                       help="address of an existing dask scheduler, e.g. tcp://10.0.0.5:8786")
+    where.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes of a local dask cluster (default: all cores; 0 = no dask)",
+    )
+    where.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="address of an existing dask scheduler, e.g. tcp://10.0.0.5:8786",
+    )
     parser.add_argument("--out", default=None, help="output directory (default: results/sweeps/<name>)")
     parser.add_argument("--quiet", action="store_true", help="no progress output")
 
@@ -134,13 +176,17 @@ def main_args(args: argparse.Namespace) -> int:
         print(f"cogov: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     if result.interrupted:
-        print(f"\ninterrupted: finished runs are stored in {out}; run the same command again to resume",
-              file=sys.stderr)
+        print(
+            f"\ninterrupted: finished runs are stored in {out}; run the same command again to resume", file=sys.stderr
+        )
         return 130
     if result.failed:
         first = next(iter(result.failed.items()))
-        print(f"cogov: error: {len(result.failed)} runs failed (first: {first[0]}: {first[1]}); "
-              f"see {out / 'manifest.json'}", file=sys.stderr)
+        print(
+            f"cogov: error: {len(result.failed)} runs failed (first: {first[0]}: {first[1]}); "
+            f"see {out / 'manifest.json'}",
+            file=sys.stderr,
+        )
         return 1
     if not args.quiet:
         print(f"{spec.name}: results in {out} (load with experiments.load_sweep('{out}'))", file=sys.stderr)

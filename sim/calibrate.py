@@ -52,6 +52,7 @@ from sim.scenario import load_scenario
 
 # --- targets -------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Target:
     """One observed figure the model should reproduce."""
@@ -73,21 +74,32 @@ def read_targets(path: str | Path) -> list[Target]:
     """Read a CSV of observed targets (see the module docstring for its columns)."""
     df = pd.read_csv(path, comment="#", skipinitialspace=True)
     if "outcome" not in df.columns or "value" not in df.columns:
-        raise ValueError(f"{path}: a targets file needs the columns 'outcome' and 'value'; "
-                         f"found {', '.join(df.columns)}")
+        raise ValueError(
+            f"{path}: a targets file needs the columns 'outcome' and 'value'; found {', '.join(df.columns)}"
+        )
     out = []
     for i, row in df.iterrows():
         name = str(row["outcome"]).strip()
         if name not in OUTCOMES:
-            raise ValueError(f"{path}: row {i + 2}: unknown outcome {name!r}; allowed: a column of "
-                             "sim.outcomes.OUTCOMES such as volunteer_share")
+            raise ValueError(
+                f"{path}: row {i + 2}: unknown outcome {name!r}; allowed: a column of "
+                "sim.outcomes.OUTCOMES such as volunteer_share"
+            )
 
         def opt(col: str, cast: Callable, default: Any, row=row) -> Any:
             v = row.get(col)
             return default if v is None or (isinstance(v, float) and math.isnan(v)) else cast(v)
 
-        out.append(Target(name, float(row["value"]), opt("tick", int, None), opt("weight", float, 1.0),
-                          opt("scale", float, None), opt("note", str, "")))
+        out.append(
+            Target(
+                name,
+                float(row["value"]),
+                opt("tick", int, None),
+                opt("weight", float, 1.0),
+                opt("scale", float, None),
+                opt("note", str, ""),
+            )
+        )
     if not out:
         raise ValueError(f"{path}: no targets")
     return out
@@ -116,6 +128,7 @@ def parse_free(items: Sequence[str]) -> dict[str, tuple[float, float]]:
 
 # --- simulation of moments ------------------------------------------------------------------------
 
+
 def _run_one(job: tuple) -> dict[str, float]:
     """Run one seed and read the targets' outcomes (top level, so processes can run it)."""
     from sim.model import CommunityModel
@@ -133,8 +146,9 @@ def _key(t: Target) -> str:
     return t.outcome + (f"@{t.tick}" if t.tick is not None else "")
 
 
-def simulate(scenario: Any, params: dict[str, Any], targets: Sequence[Target], seeds: Sequence[int],
-             ticks: int, jobs: int = 1) -> pd.DataFrame:
+def simulate(
+    scenario: Any, params: dict[str, Any], targets: Sequence[Target], seeds: Sequence[int], ticks: int, jobs: int = 1
+) -> pd.DataFrame:
     """Outcome values per seed (rows) and target (columns) for one parameter set."""
     work = [(scenario, int(s), ticks, dict(params), tuple(targets)) for s in seeds]
     if jobs > 1:
@@ -157,6 +171,7 @@ def mean_ci(x: Sequence[float], level: float = 0.95) -> tuple[float, float, floa
 
 # --- calibration ----------------------------------------------------------------------------------
 
+
 @dataclass
 class CalibrationResult:
     """What a calibration found and how."""
@@ -178,19 +193,31 @@ class CalibrationResult:
 
     def summary(self) -> str:
         """A few lines for the terminal."""
-        lines = [f"calibrated {', '.join(f'{k} = {v:.4g}' for k, v in self.params.items())} "
-                 f"({self.method}, {len(self.evaluations)} evaluations × {len(self.seeds)} seeds, "
-                 f"{self.ticks} days, objective {self.objective:.3g})"]
+        lines = [
+            f"calibrated {', '.join(f'{k} = {v:.4g}' for k, v in self.params.items())} "
+            f"({self.method}, {len(self.evaluations)} evaluations × {len(self.seeds)} seeds, "
+            f"{self.ticks} days, objective {self.objective:.3g})"
+        ]
         for mo in self.moments:
-            lines.append(f"  {mo['target']}: simulated {mo['mean']:.4g} [95% CI {mo['ci_low']:.4g}, "
-                         f"{mo['ci_high']:.4g}] vs observed {mo['observed']:.4g}")
+            lines.append(
+                f"  {mo['target']}: simulated {mo['mean']:.4g} [95% CI {mo['ci_low']:.4g}, "
+                f"{mo['ci_high']:.4g}] vs observed {mo['observed']:.4g}"
+            )
         return "\n".join(lines)
 
 
-def calibrate(scenario: Any, targets: Sequence[Target], free: dict[str, tuple[float, float]],
-              seeds: Sequence[int] = tuple(range(1, 9)), ticks: int = 365, fixed: dict[str, Any] | None = None,
-              jobs: int = 1, xatol: float = 0.01, max_evals: int = 60, log: Callable[[str], None] | None = None,
-              ) -> CalibrationResult:
+def calibrate(
+    scenario: Any,
+    targets: Sequence[Target],
+    free: dict[str, tuple[float, float]],
+    seeds: Sequence[int] = tuple(range(1, 9)),
+    ticks: int = 365,
+    fixed: dict[str, Any] | None = None,
+    jobs: int = 1,
+    xatol: float = 0.01,
+    max_evals: int = 60,
+    log: Callable[[str], None] | None = None,
+) -> CalibrationResult:
     """Fit the ``free`` parameters (name → (lo, hi)) of ``scenario`` to ``targets`` by SMM.
 
     Args:
@@ -223,17 +250,20 @@ def calibrate(scenario: Any, targets: Sequence[Target], free: dict[str, tuple[fl
         sims = simulate(scen, params, targets, seeds, ticks, jobs)
         value = sum(t.term(float(sims[_key(t)].mean())) for t in targets)
         cache[key] = value
-        evals.append({**params_of(x), "objective": value,
-                      **{_key(t): float(sims[_key(t)].mean()) for t in targets}})
+        evals.append({**params_of(x), "objective": value, **{_key(t): float(sims[_key(t)].mean()) for t in targets}})
         if log:
-            log(f"  eval {len(evals):2d}: " + ", ".join(f"{k}={v:.4f}" for k, v in params_of(x).items())
-                + f" -> objective {value:.4g}")
+            log(
+                f"  eval {len(evals):2d}: "
+                + ", ".join(f"{k}={v:.4f}" for k, v in params_of(x).items())
+                + f" -> objective {value:.4g}"
+            )
         return value
 
     if len(names) == 1:
         lo, hi = free[names[0]]
-        res = optimize.minimize_scalar(lambda v: objective([v]), bounds=(lo, hi), method="bounded",
-                                       options={"xatol": xatol, "maxiter": max_evals})
+        res = optimize.minimize_scalar(
+            lambda v: objective([v]), bounds=(lo, hi), method="bounded", options={"xatol": xatol, "maxiter": max_evals}
+        )
         best = [float(res.x)]
         method = "SMM, bounded Brent (scipy.optimize.minimize_scalar)"
     else:
@@ -243,8 +273,12 @@ def calibrate(scenario: Any, targets: Sequence[Target], free: dict[str, tuple[fl
         def scaled(z: np.ndarray) -> float:
             return objective(lo + np.clip(z, 0, 1) * (hi - lo))
 
-        res = optimize.minimize(scaled, x0=np.full(len(names), 0.5), method="Nelder-Mead",
-                                options={"xatol": xatol, "fatol": 1e-6, "maxfev": max_evals})
+        res = optimize.minimize(
+            scaled,
+            x0=np.full(len(names), 0.5),
+            method="Nelder-Mead",
+            options={"xatol": xatol, "fatol": 1e-6, "maxfev": max_evals},
+        )
         best = list(lo + np.clip(res.x, 0, 1) * (hi - lo))
         method = "SMM, Nelder-Mead on the scaled box (scipy.optimize.minimize)"
     best_params = params_of(best)
@@ -252,14 +286,33 @@ def calibrate(scenario: Any, targets: Sequence[Target], free: dict[str, tuple[fl
     moments = []
     for t in targets:
         m, lo_ci, hi_ci = mean_ci(sims[_key(t)])
-        moments.append({"target": _key(t), "observed": t.value, "mean": m, "ci_low": lo_ci, "ci_high": hi_ci,
-                        "sd": float(sims[_key(t)].std(ddof=1)) if len(seeds) > 1 else 0.0, "note": t.note})
-    return CalibrationResult(scenario=scen.name, params=best_params, objective=objective(best), moments=moments,
-                             seeds=[int(s) for s in seeds], ticks=ticks, method=method, evaluations=evals,
-                             fixed=fixed, wall_time_s=round(time.perf_counter() - t0, 1))
+        moments.append(
+            {
+                "target": _key(t),
+                "observed": t.value,
+                "mean": m,
+                "ci_low": lo_ci,
+                "ci_high": hi_ci,
+                "sd": float(sims[_key(t)].std(ddof=1)) if len(seeds) > 1 else 0.0,
+                "note": t.note,
+            }
+        )
+    return CalibrationResult(
+        scenario=scen.name,
+        params=best_params,
+        objective=objective(best),
+        moments=moments,
+        seeds=[int(s) for s in seeds],
+        ticks=ticks,
+        method=method,
+        evaluations=evals,
+        fixed=fixed,
+        wall_time_s=round(time.perf_counter() - t0, 1),
+    )
 
 
 # --- command line -----------------------------------------------------------------------------------
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m sim.calibrate``: fit free parameters to a CSV of observed targets."""
@@ -268,8 +321,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m sim.calibrate", description=__doc__.split("\n\n")[1])
     ap.add_argument("scenario", help="preset name or scenario file")
     ap.add_argument("--targets", required=True, help="CSV of observed targets (outcome,value[,tick,weight,scale])")
-    ap.add_argument("--free", action="append", required=True, metavar="NAME=LO:HI",
-                    help="a float parameter to fit and its bounds (repeatable)")
+    ap.add_argument(
+        "--free",
+        action="append",
+        required=True,
+        metavar="NAME=LO:HI",
+        help="a float parameter to fit and its bounds (repeatable)",
+    )
     ap.add_argument("--seeds", type=int, default=8, help="number of common seeds (1..N; default 8)")
     ap.add_argument("--ticks", type=int, default=365, help="days per run (default 365)")
     ap.add_argument("--set", action="append", metavar="KEY=VALUE", help="fixed parameter override (repeatable)")
@@ -283,9 +341,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         print(f"calibrate: error: {exc}", file=sys.stderr)
         return 2
-    result = calibrate(args.scenario, targets, free, seeds=range(1, args.seeds + 1), ticks=args.ticks,
-                       fixed=parse_sets(args.set), jobs=args.jobs, xatol=args.xatol,
-                       log=lambda s: print(s, flush=True))
+    result = calibrate(
+        args.scenario,
+        targets,
+        free,
+        seeds=range(1, args.seeds + 1),
+        ticks=args.ticks,
+        fixed=parse_sets(args.set),
+        jobs=args.jobs,
+        xatol=args.xatol,
+        log=lambda s: print(s, flush=True),
+    )
     print(result.summary())
     if args.out:
         out = Path(args.out)

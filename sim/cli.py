@@ -43,6 +43,7 @@ class _Parser(argparse.ArgumentParser):
 
 # --- value parsing ----------------------------------------------------------------------
 
+
 def parse_value(text: str) -> Any:
     """Parse one ``--set`` value as a TOML literal; a bare word is taken as a string."""
     try:
@@ -65,6 +66,7 @@ def parse_sets(items: Sequence[str] | None) -> dict[str, Any]:
 
 def _whole_number(unit: str = ""):
     """An argparse type for a whole number ≥ 0 (of ``unit``), with a plain error message."""
+
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -74,6 +76,7 @@ def _whole_number(unit: str = ""):
         if value < 0:
             raise argparse.ArgumentTypeError(f"expected 0 {unit} or more, got {value}".replace("  ", " "))
         return value
+
     return parse
 
 
@@ -82,6 +85,7 @@ _seed = _whole_number()
 
 
 # --- TOML-like rendering ----------------------------------------------------------------
+
 
 def toml_value(value: Any) -> str:
     """Render a parameter value as a TOML literal."""
@@ -101,6 +105,7 @@ def toml_value(value: Any) -> str:
 
 
 # --- subcommands ----------------------------------------------------------------------------
+
 
 def cmd_list(args: argparse.Namespace) -> int:
     """Print the preset scenarios and their descriptions."""
@@ -151,8 +156,10 @@ def cmd_params(args: argparse.Namespace) -> int:
             return str(text).replace("|", "\\|").replace("\n", " ")
 
         for p in chosen:
-            print(f"| `{p.name}` | {p.section} | `{cell(toml_value(p.default))}` | {cell(_range(p))} | "
-                  f"{cell(p.unit)} | {'yes' if p.lever else ''} | {cell(p.meaning)} | {cell(p.source)} |")
+            print(
+                f"| `{p.name}` | {p.section} | `{cell(toml_value(p.default))}` | {cell(_range(p))} | "
+                f"{cell(p.unit)} | {'yes' if p.lever else ''} | {cell(p.meaning)} | {cell(p.source)} |"
+            )
         return 0
     groups = by_section()
     for section in SECTIONS:
@@ -168,8 +175,7 @@ def cmd_params(args: argparse.Namespace) -> int:
             print(f"      {p.meaning}")
             print(f"      source: {p.source}")
         print()
-    print(f"{len(chosen)} parameters. Set them in a scenario file under their [section], "
-          "or with --set name=value.")
+    print(f"{len(chosen)} parameters. Set them in a scenario file under their [section], or with --set name=value.")
     return 0
 
 
@@ -189,8 +195,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     ]
     if overrides:
         lines.append("# --set: " + ", ".join(f"{k} = {toml_value(v)}" for k, v in overrides.items()))
-    lines += ["# values that differ from the built-in default are marked '# default: ...'", "",
-              "[scenario]"]
+    lines += ["# values that differ from the built-in default are marked '# default: ...'", "", "[scenario]"]
     if scen.description:
         lines.append(f"description = {toml_value(scen.description)}")
     if scen.sources:
@@ -236,9 +241,22 @@ def _summary(df) -> list[str]:
         f"trust           in the residents' committee {val('trust_residents_committee', '.2f')}"
         f"{change('trust_residents_committee')}  (0–1)",
     ]
-    missing = [h for h in HEADLINE if h not in {"participation", "volunteer_share", "backlog", "disputes_total",
-                                                "escalations_total", "satisfaction", "belonging",
-                                                "trust_residents_committee"} and h in df.columns]
+    missing = [
+        h
+        for h in HEADLINE
+        if h
+        not in {
+            "participation",
+            "volunteer_share",
+            "backlog",
+            "disputes_total",
+            "escalations_total",
+            "satisfaction",
+            "belonging",
+            "trust_residents_committee",
+        }
+        and h in df.columns
+    ]
     if missing:
         lines[-1] += "; " + ", ".join(f"{h} {last[h]:.3g}" for h in missing)
     return lines
@@ -272,8 +290,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_INVARIANT
     interrupted = False
     violation: str | None = None
-    bar = tqdm(total=args.ticks, desc=scen.name, unit="day", leave=False,
-               disable=not sys.stderr.isatty(), file=sys.stderr)
+    bar = tqdm(
+        total=args.ticks, desc=scen.name, unit="day", leave=False, disable=not sys.stderr.isatty(), file=sys.stderr
+    )
     try:
         for _ in range(args.ticks):
             model.step()
@@ -287,8 +306,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     df = model.results()
     done = len(df) - 1  # rows are days 0..done; a day cut short is not recorded
     if interrupted:
-        print(f"cogov: interrupted after {done} of {args.ticks} days; writing what was finished",
-              file=sys.stderr)
+        print(f"cogov: interrupted after {done} of {args.ticks} days; writing what was finished", file=sys.stderr)
     if violation:
         print(f"cogov: invariant violated ({violation}); writing the days up to and including it", file=sys.stderr)
     extra = {
@@ -305,8 +323,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     }
     with _ignore_sigint():
         paths = write_run(df, out, extra)
-    print(f"{scen.name}, seed {args.seed}: {done} days{' (interrupted)' if interrupted else ''}; "
-          f"files in {out}/")
+    print(f"{scen.name}, seed {args.seed}: {done} days{' (interrupted)' if interrupted else ''}; files in {out}/")
     for path in paths.values():
         print(f"  {path}")
     print(f"Final values on day {done}:")
@@ -346,6 +363,7 @@ def _ignore_sigint():
 
 # --- parser --------------------------------------------------------------------------------
 
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``cogov``."""
     parser = _Parser(
@@ -356,69 +374,107 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"cogov-sim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("list", help="list the preset scenarios with their descriptions",
-                       description="List the preset scenarios with their descriptions.")
+    p = sub.add_parser(
+        "list",
+        help="list the preset scenarios with their descriptions",
+        description="List the preset scenarios with their descriptions.",
+    )
     p.set_defaults(func=cmd_list)
 
-    p = sub.add_parser("params", help="print the parameter table (defaults, ranges, units, sources)",
-                       description="Print every scenario parameter: default, allowed values, unit, "
-                                   "meaning and source.")
+    p = sub.add_parser(
+        "params",
+        help="print the parameter table (defaults, ranges, units, sources)",
+        description="Print every scenario parameter: default, allowed values, unit, meaning and source.",
+    )
     p.add_argument("--section", metavar="S", help=f"only this section: {', '.join(SECTIONS)}")
     p.add_argument("--markdown", action="store_true", help="print a Markdown table")
     p.set_defaults(func=cmd_params)
 
-    set_help = ("override a parameter (repeatable); VALUE is a TOML literal such as true, 0, 0.5 "
-                "or '\"weekly\"', and a bare word is taken as text (meeting_cadence=weekly)")
+    set_help = (
+        "override a parameter (repeatable); VALUE is a TOML literal such as true, 0, 0.5 "
+        "or '\"weekly\"', and a bare word is taken as text (meeting_cadence=weekly)"
+    )
 
-    p = sub.add_parser("show", help="print a scenario's resolved parameters as TOML",
-                       description="Print a scenario's inheritance chain and every resolved parameter "
-                                   "as TOML; the output is itself a valid scenario file.")
+    p = sub.add_parser(
+        "show",
+        help="print a scenario's resolved parameters as TOML",
+        description="Print a scenario's inheritance chain and every resolved parameter "
+        "as TOML; the output is itself a valid scenario file.",
+    )
     p.add_argument("scenario", metavar="SCENARIO", help="preset name or path to a .toml scenario file")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help=set_help)
     p.set_defaults(func=cmd_show)
 
-    p = sub.add_parser("run", help="run a scenario and write results, manifest and figure",
-                       description="Run a scenario day by day and write results.parquet, results.csv, "
-                                   "manifest.json and outcomes.png into the output directory.")
+    p = sub.add_parser(
+        "run",
+        help="run a scenario and write results, manifest and figure",
+        description="Run a scenario day by day and write results.parquet, results.csv, "
+        "manifest.json and outcomes.png into the output directory.",
+    )
     p.add_argument("scenario", metavar="SCENARIO", help="preset name or path to a .toml scenario file")
-    p.add_argument("--seed", type=_seed, default=1, metavar="N",
-                   help="random seed; the same seed and scenario give the same run (default: 1)")
+    p.add_argument(
+        "--seed",
+        type=_seed,
+        default=1,
+        metavar="N",
+        help="random seed; the same seed and scenario give the same run (default: 1)",
+    )
     p.add_argument("--ticks", type=_ticks, default=365, metavar="N", help="days to simulate (default: 365)")
     p.add_argument("--out", metavar="DIR", help="output directory (default: results/<scenario>-seed<N>)")
-    p.add_argument("--check", action="store_true",
-                   help="check the model's invariants after every day (slower); a violation stops the run")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="check the model's invariants after every day (slower); a violation stops the run",
+    )
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help=set_help)
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("validate", help="run the validation cases (known patterns, 95%% CIs over seeds)",
-                       description="Run the validation suite (docs/validation.md): reference community X, the "
-                                   "seed's failure cases, public goods with peer sanctions, crowding-out, threshold "
-                                   "cascades. Prints a table of checks with 95% confidence intervals over seeds and "
-                                   "exits with 1 if any case fails.")
-    p.add_argument("--out", metavar="DIR", help="write one figure per case, validation.json and "
-                                                 "validation-results.md into DIR")
+    p = sub.add_parser(
+        "validate",
+        help="run the validation cases (known patterns, 95%% CIs over seeds)",
+        description="Run the validation suite (docs/validation.md): reference community X, the "
+        "seed's failure cases, public goods with peer sanctions, crowding-out, threshold "
+        "cascades. Prints a table of checks with 95% confidence intervals over seeds and "
+        "exits with 1 if any case fails.",
+    )
+    p.add_argument(
+        "--out", metavar="DIR", help="write one figure per case, validation.json and validation-results.md into DIR"
+    )
     p.add_argument("--seeds", type=int, default=20, metavar="N", help="seeds per configuration (default: 20)")
     p.add_argument("--quick", action="store_true", help="smaller populations, coarser grids, shorter runs")
     p.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default: 1)")
-    p.add_argument("--case", action="append", choices=["1", "2", "3", "4", "5"],
-                   help="run only this case (repeatable; default: all)")
+    p.add_argument(
+        "--case",
+        action="append",
+        choices=["1", "2", "3", "4", "5"],
+        help="run only this case (repeatable; default: all)",
+    )
     p.set_defaults(func=cmd_validate)
 
     from experiments import compare, sweep  # experiments/ implements these two commands
 
-    p = sub.add_parser("compare", help="compare scenarios over the same seeds: CIs, tests, HTML report",
-                       description=compare.__doc__.split("\n\n")[1].replace("\n", " "))
+    p = sub.add_parser(
+        "compare",
+        help="compare scenarios over the same seeds: CIs, tests, HTML report",
+        description=compare.__doc__.split("\n\n")[1].replace("\n", " "),
+    )
     compare.add_arguments(p)
     p.set_defaults(func=compare.main_args)
-    p = sub.add_parser("sweep", help="run a parameter sweep file on dask (resumable)",
-                       description=sweep.__doc__.split("\n\n")[1].replace("\n", " "))
+    p = sub.add_parser(
+        "sweep",
+        help="run a parameter sweep file on dask (resumable)",
+        description=sweep.__doc__.split("\n\n")[1].replace("\n", " "),
+    )
     sweep.add_arguments(p)
     p.set_defaults(func=sweep.main_args)
 
     from sim import dashboard  # light: Solara is imported only when the server starts
 
-    p = sub.add_parser("dashboard", help="open the interactive teaching dashboard on localhost",
-                       description=dashboard.__doc__.split("\n\n")[1].replace("\n", " "))
+    p = sub.add_parser(
+        "dashboard",
+        help="open the interactive teaching dashboard on localhost",
+        description=dashboard.__doc__.split("\n\n")[1].replace("\n", " "),
+    )
     dashboard.add_arguments(p)
     p.set_defaults(func=dashboard.main_args)
     return parser
@@ -458,8 +514,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _fail(message: str) -> int:
     lines = message.strip().splitlines() or ["unknown error"]
-    text = lines[0] if len(lines) == 1 else lines[0] + " (and " + str(len(lines) - 1) + " more: " + \
-        "; ".join(line.strip() for line in lines[1:]) + ")"
+    text = (
+        lines[0]
+        if len(lines) == 1
+        else lines[0] + " (and " + str(len(lines) - 1) + " more: " + "; ".join(line.strip() for line in lines[1:]) + ")"
+    )
     print(f"cogov: error: {text}", file=sys.stderr)
     return EXIT_USAGE
 

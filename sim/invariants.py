@@ -44,8 +44,11 @@ def check_invariants(m) -> None:
         _fail(m, "a matter surfaced before it was raised")
     if not (row["matters_resolved"] <= row["matters_surfaced"] <= row["matters_raised"]):
         _fail(m, "matters resolved ≤ surfaced ≤ raised does not hold")
-    for name, arr in (("community fund", m.funds.community), ("points budget", m.funds.points_budget),
-                      ("organisation funding", m.orgs.funding)):
+    for name, arr in (
+        ("community fund", m.funds.community),
+        ("points budget", m.funds.points_budget),
+        ("organisation funding", m.orgs.funding),
+    ):
         if (arr < -1e-6).any():
             _fail(m, f"{name} is negative")
     if m.government.budget < -1e-6:
@@ -59,6 +62,9 @@ def check_invariants(m) -> None:
     for k, v in row.items():
         if isinstance(v, float) and math.isnan(v):
             _fail(m, f"outcome {k} is NaN")
-        if (k.startswith(("participation_", "satisfaction", "trust_", "belonging")) and "gap" not in k
-                and not 0 <= v <= 1):
+        if (
+            k.startswith(("participation_", "satisfaction", "trust_", "belonging"))
+            and "gap" not in k
+            and not 0 <= v <= 1
+        ):
             _fail(m, f"share {k} = {v} outside [0, 1]")

@@ -58,8 +58,9 @@ def to_json(data: Mapping[str, Any]) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n"
 
 
-def write_run(model_or_df: Any, out_dir: str | Path, extra_manifest: Mapping[str, Any] | None = None,
-              figure: bool = True) -> dict[str, Path]:
+def write_run(
+    model_or_df: Any, out_dir: str | Path, extra_manifest: Mapping[str, Any] | None = None, figure: bool = True
+) -> dict[str, Path]:
     """Write a run's table, manifest and figure into ``out_dir``.
 
     Args:

@@ -83,9 +83,30 @@ from sim.population import Index, build_residents
 from sim.rng import Streams, fresh_seed
 from sim.scenario import Scenario, load_scenario
 
-PIPELINE = (PolicyShock, Turnover, Funding, Technology, Supervision, Needs, Prices, Norms, PartyDuties,
-            Channels, Handling, Consultation, Projects, CoFunding, Property, OrganisationActivities,
-            Thresholds, Participation, Incentives, Mediation, Disputes, Attitudes)
+PIPELINE = (
+    PolicyShock,
+    Turnover,
+    Funding,
+    Technology,
+    Supervision,
+    Needs,
+    Prices,
+    Norms,
+    PartyDuties,
+    Channels,
+    Handling,
+    Consultation,
+    Projects,
+    CoFunding,
+    Property,
+    OrganisationActivities,
+    Thresholds,
+    Participation,
+    Incentives,
+    Mediation,
+    Disputes,
+    Attitudes,
+)
 
 
 class CommunityModel(mesa.Model):
@@ -101,8 +122,9 @@ class CommunityModel(mesa.Model):
             ``cogov params``), so ``mesa.batch_run`` can drive the model.
     """
 
-    def __init__(self, scenario: str | Scenario | None = None, seed: int | None = None,
-                 check: bool = False, **overrides: Any):
+    def __init__(
+        self, scenario: str | Scenario | None = None, seed: int | None = None, check: bool = False, **overrides: Any
+    ):
         scen = load_scenario(scenario, **overrides)
         self.seed = fresh_seed() if seed is None else int(seed)
         super().__init__(rng=self.seed)
@@ -123,7 +145,8 @@ class CommunityModel(mesa.Model):
         self._after_step()
         self._row.update(compute_row(self))
         self.datacollector = mesa.DataCollector(
-            model_reporters={k: [operator.itemgetter(k), [self._row]] for k in OUTCOMES})
+            model_reporters={k: [operator.itemgetter(k), [self._row]] for k in OUTCOMES}
+        )
         self.datacollector.collect(self)
         if self.check:
             check_invariants(self)
@@ -136,16 +159,18 @@ class CommunityModel(mesa.Model):
         self.index = Index(res, s.n_buildings, s.n_households)
         self.community_sizes = np.bincount(res.community, minlength=s.n_communities)
         self.community_start = np.r_[0, np.cumsum(self.community_sizes)[:-1]]
-        self.community_slice = [(int(a), int(a + n))
-                                for a, n in zip(self.community_start, self.community_sizes, strict=True)]
+        self.community_slice = [
+            (int(a), int(a + n)) for a, n in zip(self.community_start, self.community_sizes, strict=True)
+        ]
         self.estate_sizes = np.bincount(res.estate, minlength=s.n_estates)
         self.estate_start = np.r_[0, np.cumsum(self.estate_sizes)[:-1]]
         self.building_activity = np.zeros(s.n_buildings)
         # ages never change (leavers are replaced within their age group), so adult weights are fixed
         self.adult_weight = res.adult.astype(np.float32)
         self.adults_per_building = np.maximum(np.bincount(res.building, weights=res.adult, minlength=s.n_buildings), 1)
-        self.building_cohesion = np.bincount(res.building, weights=res.belonging,
-                                             minlength=s.n_buildings) / np.maximum(self.index.b_count, 1)
+        self.building_cohesion = np.bincount(res.building, weights=res.belonging, minlength=s.n_buildings) / np.maximum(
+            self.index.b_count, 1
+        )
         self.breaches_by_building = np.zeros(s.n_buildings)
         self.matters = new_matter_store()
         self.disputes = new_dispute_store()
@@ -193,8 +218,9 @@ class CommunityModel(mesa.Model):
 
     def estate_mean(self, values: np.ndarray) -> np.ndarray:
         """Mean of a per-resident array within each estate."""
-        return np.bincount(self.residents.estate, weights=values,
-                           minlength=self.struct.n_estates) / np.maximum(self.estate_sizes, 1)
+        return np.bincount(self.residents.estate, weights=values, minlength=self.struct.n_estates) / np.maximum(
+            self.estate_sizes, 1
+        )
 
     def apply_shock(self, values: dict[str, Any]) -> None:
         """Change parameters from today on (a policy shock or a dashboard lever)."""
@@ -243,6 +269,7 @@ class CommunityModel(mesa.Model):
         days = range(ticks)
         if progress:
             from tqdm import tqdm
+
             days = tqdm(days, desc=self.config.name, unit="day", leave=False)
         # the model is single-threaded by design (parallelism comes from running many runs);
         # a BLAS thread pool would only wait for a core, so it is held to one thread here

@@ -118,28 +118,39 @@ def param_table() -> str:
         "**(L)** marks a policy lever; the others are structure or behavioural uncertainties.",
         "*Basis* says what the value rests on: a seed passage, a field figure "
         "(`data/field-figures.csv`), a published study (literature), a calibration "
-        "(docs/validation.md), or an **assumption**; \"value assumed\" means the "
+        '(docs/validation.md), or an **assumption**; "value assumed" means the '
         "mechanism is in the cited source but its number is not.",
     ]
     for section, params in by_section().items():
         title = SECTION_TITLES.get(section, section)
-        lines += ["", f"#### [{section}] {title}", "",
-                  "| name | meaning | default | allowed | unit | source | basis |",
-                  "|---|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            f"#### [{section}] {title}",
+            "",
+            "| name | meaning | default | allowed | unit | source | basis |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for p in params:
             b = basis(p.source)
             b = "**assumption**" if b == "assumption" else b
             name = f"`{p.name}`" + (" (L)" if p.lever else "")
-            lines.append(f"| {name} | {_cell(p.meaning)} | {_default(p)} | {_allowed(p)} | "
-                         f"{_cell(p.unit) or '–'} | {_cell(p.source)} | {b} |")
+            lines.append(
+                f"| {name} | {_cell(p.meaning)} | {_default(p)} | {_allowed(p)} | "
+                f"{_cell(p.unit) or '–'} | {_cell(p.source)} | {b} |"
+            )
     return "\n".join(lines)
 
 
 def outcome_table() -> str:
     """The outcome table as Markdown, headline outcomes marked."""
-    lines = [GENERATED, "",
-             "**(H)** marks a headline outcome, shown first in figures and reports.", "",
-             "| outcome | meaning |", "|---|---|"]
+    lines = [
+        GENERATED,
+        "",
+        "**(H)** marks a headline outcome, shown first in figures and reports.",
+        "",
+        "| outcome | meaning |",
+        "|---|---|",
+    ]
     for name, meaning in OUTCOMES.items():
         mark = " (H)" if name in HEADLINE else ""
         lines.append(f"| `{name}`{mark} | {_cell(meaning)} |")

@@ -94,8 +94,16 @@ def _outcome_table() -> dict[str, str]:
 
 
 OUTCOMES: dict[str, str] = _outcome_table()
-HEADLINE = ("participation", "volunteer_share", "backlog", "disputes_total", "escalations_total",
-            "satisfaction", "trust_residents_committee", "belonging")
+HEADLINE = (
+    "participation",
+    "volunteer_share",
+    "backlog",
+    "disputes_total",
+    "escalations_total",
+    "satisfaction",
+    "trust_residents_committee",
+    "belonging",
+)
 
 
 def _group_matrix() -> np.ndarray:
@@ -103,8 +111,16 @@ def _group_matrix() -> np.ndarray:
     idx = np.arange(24)
     age, owner, migrant, party = idx // 8, (idx // 4) % 2, (idx // 2) % 2, idx % 2
     adult = age > 0
-    rows = [age == ELDERLY, age == WORKING, (owner == 1) & adult, (owner == 0) & adult,
-            (migrant == 0) & adult, (migrant == 1) & adult, (party == 1) & adult, (party == 0) & adult]
+    rows = [
+        age == ELDERLY,
+        age == WORKING,
+        (owner == 1) & adult,
+        (owner == 0) & adult,
+        (migrant == 0) & adult,
+        (migrant == 1) & adult,
+        (party == 1) & adult,
+        (party == 0) & adult,
+    ]
     return np.array(rows, dtype=np.float64)
 
 
@@ -181,8 +197,9 @@ def compute_row(m) -> dict[str, float]:
         "projects_open": int(len(ps.open_ids)),
         "project_overrun": t.get("project_overrun_sum", 0.0) / max(t.get("projects_completed", 0), 1),
         "implementations_completed": t.get("implementations_completed", 0),
-        "implementation_overrun": (t.get("implementation_overrun_sum", 0.0)
-                                   / max(t.get("implementations_completed", 0), 1)),
+        "implementation_overrun": (
+            t.get("implementation_overrun_sum", 0.0) / max(t.get("implementations_completed", 0), 1)
+        ),
         "residents": res.n,
         "households": m.struct.n_households,  # conserved; checked mode verifies it (invariants.py)
         "arrivals": t.get("arrivals", 0),

@@ -23,9 +23,20 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter  # noqa: E402
 
 from sim.outcomes import HEADLINE, OUTCOMES  # noqa: E402
 
-CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Noto Sans SC",
-             "Source Han Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Droid Sans Fallback",
-             "SimHei", "Microsoft YaHei", "PingFang SC", "AR PL UMing CN")
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK TC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Droid Sans Fallback",
+    "SimHei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "AR PL UMing CN",
+)
 _CJK_FONT: list[str | None] = []  # the font chosen, once
 
 
@@ -52,8 +63,11 @@ def use_cjk_font() -> str | None:
         known = {f.name for f in fm.fontManager.ttflist}
     font = next((f for f in CJK_FONTS if f in known), None)
     if font is None:
-        warnings.warn("no CJK font found: Chinese labels in figures will show as boxes; install one "
-                      "(Debian/Ubuntu: apt-get install fonts-noto-cjk)", stacklevel=2)
+        warnings.warn(
+            "no CJK font found: Chinese labels in figures will show as boxes; install one "
+            "(Debian/Ubuntu: apt-get install fonts-noto-cjk)",
+            stacklevel=2,
+        )
         return None
     families = list(matplotlib.rcParams["font.family"])
     if font not in families:
@@ -96,12 +110,12 @@ def _runs(df: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     keys = [k for k in ("scenario", "seed") if k in df.columns]
     if not keys or df.groupby(keys, sort=False).ngroups == 1:
         return [("", df)]
-    return [(str(key[0] if isinstance(key, tuple) else key), part)
-            for key, part in df.groupby(keys, sort=False)]
+    return [(str(key[0] if isinstance(key, tuple) else key), part) for key, part in df.groupby(keys, sort=False)]
 
 
-def plot_outcomes(df: pd.DataFrame, path: str | Path, title: str | None = None,
-                  outcomes: Sequence[str] = HEADLINE, ncols: int = 4) -> Path:
+def plot_outcomes(
+    df: pd.DataFrame, path: str | Path, title: str | None = None, outcomes: Sequence[str] = HEADLINE, ncols: int = 4
+) -> Path:
     """Draw one small panel per outcome over time and save the figure.
 
     Args:
@@ -120,8 +134,7 @@ def plot_outcomes(df: pd.DataFrame, path: str | Path, title: str | None = None,
         raise ValueError(f"none of the outcomes {list(outcomes)} is a column of the table")
     ncols = max(1, min(ncols, len(names)))
     nrows = math.ceil(len(names) / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 2.9 * nrows + 0.6),
-                             squeeze=False, sharex=True)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 2.9 * nrows + 0.6), squeeze=False, sharex=True)
     runs = _runs(df)
     scenarios = list(dict.fromkeys(name for name, _ in runs))
     colours = {s: f"C{i % 10}" for i, s in enumerate(scenarios)}
@@ -134,8 +147,13 @@ def plot_outcomes(df: pd.DataFrame, path: str | Path, title: str | None = None,
         scale = 100.0 if unit == "%" else 1.0
         for scen, part in runs:
             x = part[x_col] if x_col else part.index
-            ax.plot(x, part[name] * scale, color=colours[scen], lw=1.4 if len(runs) == 1 else 0.9,
-                    alpha=1.0 if len(runs) == 1 else 0.7)
+            ax.plot(
+                x,
+                part[name] * scale,
+                color=colours[scen],
+                lw=1.4 if len(runs) == 1 else 0.9,
+                alpha=1.0 if len(runs) == 1 else 0.7,
+            )
         _limits(ax, [part[name] * scale for _, part in runs], unit)
         ax.set_title(text, fontsize=10)
         ax.set_xlabel("day", fontsize=9)
@@ -150,14 +168,13 @@ def plot_outcomes(df: pd.DataFrame, path: str | Path, title: str | None = None,
         ax.grid(True, lw=0.4, alpha=0.5)
         ax.spines[["top", "right"]].set_visible(False)
         ax.xaxis.set_tick_params(labelbottom=True)
-    for ax in axes.flat[len(names):]:
+    for ax in axes.flat[len(names) :]:
         ax.set_visible(False)
     if title is None:
         title = _default_title(df)
     if len(scenarios) > 1:
         handles = [plt.Line2D([], [], color=colours[s], lw=2) for s in scenarios]
-        fig.legend(handles, scenarios, loc="lower center", ncol=min(len(scenarios), 6),
-                   frameon=False, fontsize=9)
+        fig.legend(handles, scenarios, loc="lower center", ncol=min(len(scenarios), 6), frameon=False, fontsize=9)
         fig.tight_layout(rect=(0, 0.06, 1, 0.95 if title else 1))
     else:
         fig.tight_layout(rect=(0, 0, 1, 0.95 if title else 1))

@@ -75,8 +75,9 @@ def build_structure(p: dict) -> Structure:
     ), b_grid
 
 
-def draw_traits(p: dict, rng: np.random.Generator, age: np.ndarray, migrant: np.ndarray,
-                owner: np.ndarray) -> dict[str, np.ndarray]:
+def draw_traits(
+    p: dict, rng: np.random.Generator, age: np.ndarray, migrant: np.ndarray, owner: np.ndarray
+) -> dict[str, np.ndarray]:
     """Draw the personal traits of residents of given age, origin and tenure.
 
     Used for the first residents and for newcomers alike, so turnover does not
@@ -142,16 +143,30 @@ def build_residents(p: dict, rng: np.random.Generator) -> tuple[Structure, Resid
     trust = np.clip(base[:, None] + rng.normal(0, 0.12, (n, len(ACTORS))), 0, 1).astype(np.float32)
     belonging = _beta_mean(rng, 0.55 - 0.18 * migrant - 0.08 * ~owner, n)
     res = Residents(
-        community=community, estate=struct.building_estate[building].astype(np.int16),
-        building=building, household=household, grid=grid, age=age, owner=owner,
-        migrant=migrant, capable=capable, intrinsic=traits["public_spirit"].copy(), trust=trust,
+        community=community,
+        estate=struct.building_estate[building].astype(np.int16),
+        building=building,
+        household=household,
+        grid=grid,
+        age=age,
+        owner=owner,
+        migrant=migrant,
+        capable=capable,
+        intrinsic=traits["public_spirit"].copy(),
+        trust=trust,
         **traits,
-        belonging=belonging, satisfaction=np.full(n, 0.6, np.float32),
-        points=np.zeros(n), bank_hours=np.zeros(n, np.float32),
-        activities=np.zeros(n, np.int32), volunteer=np.zeros(n, bool),
-        last_active=np.full(n, NEVER, np.int32), last_reported=np.full(n, NEVER, np.int32),
-        last_breach=np.full(n, NEVER, np.int32), last_dispute=np.full(n, NEVER, np.int32),
-        last_visited=np.full(n, NEVER, np.int32), last_redeemed=np.full(n, NEVER, np.int32),
+        belonging=belonging,
+        satisfaction=np.full(n, 0.6, np.float32),
+        points=np.zeros(n),
+        bank_hours=np.zeros(n, np.float32),
+        activities=np.zeros(n, np.int32),
+        volunteer=np.zeros(n, bool),
+        last_active=np.full(n, NEVER, np.int32),
+        last_reported=np.full(n, NEVER, np.int32),
+        last_breach=np.full(n, NEVER, np.int32),
+        last_dispute=np.full(n, NEVER, np.int32),
+        last_visited=np.full(n, NEVER, np.int32),
+        last_redeemed=np.full(n, NEVER, np.int32),
         arrived=np.zeros(n, np.int32),
     )
     return struct, res

@@ -60,11 +60,11 @@ class Scenario:
         params.update(overrides)
         origin = f"overrides of scenario '{self.name}'"
         validate(params, origin, keys=set(overrides))
-        return Scenario(self.name, params, self.description, self.sources, self.path,
-                        self.chain + ["overrides"])
+        return Scenario(self.name, params, self.description, self.sources, self.path, self.chain + ["overrides"])
 
 
 # --- pydantic model generated from the schema --------------------------------------------
+
 
 def _annotation(p: Param) -> Any:
     if p.kind == "bool":
@@ -82,9 +82,7 @@ def _annotation(p: Param) -> Any:
 @cache
 def _model() -> type[pydantic.BaseModel]:
     fields = {p.name: (_annotation(p), p.default) for p in PARAMS}
-    return pydantic.create_model(
-        "ScenarioParams", __config__=pydantic.ConfigDict(extra="forbid"), **fields
-    )
+    return pydantic.create_model("ScenarioParams", __config__=pydantic.ConfigDict(extra="forbid"), **fields)
 
 
 def _problem(err: dict) -> str:
@@ -123,9 +121,7 @@ def _check_combinations(v: dict[str, Any], origin: str) -> None:
     for group in SUM_TO_ONE:
         total = sum(v[k] for k in group)
         if not math.isclose(total, 1.0, abs_tol=1e-6):
-            raise ScenarioError(
-                f"{origin}: {' + '.join(group)} = {total:g}; allowed: shares that sum to 1"
-            )
+            raise ScenarioError(f"{origin}: {' + '.join(group)} = {total:g}; allowed: shares that sum to 1")
     if v["residents"] < v["households"]:
         raise ScenarioError(
             f"{_where(origin, 'residents')}: {v['residents']} residents for {v['households']} "
@@ -159,8 +155,7 @@ def _check_shock(v: dict[str, Any], origin: str) -> None:
         )
     if shock and v["shock_tick"] < 0:
         raise ScenarioError(
-            f"{_where(origin, 'shock_set')}: shock values given but shock_tick = -1; "
-            "allowed: a shock day of 0 or more"
+            f"{_where(origin, 'shock_set')}: shock values given but shock_tick = -1; allowed: a shock day of 0 or more"
         )
     bad = [k for k in shock if k in STRUCTURAL]
     if bad:
@@ -190,6 +185,7 @@ def _unknown(origin: str, key: str, section: str | None) -> str:
 
 
 # --- files -----------------------------------------------------------------------------
+
 
 def preset_names() -> list[str]:
     """Names of the preset scenarios shipped with the package."""
@@ -233,7 +229,8 @@ def _flatten(doc: dict[str, Any], path: Path) -> tuple[dict[str, Any], dict[str,
             for k, val in body.items():
                 if k not in META_KEYS:
                     raise ScenarioError(
-                        f"{path}: [scenario] unknown key '{k}'; allowed keys: {', '.join(sorted(META_KEYS))}")
+                        f"{path}: [scenario] unknown key '{k}'; allowed keys: {', '.join(sorted(META_KEYS))}"
+                    )
                 if not isinstance(val, str):
                     raise ScenarioError(f"{path}: [scenario] {k} must be text; allowed: a string")
                 meta[k] = val
@@ -241,11 +238,13 @@ def _flatten(doc: dict[str, Any], path: Path) -> tuple[dict[str, Any], dict[str,
         if key not in SECTIONS:
             if key in BY_NAME:
                 raise ScenarioError(
-                    f"{path}: '{key}' is outside any section; allowed: put it under [{BY_NAME[key].section}]")
+                    f"{path}: '{key}' is outside any section; allowed: put it under [{BY_NAME[key].section}]"
+                )
             close = difflib.get_close_matches(key, list(SECTIONS), n=1)
             hint = f"; did you mean [{close[0]}]?" if close else ""
             raise ScenarioError(
-                f"{path}: unknown section [{key}]{hint} allowed sections: scenario, {', '.join(SECTIONS)}")
+                f"{path}: unknown section [{key}]{hint} allowed sections: scenario, {', '.join(SECTIONS)}"
+            )
         if not isinstance(body, dict):
             raise ScenarioError(f"{path}: '{key}' must be a table; allowed: [{key}] with parameters")
         for k, val in body.items():
@@ -254,7 +253,8 @@ def _flatten(doc: dict[str, Any], path: Path) -> tuple[dict[str, Any], dict[str,
                 raise ScenarioError(_unknown(str(path), k, key))
             if p.section != key:
                 raise ScenarioError(
-                    f"{path}: [{key}] {k} belongs to another section; allowed: put it under [{p.section}]")
+                    f"{path}: [{key}] {k} belongs to another section; allowed: put it under [{p.section}]"
+                )
             values[k] = val
     return meta, values
 
@@ -291,8 +291,14 @@ def load_scenario(name_or_path: str | Path | Scenario | None = None, **overrides
     if isinstance(name_or_path, Scenario):
         return name_or_path.with_overrides(**overrides)
     if name_or_path is None:
-        scen = Scenario("defaults", defaults(), "built-in defaults of every parameter",
-                        "docs/ODD.md parameter table", None, ["defaults"])
+        scen = Scenario(
+            "defaults",
+            defaults(),
+            "built-in defaults of every parameter",
+            "docs/ODD.md parameter table",
+            None,
+            ["defaults"],
+        )
         validate(scen.params, "built-in defaults")
         return scen.with_overrides(**overrides)
     path = _resolve(name_or_path)
@@ -300,6 +306,7 @@ def load_scenario(name_or_path: str | Path | Scenario | None = None, **overrides
     params = defaults()
     params.update(values)
     validate(params, str(path))
-    scen = Scenario(meta.get("name", path.stem), params, meta.get("description", ""),
-                    meta.get("sources", ""), str(path), chain)
+    scen = Scenario(
+        meta.get("name", path.stem), params, meta.get("description", ""), meta.get("sources", ""), str(path), chain
+    )
     return scen.with_overrides(**overrides)

@@ -42,7 +42,7 @@ class RecordStore:
                 self._cols[k] = grown
         ids = np.arange(self.size, need)
         for k, arr in self._cols.items():
-            arr[self.size: need] = values.get(k, False if arr.dtype == bool else -1)
+            arr[self.size : need] = values.get(k, False if arr.dtype == bool else -1)
         self.size = need
         self.open_ids = np.concatenate([self.open_ids, ids])
         return ids
@@ -72,8 +72,9 @@ def rank_within(groups: np.ndarray, order_key: np.ndarray) -> np.ndarray:
     return ranks
 
 
-def take_capacity(rng: np.random.Generator, groups: np.ndarray, order_key: np.ndarray,
-                  capacity: np.ndarray) -> np.ndarray:
+def take_capacity(
+    rng: np.random.Generator, groups: np.ndarray, order_key: np.ndarray, capacity: np.ndarray
+) -> np.ndarray:
     """Mask of items served: the first ``capacity[g]`` of each group, in ``order_key`` order.
 
     Fractional capacities are rounded up or down at random, so a capacity of

@@ -13,8 +13,9 @@ from sim import CommunityModel
 # A community of 2,600 residents: a year of it runs in well under a second.
 SMALL = dict(households=900, residents=2600, households_per_building=20, households_per_grid_worker=150)
 # A tiny community for fuzzing.
-TINY = dict(households=50, residents=120, households_per_building=10, households_per_grid_worker=30,
-            estates=2, n_communities=1)
+TINY = dict(
+    households=50, residents=120, households_per_building=10, households_per_grid_worker=30, estates=2, n_communities=1
+)
 SEEDS = (11, 12, 13, 14, 15)
 
 _CACHE: dict[tuple, CommunityModel] = {}
@@ -46,8 +47,9 @@ def cached_run(ticks: int, seed: int = 1, **overrides) -> CommunityModel:
     return _CACHE[key]
 
 
-def per_seed(metric: Callable[[CommunityModel], float], ticks: int, seeds: Sequence[int] = SEEDS,
-             **overrides) -> np.ndarray:
+def per_seed(
+    metric: Callable[[CommunityModel], float], ticks: int, seeds: Sequence[int] = SEEDS, **overrides
+) -> np.ndarray:
     """``metric(model)`` after ``ticks`` days, one value per seed."""
     return np.array([metric(cached_run(ticks, seed=s, **overrides)) for s in seeds], dtype=float)
 
@@ -70,5 +72,3 @@ def assert_greater(a: np.ndarray, b: np.ndarray, what: str, k: float = 2.0) -> N
 def final(model: CommunityModel, column: str) -> float:
     """Last value of an outcome column."""
     return float(model.results()[column].iloc[-1])
-
-

@@ -18,8 +18,9 @@ POP = "[population]\nhouseholds = 900\nresidents = 2600\nhouseholds_per_building
 
 
 def cogov(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sim.cli", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "sim.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
 
 
 def _one_error_line(proc: subprocess.CompletedProcess) -> str:
@@ -33,6 +34,7 @@ def _one_error_line(proc: subprocess.CompletedProcess) -> str:
 def main_in_process(capsys, *args: str) -> tuple[int, str, str]:
     """Run ``cogov`` in this process (cheaper than a subprocess); an escaping exception fails the test."""
     from sim.cli import main
+
     code = main([str(a) for a in args])
     out, err = capsys.readouterr()
     return code, out, err
@@ -53,12 +55,15 @@ def test_run_misspelled_key_exits_2_with_one_line(tmp_path):
     assert not (tmp_path / "out").exists()  # failed fast, nothing written
 
 
-@pytest.mark.parametrize("text, key", [
-    ("[incentives\npoints = true\n", "malformed TOML"),
-    ("[population]\nshare_renters = 1.5\n", "share_renters"),
-    ("[channels]\npoints = true\n", "points"),
-    ('[scenario]\nextends = "typo.toml"\n', "cycle"),
-])
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ("[incentives\npoints = true\n", "malformed TOML"),
+        ("[population]\nshare_renters = 1.5\n", "share_renters"),
+        ("[channels]\npoints = true\n", "points"),
+        ('[scenario]\nextends = "typo.toml"\n', "cycle"),
+    ],
+)
 def test_run_bad_file_exits_2_with_one_line(tmp_path, capsys, text, key):
     path = tmp_path / "typo.toml"
     path.write_text(text)
@@ -87,12 +92,14 @@ def test_run_writes_results_and_manifest(tmp_path, capsys):
     assert manifest["seed"] == 3 and manifest["parameters"]["points"] is True
     # the CLI run is the same run as the library's
     from sim import CommunityModel
+
     lib = CommunityModel(path, seed=3).run(5).results()
     pd.testing.assert_series_equal(df["participation"], lib["participation"], check_exact=False, rtol=1e-9)
 
 
 def test_show_output_loads_back_as_the_same_scenario(tmp_path, capsys):
     from sim import load_scenario
+
     src = tmp_path / "src.toml"
     src.write_text(POP + "[incentives]\npoints = true\n[shock]\nshock_tick = 5\n[shock.shock_set]\npoints = false\n")
     code, stdout, err = main_in_process(capsys, "show", src, "--set", "mediation=true")

@@ -36,6 +36,7 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 # --- controls come from the schema --------------------------------------------------------------
 
+
 def test_every_parameter_has_exactly_one_control_and_no_control_lacks_a_parameter():
     specs = control_specs()
     assert [c.name for c in specs] == [p.name for p in PARAMS]
@@ -50,8 +51,13 @@ def test_controls_carry_the_schema_kind_range_unit_section_and_lever_flag():
         assert (c.section, c.kind, c.unit, c.lever, c.default) == (p.section, p.kind, p.unit, p.lever, p.default)
         assert (c.lo, c.hi, c.choices) == (p.lo, p.hi, p.choices)
         assert c.at_reset == (p.name in STRUCTURAL)
-        expected = {"bool": {"switch"}, "choice": {"select"}, "table": {"shock"},
-                    "int": {"slider_int", "input_int"}, "float": {"slider_float", "input_float"}}[p.kind]
+        expected = {
+            "bool": {"switch"},
+            "choice": {"select"},
+            "table": {"shock"},
+            "int": {"slider_int", "input_int"},
+            "float": {"slider_float", "input_float"},
+        }[p.kind]
         assert c.widget in expected, c
         if c.widget.startswith("slider"):
             # a slider reaches both ends of the range and lands on the default
@@ -99,8 +105,9 @@ def test_every_switch_and_menu_value_validates(spec):
 def test_a_new_schema_parameter_gets_a_control():
     from sim.params import Param
 
-    extra = Param("new_lever", "incentives", 0.5, "float", "a lever added later", "assumption", "", 0.0, 1.0,
-                  lever=True)
+    extra = Param(
+        "new_lever", "incentives", 0.5, "float", "a lever added later", "assumption", "", 0.0, 1.0, lever=True
+    )
     specs = control_specs(PARAMS + [extra])
     assert specs[-1].name == "new_lever" and specs[-1].widget == "slider_float"
 
@@ -113,6 +120,7 @@ def test_coerce_rejects_fractions_for_whole_numbers():
 
 
 # --- labels ---------------------------------------------------------------------------------
+
 
 def test_english_and_chinese_labels_for_every_section_lever_and_interface_string():
     for key, (en, zh) in i18n.UI.items():
@@ -134,6 +142,7 @@ def test_english_and_chinese_labels_for_every_section_lever_and_interface_string
 
 
 # --- sessions -------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def session():
@@ -231,6 +240,7 @@ def test_export_writes_tables_manifest_and_figures(session, tmp_path):
 
 # --- map and charts ---------------------------------------------------------------------------
 
+
 def test_map_indicators_cover_every_building_and_change_as_the_run_goes(session):
     from sim.dashboard.map import INDICATORS, MapPainter, indicator_values, layout
 
@@ -265,6 +275,7 @@ def test_chart_columns_are_outcomes_and_the_charts_redraw(session):
 
 # --- command line -----------------------------------------------------------------------------
 
+
 def test_cli_dashboard_help_and_errors(capsys):
     from sim.cli import main
 
@@ -290,10 +301,19 @@ def test_server_defaults_are_local_offline_and_culled():
 
 # --- in a browser ------------------------------------------------------------------------------
 
-CHROMIUM = os.environ.get("COGOV_CHROMIUM") or shutil.which("chromium") or (
-    "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM = (
+    os.environ.get("COGOV_CHROMIUM")
+    or shutil.which("chromium")
+    or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def _free_port() -> int:
@@ -321,9 +341,14 @@ def dashboard_url(tmp_path):
     port = _free_port()
     log = open(tmp_path / "server.log", "wb")  # noqa: SIM115
     env = dict(os.environ, COGOV_DASHBOARD_EXPORT=str(tmp_path / "export"))
-    proc = subprocess.Popen([sys.executable, "-m", "sim.cli", "dashboard", "governance-partners", "--port",
-                             str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim.cli", "dashboard", "governance-partners", "--port", str(port)],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}/"
     try:
         _wait_http(url, proc)
@@ -388,8 +413,10 @@ def _settle(page, limit: float = 60) -> None:
     raise TimeoutError("the day counter did not settle")
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium not found (Debian: apt-get install chromium; "
-                                              "./bootstrap.sh test installs it as root)")
+@pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="chromium not found (Debian: apt-get install chromium; ./bootstrap.sh test installs it as root)",
+)
 def test_browser_lever_run_reset(dashboard_url):
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed (viz extra)")
     shots = ROOT / "results" / "dashboard-test"

@@ -20,8 +20,13 @@ from experiments.design import SweepFileError, load_sweep_file
 
 ROOT = Path(__file__).resolve().parents[1]
 SMOKE = ROOT / "experiments" / "smoke-sweep.toml"
-TINY_POP = {"residents": 400, "households": 140, "households_per_building": 10,
-            "households_per_grid_worker": 40, "estates": 2}
+TINY_POP = {
+    "residents": 400,
+    "households": 140,
+    "households_per_building": 10,
+    "households_per_grid_worker": 40,
+    "estates": 2,
+}
 PY = sys.executable
 
 
@@ -60,6 +65,7 @@ points = true
 
 # --- statistics -----------------------------------------------------------------------------
 
+
 def test_holm_matches_hand_computation():
     p = np.array([0.01, 0.04, 0.03, np.nan, 0.005])
     adj = compare.holm(p)
@@ -92,6 +98,7 @@ def test_outcome_table_pairs_seeds_and_flags_noise():
 
 
 # --- comparison end to end ---------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def comparison(tmp_path_factory):
@@ -152,6 +159,7 @@ def test_compare_cli_rejects_unknown_scenario(tmp_path, capsys):
 
 # --- sweep files -------------------------------------------------------------------------------
 
+
 def test_smoke_sweep_file_is_small():
     spec = load_sweep_file(SMOKE)
     table, tasks = design.design_table(spec)
@@ -160,14 +168,17 @@ def test_smoke_sweep_file_is_small():
     assert len(tasks) == len(table)
 
 
-@pytest.mark.parametrize("edit, key", [
-    (("points_budget = [0, 100000]", "no_such_param = [0, 1]"), "no_such_param"),
-    (("points_budget = [0, 100000]", "points_budget = []"), "points_budget"),
-    (("points_budget = [0, 100000]", "points_budget = [5, 5]"), "points_budget"),
-    (('design = "grid"', 'design = "factorial"'), "design"),
-    (("seeds = 2", "seedz = 2"), "seedz"),
-    (("residents = 400", "residentz = 400"), "residentz"),
-])
+@pytest.mark.parametrize(
+    "edit, key",
+    [
+        (("points_budget = [0, 100000]", "no_such_param = [0, 1]"), "no_such_param"),
+        (("points_budget = [0, 100000]", "points_budget = []"), "points_budget"),
+        (("points_budget = [0, 100000]", "points_budget = [5, 5]"), "points_budget"),
+        (('design = "grid"', 'design = "factorial"'), "design"),
+        (("seeds = 2", "seedz = 2"), "seedz"),
+        (("residents = 400", "residentz = 400"), "residentz"),
+    ],
+)
 def test_malformed_sweep_file_names_file_and_key(tmp_path, capsys, edit, key):
     path = tiny_sweep_file(tmp_path)
     path.write_text(path.read_text().replace(*edit))
@@ -196,8 +207,9 @@ def test_run_ids_are_deterministic_and_depend_on_params_and_seed():
 @pytest.mark.parametrize("name, n", [("lhs", 7), ("sobol", 4), ("morris", 3)])
 def test_sampled_designs_stay_in_bounds_and_repeat(tmp_path, name, n):
     path = tiny_sweep_file(tmp_path)
-    path.write_text(path.read_text().replace('design = "grid"', f'design = "{name}"')
-                    .replace("samples = 5", f"samples = {n}"))
+    path.write_text(
+        path.read_text().replace('design = "grid"', f'design = "{name}"').replace("samples = 5", f"samples = {n}")
+    )
     spec = load_sweep_file(path)
     pts = design.points(spec)
     assert pts == design.points(load_sweep_file(path)), "same file, same design"
@@ -207,6 +219,7 @@ def test_sampled_designs_stay_in_bounds_and_repeat(tmp_path, name, n):
 
 
 # --- sweeps on dask ------------------------------------------------------------------------------
+
 
 def _table(out: Path) -> pd.DataFrame:
     return store.load_sweep(out).sort_values(["point", "seed"]).reset_index(drop=True)
@@ -238,8 +251,11 @@ def test_sweep_killed_midway_resumes_to_the_uninterrupted_result(reference_sweep
     path, ref = reference_sweep
     slow = tiny_sweep_file(tmp_path, ticks=20)  # same sweep, new file
     out = tmp_path / "killed"
-    proc = subprocess.Popen([PY, "-m", "experiments.sweep", str(slow), "--workers", "1", "--out", str(out),
-                             "--quiet"], cwd=ROOT, start_new_session=True)
+    proc = subprocess.Popen(
+        [PY, "-m", "experiments.sweep", str(slow), "--workers", "1", "--out", str(out), "--quiet"],
+        cwd=ROOT,
+        start_new_session=True,
+    )
     try:
         deadline = time.time() + 120
         while time.time() < deadline and len(store.done_ids(out)) < 4:
@@ -269,6 +285,7 @@ def test_sweep_refuses_a_directory_of_another_sweep(reference_sweep, tmp_path):
 
 # --- analysis --------------------------------------------------------------------------------------
 
+
 def test_sobol_wiring_recovers_ishigami_indices(tmp_path):
     path = tmp_path / "ishigami.toml"
     # three numeric parameters used only as names; the values are mapped to [-pi, pi] below
@@ -296,8 +313,10 @@ w_status = [0, 1]
 
 def test_morris_wiring_ranks_a_linear_toy_function(tmp_path):
     path = tmp_path / "morris.toml"
-    path.write_text('[sweep]\nbase = "defaults"\ndesign = "morris"\nsamples = 10\n'
-                    "[vary]\nw_trust = [0, 1]\nw_social = [0, 1]\nw_status = [0, 1]\n")
+    path.write_text(
+        '[sweep]\nbase = "defaults"\ndesign = "morris"\nsamples = 10\n'
+        "[vary]\nw_trust = [0, 1]\nw_social = [0, 1]\nw_status = [0, 1]\n"
+    )
     spec = load_sweep_file(path)
     x = design.unit_sample(spec)
     pts = design.points(spec)
@@ -311,8 +330,7 @@ def test_morris_wiring_ranks_a_linear_toy_function(tmp_path):
 
 def test_scenario_discovery_finds_the_planted_region():
     rng = np.random.default_rng(1)
-    df = pd.DataFrame({"a": rng.uniform(0, 1, 400), "b": rng.uniform(0, 10, 400),
-                       "c": rng.choice(["x", "y"], 400)})
+    df = pd.DataFrame({"a": rng.uniform(0, 1, 400), "b": rng.uniform(0, 10, 400), "c": rng.choice(["x", "y"], 400)})
     df["conflict"] = ((df["a"] > 0.7) & (df["b"] < 4)).astype(float) + rng.normal(0, 0.01, 400)
     rules = analysis.discover(df, ["a", "b", "c"], "conflict", threshold=0.5)
     assert rules, "the planted region must be found"

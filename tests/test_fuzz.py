@@ -18,8 +18,9 @@ from sim.params import BY_NAME, PARAMS, SECTIONS, STRUCTURAL
 
 NAMES = [p.name for p in PARAMS]
 # FUZZ_EXAMPLES=600 for a longer hunt; 60 keeps the suite fast
-FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 60)), deadline=None,
-                suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", 60)), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 # --- values --------------------------------------------------------------------------------
 
@@ -29,9 +30,11 @@ scalars = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
     st.text(max_size=12),
 )
-junk = st.recursive(scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=3),
-    st.dictionaries(st.text(max_size=8), inner, max_size=3)), max_leaves=6)
+junk = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)),
+    max_leaves=6,
+)
 
 
 def valid_value(p) -> st.SearchStrategy:
@@ -125,12 +128,26 @@ def toml_documents(draw):
         for k, v in draw(overrides()).items():
             lines.append(f"{toml_key(k)} = {toml_value(v)}")
     if draw(st.booleans()):
-        lines.insert(0, draw(st.sampled_from(['points = true', 'junk', '[scenario]\nextends = "self"',
-                                              '[scenario]\ndescription = 5', '= 3', '[[incentives]]'])))
+        lines.insert(
+            0,
+            draw(
+                st.sampled_from(
+                    [
+                        "points = true",
+                        "junk",
+                        '[scenario]\nextends = "self"',
+                        "[scenario]\ndescription = 5",
+                        "= 3",
+                        "[[incentives]]",
+                    ]
+                )
+            ),
+        )
     return "\n".join(lines) + "\n"
 
 
 # --- the properties ----------------------------------------------------------------------
+
 
 def _only_scenario_errors(action) -> bool:
     """Run ``action``; True if it ran, False if it raised ScenarioError; anything else propagates."""

@@ -8,13 +8,32 @@ from conftest import SMALL, make_small
 
 from sim.invariants import InvariantError, check_invariants
 
-RICH = dict(points=True, points_budget=400.0, redeem_threshold=20.0, ranking=True, time_bank=True, awards=True,
-            routing=True, building_listening=True, online_collection=True, mobile_reporters=True,
-            meeting_cadence="weekly",
-            feedback_loop=True, project_days=20, home_visits_per_week=5.0, party_responsibility_zones=True,
-            dispatched_cadres=3, mobile_party_branch=True, mediation=True, third_party_evaluation=True,
-            turnover=0.5, inclusion=True, n_communities=2, shock_tick=120,
-            shock_set={"garbage_distance": 400.0, "points": False, "meeting_cadence": "4-14-24"})
+RICH = dict(
+    points=True,
+    points_budget=400.0,
+    redeem_threshold=20.0,
+    ranking=True,
+    time_bank=True,
+    awards=True,
+    routing=True,
+    building_listening=True,
+    online_collection=True,
+    mobile_reporters=True,
+    meeting_cadence="weekly",
+    feedback_loop=True,
+    project_days=20,
+    home_visits_per_week=5.0,
+    party_responsibility_zones=True,
+    dispatched_cadres=3,
+    mobile_party_branch=True,
+    mediation=True,
+    third_party_evaluation=True,
+    turnover=0.5,
+    inclusion=True,
+    n_communities=2,
+    shock_tick=120,
+    shock_set={"garbage_distance": 400.0, "points": False, "meeting_cadence": "4-14-24"},
+)
 
 
 @pytest.fixture(scope="module")
@@ -25,9 +44,22 @@ def rich():
 def test_rich_run_exercises_the_mechanisms(rich):
     d = rich.results()
     t = rich.totals
-    for counter in ("points_issued", "points_redeemed", "redemptions_refused", "projects_completed",
-                    "disputes_mediated", "arrivals", "home_visits", "meetings", "care_hours_used", "awards",
-                    "surfaced_via_online", "surfaced_via_mobile", "surfaced_via_listening", "shocks"):
+    for counter in (
+        "points_issued",
+        "points_redeemed",
+        "redemptions_refused",
+        "projects_completed",
+        "disputes_mediated",
+        "arrivals",
+        "home_visits",
+        "meetings",
+        "care_hours_used",
+        "awards",
+        "surfaced_via_online",
+        "surfaced_via_mobile",
+        "surfaced_via_listening",
+        "shocks",
+    ):
         assert t.get(counter, 0) > 0, counter
     assert rich.p["garbage_distance"] == 400.0 and rich.p["points"] is False
     assert len(d) == 241
@@ -38,8 +70,9 @@ def test_rich_run_invariants_seen_from_outside(rich):
     d = rich.results()
     n = 2 * SMALL["residents"]
     assert (d["residents"] == n).all() and (d["households"] == 2 * SMALL["households"]).all()
-    np.testing.assert_allclose(d["points_issued"], d["points_redeemed"] + d["points_held"] + d["points_forfeited"],
-                               rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(
+        d["points_issued"], d["points_redeemed"] + d["points_held"] + d["points_forfeited"], rtol=1e-9, atol=1e-6
+    )
     assert (d["matters_resolved"] <= d["matters_surfaced"]).all()
     assert (d["matters_surfaced"] <= d["matters_raised"]).all()
     assert (d["backlog"] == d["matters_raised"] - d["matters_resolved"]).all()
@@ -61,17 +94,20 @@ def _fresh():
     return m
 
 
-@pytest.mark.parametrize("corrupt, match", [
-    (lambda m: m.residents.trust.__setitem__((0, 0), 1.5), "trust"),
-    (lambda m: m.residents.belonging.__setitem__(3, -0.1), "belonging"),
-    (lambda m: m.residents.satisfaction.__setitem__(5, np.nan), "satisfaction"),
-    (lambda m: m.residents.points.__setitem__(0, m.residents.points[0] + 5.0), "points"),
-    (lambda m: m.totals.__setitem__("points_issued", m.totals.get("points_issued", 0) + 10.0), "points"),
-    (lambda m: m.funds.community.__setitem__(0, -1.0), "fund"),
-    (lambda m: m.orgs.funding.__setitem__(0, -5.0), "organisation funding"),
-    (lambda m: m.totals.__setitem__("arrivals", m.totals.get("arrivals", 0) + 1), "arrivals"),
-    (lambda m: setattr(m.government, "budget", -100.0), "government"),
-])
+@pytest.mark.parametrize(
+    "corrupt, match",
+    [
+        (lambda m: m.residents.trust.__setitem__((0, 0), 1.5), "trust"),
+        (lambda m: m.residents.belonging.__setitem__(3, -0.1), "belonging"),
+        (lambda m: m.residents.satisfaction.__setitem__(5, np.nan), "satisfaction"),
+        (lambda m: m.residents.points.__setitem__(0, m.residents.points[0] + 5.0), "points"),
+        (lambda m: m.totals.__setitem__("points_issued", m.totals.get("points_issued", 0) + 10.0), "points"),
+        (lambda m: m.funds.community.__setitem__(0, -1.0), "fund"),
+        (lambda m: m.orgs.funding.__setitem__(0, -5.0), "organisation funding"),
+        (lambda m: m.totals.__setitem__("arrivals", m.totals.get("arrivals", 0) + 1), "arrivals"),
+        (lambda m: setattr(m.government, "budget", -100.0), "government"),
+    ],
+)
 def test_check_invariants_fails_on_corrupted_state(corrupt, match):
     m = _fresh()
     corrupt(m)

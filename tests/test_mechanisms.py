@@ -54,8 +54,15 @@ def test_points_pull_is_stronger_for_reward_sensitive():
 
 
 def test_redemption_stops_when_budget_is_spent():
-    m = run_small(150, seed=11, points=True, points_per_activity=40.0, redeem_threshold=40.0, redeem_rate=1.0,
-                  points_budget=2000.0)
+    m = run_small(
+        150,
+        seed=11,
+        points=True,
+        points_per_activity=40.0,
+        redeem_threshold=40.0,
+        redeem_rate=1.0,
+        points_budget=2000.0,
+    )
     d = m.results()
     assert d["points_budget_left"].iloc[0] == 0 < d["points_budget_left"].iloc[1]  # allocated on day 1
     gone = d.index[(d["tick"] > 0) & (d["points_budget_left"] <= 0)]
@@ -77,14 +84,13 @@ def test_crowding_out_leaves_participation_below_no_points_after_withdrawal():
     T = 150
 
     def part_after(m):
-        return float(m.results()["participation"].iloc[T + 45:].mean())
+        return float(m.results()["participation"].iloc[T + 45 :].mean())
 
     never = per_seed(part_after, T + 120, points=False)
     withdrawn = per_seed(part_after, T + 120, points=True, shock_tick=T, shock_set={"points": False})
     assert_greater(never, withdrawn, "participation: never rewarded vs rewards withdrawn (crowding-out)")
     # the mechanism is crowding-out: without it, withdrawal leaves no such dent
-    no_crowd = per_seed(part_after, T + 120, points=True, crowding_out=False, shock_tick=T,
-                        shock_set={"points": False})
+    no_crowd = per_seed(part_after, T + 120, points=True, crowding_out=False, shock_tick=T, shock_set={"points": False})
     assert no_crowd.mean() >= never.mean() - 0.1 * (never.mean() - withdrawn.mean())
     # intrinsic motivation really was eroded and did not come back
     m = cached_run(T + 120, 11, points=True, shock_tick=T, shock_set={"points": False})
@@ -232,10 +238,12 @@ def test_weak_supervision_makes_projects_overrun():
 
 def test_no_responsibility_list_makes_projects_drag():
     common = dict(meeting_cadence="weekly", project_days=20, **STRONG)
-    no_list = per_seed(lambda m: final(m, "project_overrun"), 200, seeds=(11, 12, 13), responsibility_list=False,
-                       **common)
-    with_list = per_seed(lambda m: final(m, "project_overrun"), 200, seeds=(11, 12, 13), responsibility_list=True,
-                         **common)
+    no_list = per_seed(
+        lambda m: final(m, "project_overrun"), 200, seeds=(11, 12, 13), responsibility_list=False, **common
+    )
+    with_list = per_seed(
+        lambda m: final(m, "project_overrun"), 200, seeds=(11, 12, 13), responsibility_list=True, **common
+    )
     assert_greater(no_list, with_list, "project overrun without vs with a responsibility list")
 
 
@@ -412,8 +420,9 @@ def test_inclusion_raises_migrants_belonging():
 
 def test_privacy_intrusion_costs_trust():
     lax = per_seed(lambda m: final(m, "trust_government"), 120, seeds=(11, 12), data_intensity=0.0)
-    intrusive = per_seed(lambda m: final(m, "trust_government"), 120, seeds=(11, 12), data_intensity=1.0,
-                         privacy_trust_cost=0.01)
+    intrusive = per_seed(
+        lambda m: final(m, "trust_government"), 120, seeds=(11, 12), data_intensity=1.0, privacy_trust_cost=0.01
+    )
     assert (intrusive < lax - 0.1).all(), (intrusive, lax)
 
 
@@ -462,9 +471,21 @@ def test_70_25_5_split_funds_organisations():
 
 
 def test_funds_never_go_negative_under_pressure():
-    m = run_small(200, seed=3, initial_fund=0.0, government_grant=20000.0, points=True, points_budget=1e6,
-                  points_per_activity=100.0, redeem_threshold=10.0, redeem_rate=1.0, meeting_cadence="weekly",
-                  project_cost=50000.0, service_income=0.0, government_budget=0.0)
+    m = run_small(
+        200,
+        seed=3,
+        initial_fund=0.0,
+        government_grant=20000.0,
+        points=True,
+        points_budget=1e6,
+        points_per_activity=100.0,
+        redeem_threshold=10.0,
+        redeem_rate=1.0,
+        meeting_cadence="weekly",
+        project_cost=50000.0,
+        service_income=0.0,
+        government_budget=0.0,
+    )
     d = m.results()
     assert (d["fund_balance"] >= 0).all()
     assert (d["points_budget_left"] >= 0).all()
@@ -495,8 +516,14 @@ def test_revenue_disputes_need_a_homeowners_committee_and_fall_with_oversight():
     none = run_small(180, seed=8, homeowners_committee=False, revenue_dispute_rate=1.0)
     assert final(none, "revenue_disputes") == 0
     lax = run_small(180, seed=8, revenue_dispute_rate=0.5, formal_supervision=0.0)
-    watched = run_small(180, seed=8, revenue_dispute_rate=0.5, formal_supervision=1.0,
-                        third_party_evaluation=True, evaluation_capture=0.0)
+    watched = run_small(
+        180,
+        seed=8,
+        revenue_dispute_rate=0.5,
+        formal_supervision=1.0,
+        third_party_evaluation=True,
+        evaluation_capture=0.0,
+    )
     assert final(lax, "revenue_disputes") > final(watched, "revenue_disputes")
     assert lax.totals.get("disputes_revenue", 0) == final(lax, "revenue_disputes")
 

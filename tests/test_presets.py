@@ -8,8 +8,18 @@ from sim import CommunityModel, load_scenario, preset_names
 from sim.outcomes import OUTCOMES
 from sim.params import BY_NAME
 
-EXPECTED = ("government-led", "five-micro", "governance-partners", "three-chiefs", "share-bear-win",
-            "technology-led", "people-centred", "licheng-garbage", "xian-renovation", "hangzhou-sachet")
+EXPECTED = (
+    "government-led",
+    "five-micro",
+    "governance-partners",
+    "three-chiefs",
+    "share-bear-win",
+    "technology-led",
+    "people-centred",
+    "licheng-garbage",
+    "xian-renovation",
+    "hangzhou-sachet",
+)
 # reduce the population only; the preset's levers (grids, organisations, ...) stay as written
 REDUCED = dict(households=900, residents=2600, households_per_building=20)
 NAMES = sorted(set(preset_names()) | set(EXPECTED))

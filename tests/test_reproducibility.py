@@ -9,9 +9,22 @@ from conftest import make_small
 
 from sim.rng import Streams
 
-RICH = dict(points=True, ranking=True, time_bank=True, awards=True, routing=True, building_listening=True,
-            online_collection=True, mobile_reporters=True, meeting_cadence="weekly", feedback_loop=True,
-            home_visits_per_week=5.0, mediation=True, third_party_evaluation=True, turnover=0.3)
+RICH = dict(
+    points=True,
+    ranking=True,
+    time_bank=True,
+    awards=True,
+    routing=True,
+    building_listening=True,
+    online_collection=True,
+    mobile_reporters=True,
+    meeting_cadence="weekly",
+    feedback_loop=True,
+    home_visits_per_week=5.0,
+    mediation=True,
+    third_party_evaluation=True,
+    turnover=0.3,
+)
 
 MATTER_COLUMNS = ("resident", "raised", "cls", "kind", "public", "surfaced")
 
@@ -144,12 +157,18 @@ def test_switched_on_mechanism_does_draw():
     assert _state(model, "mediation") != Streams(4)["mediation"].bit_generator.state
 
 
-@pytest.mark.parametrize("off, tweaks", [
-    (dict(mediation=False), dict(mediation_success=0.05, mediators_per_1000=40.0)),
-    (dict(points=False), dict(points_budget=1.0, points_per_activity=500.0, redeem_rate=1.0, crowding_strength=1.0)),
-    (dict(meeting_cadence="none"), dict(resident_seats=100, agenda_size=50, decision_rule="consensus")),
-    (dict(third_party_evaluation=False), dict(evaluation_capture=1.0)),
-])
+@pytest.mark.parametrize(
+    "off, tweaks",
+    [
+        (dict(mediation=False), dict(mediation_success=0.05, mediators_per_1000=40.0)),
+        (
+            dict(points=False),
+            dict(points_budget=1.0, points_per_activity=500.0, redeem_rate=1.0, crowding_strength=1.0),
+        ),
+        (dict(meeting_cadence="none"), dict(resident_seats=100, agenda_size=50, decision_rule="consensus")),
+        (dict(third_party_evaluation=False), dict(evaluation_capture=1.0)),
+    ],
+)
 def test_parameters_of_switched_off_mechanism_change_nothing(off, tweaks):
     a = make_small(seed=8, **off).run(90).results()
     b = make_small(seed=8, **off, **tweaks).run(90).results()

@@ -17,16 +17,30 @@ def visited():
 
 def test_as_dict_has_attributes_role_and_recent_actions(visited):
     m, r = visited, visited.residents
-    i = int(np.flatnonzero(r.last_visited == m.tick)[0]) if (r.last_visited == m.tick).any() \
+    i = (
+        int(np.flatnonzero(r.last_visited == m.tick)[0])
+        if (r.last_visited == m.tick).any()
         else int(np.argmax(r.last_visited))
+    )
     d = m.resident(i).as_dict()
     assert d["id"] == i
     assert d["age_group"] == AGE_GROUPS[r.age[i]]
     assert isinstance(d["role"], str) and d["role"]
     for a in ACTORS:
         assert d[f"trust_{a}"] == pytest.approx(float(r.trust[i, ACTORS.index(a)]), abs=1e-3)
-    for name in ("belonging", "satisfaction", "free_time", "public_spirit", "migrant", "owner", "digital",
-                 "points", "household", "building", "estate"):
+    for name in (
+        "belonging",
+        "satisfaction",
+        "free_time",
+        "public_spirit",
+        "migrant",
+        "owner",
+        "digital",
+        "points",
+        "household",
+        "building",
+        "estate",
+    ):
         assert name in d, name
     assert d["belonging"] == pytest.approx(float(r.belonging[i]))
     assert d["migrant"] is bool(r.migrant[i])
@@ -43,8 +57,16 @@ def test_recent_actions_of_an_active_resident_are_newest_first(visited):
     assert f"day {int(r.last_active[i])}: joined a community activity" in actions
     days = [int(a.split(":")[0].split()[1]) for a in actions]
     assert days == sorted(days, reverse=True)
-    quiet = int(np.flatnonzero((r.last_active < 0) & (r.last_visited < 0) & (r.last_reported < 0)
-                               & (r.last_breach < 0) & (r.last_dispute < 0) & (r.last_redeemed < 0))[0])
+    quiet = int(
+        np.flatnonzero(
+            (r.last_active < 0)
+            & (r.last_visited < 0)
+            & (r.last_reported < 0)
+            & (r.last_breach < 0)
+            & (r.last_dispute < 0)
+            & (r.last_redeemed < 0)
+        )[0]
+    )
     assert m.resident(quiet).as_dict()["recent_actions"] == []
 
 

@@ -10,40 +10,64 @@ from sim.params import PARAMS
 
 # (case id, file text, fragments the message must contain besides the file name)
 FILE_CASES = [
-    ("unknown key", "[incentives]\npoints_budgt = 5000\n",
-     ["points_budgt", "did you mean 'points_budget'", "allowed keys in [incentives]"]),
-    ("key in wrong section", "[channels]\npoints = true\n",
-     ["points", "[channels]", "put it under [incentives]"]),
+    (
+        "unknown key",
+        "[incentives]\npoints_budgt = 5000\n",
+        ["points_budgt", "did you mean 'points_budget'", "allowed keys in [incentives]"],
+    ),
+    ("key in wrong section", "[channels]\npoints = true\n", ["points", "[channels]", "put it under [incentives]"]),
     ("key outside any section", "points = true\n", ["points", "put it under [incentives]"]),
-    ("unknown section", "[incentive]\npoints = true\n",
-     ["[incentive]", "did you mean [incentives]", "allowed sections"]),
+    (
+        "unknown section",
+        "[incentive]\npoints = true\n",
+        ["[incentive]", "did you mean [incentives]", "allowed sections"],
+    ),
     ("unknown [scenario] key", "[scenario]\nauthor = 'me'\n", ["author", "allowed keys", "description"]),
-    ("string for a number", '[incentives]\npoints_budget = "5000"\n',
-     ["points_budget", "wrong type", "a number in [0, 1e+09]"]),
-    ("float for an int", "[population]\nhouseholds = 900.0\n",
-     ["households", "wrong type", "an integer in [10, 200000]"]),
+    (
+        "string for a number",
+        '[incentives]\npoints_budget = "5000"\n',
+        ["points_budget", "wrong type", "a number in [0, 1e+09]"],
+    ),
+    (
+        "float for an int",
+        "[population]\nhouseholds = 900.0\n",
+        ["households", "wrong type", "an integer in [10, 200000]"],
+    ),
     ("number for a bool", "[incentives]\npoints = 1\n", ["points", "wrong type", "true or false"]),
     ("bool for a number", "[incentives]\npoints_budget = true\n", ["points_budget", "wrong type", "a number"]),
-    ("out of range", "[population]\nshare_renters = 1.5\n",
-     ["share_renters", "out of range", "a number in [0, 1]"]),
+    ("out of range", "[population]\nshare_renters = 1.5\n", ["share_renters", "out of range", "a number in [0, 1]"]),
     ("negative int", "[party]\ndispatched_cadres = -3\n", ["dispatched_cadres", "out of range", "[0, 500]"]),
     ("nan", "[incentives]\npoints_budget = nan\n", ["points_budget", "allowed: a number"]),
     ("infinity", "[funding]\ngovernment_grant = inf\n", ["government_grant", "allowed: a number"]),
-    ("bad choice", '[consultation]\nmeeting_cadence = "daily"\n',
-     ["meeting_cadence", "'daily'", "'weekly'", "'4-14-24'"]),
-    ("shares not summing to 1", "[matters]\nshare_small = 0.7\n",
-     ["share_small", "share_major", "share_hard", "sum to 1"]),
+    (
+        "bad choice",
+        '[consultation]\nmeeting_cadence = "daily"\n',
+        ["meeting_cadence", "'daily'", "'weekly'", "'4-14-24'"],
+    ),
+    (
+        "shares not summing to 1",
+        "[matters]\nshare_small = 0.7\n",
+        ["share_small", "share_major", "share_hard", "sum to 1"],
+    ),
     ("funding split not summing to 1", "[funding]\nshare_fund = 0.5\n", ["share_provider", "sum to 1"]),
-    ("residents < households", "[population]\nhouseholds = 1000\nresidents = 900\n",
-     ["residents", "households", "at least one resident per household"]),
+    (
+        "residents < households",
+        "[population]\nhouseholds = 1000\nresidents = 900\n",
+        ["residents", "households", "at least one resident per household"],
+    ),
     ("shock_tick without shock_set", "[shock]\nshock_tick = 10\n", ["shock_tick", "shock_set"]),
     ("shock_set without shock_tick", "[shock.shock_set]\npoints = true\n", ["shock_set", "shock day"]),
-    ("structural key in shock", "[shock]\nshock_tick = 10\n[shock.shock_set]\nhouseholds = 5\n",
-     ["households", "cannot change during a run"]),
-    ("unknown key in shock", "[shock]\nshock_tick = 10\n[shock.shock_set]\npointz = true\n",
-     ["pointz", "did you mean 'points'"]),
-    ("bad value in shock", "[shock]\nshock_tick = 10\n[shock.shock_set]\npoints = 3\n",
-     ["points", "true or false"]),
+    (
+        "structural key in shock",
+        "[shock]\nshock_tick = 10\n[shock.shock_set]\nhouseholds = 5\n",
+        ["households", "cannot change during a run"],
+    ),
+    (
+        "unknown key in shock",
+        "[shock]\nshock_tick = 10\n[shock.shock_set]\npointz = true\n",
+        ["pointz", "did you mean 'points'"],
+    ),
+    ("bad value in shock", "[shock]\nshock_tick = 10\n[shock.shock_set]\npoints = 3\n", ["points", "true or false"]),
     ("section not a table", "incentives = 5\n", ["incentives", "must be a table"]),
     ("malformed TOML", "[incentives\npoints = true\n", ["malformed TOML", "allowed: a TOML file"]),
     ("malformed value", "[incentives]\npoints = tru\n", ["malformed TOML"]),
@@ -67,17 +91,20 @@ def test_bad_file_names_file_key_and_allowed(tmp_path, case, text, fragments):
         CommunityModel(path, seed=1)
 
 
-@pytest.mark.parametrize("overrides, fragments", [
-    (dict(pointz=True), ["pointz", "did you mean 'points'"]),
-    (dict(households=900.5), ["households", "an integer"]),
-    (dict(points="yes"), ["points", "true or false"]),
-    (dict(points=None), ["points", "true or false"]),
-    (dict(turnover=-0.1), ["turnover", "out of range", "[0, 2]"]),
-    (dict(meeting_cadence="daily"), ["meeting_cadence", "'weekly'"]),
-    (dict(share_hard=0.5), ["share_hard", "sum to 1"]),
-    (dict(shock_tick=5), ["shock_tick", "shock_set"]),
-    (dict(households=900, residents=800), ["residents", "at least one resident per household"]),
-])
+@pytest.mark.parametrize(
+    "overrides, fragments",
+    [
+        (dict(pointz=True), ["pointz", "did you mean 'points'"]),
+        (dict(households=900.5), ["households", "an integer"]),
+        (dict(points="yes"), ["points", "true or false"]),
+        (dict(points=None), ["points", "true or false"]),
+        (dict(turnover=-0.1), ["turnover", "out of range", "[0, 2]"]),
+        (dict(meeting_cadence="daily"), ["meeting_cadence", "'weekly'"]),
+        (dict(share_hard=0.5), ["share_hard", "sum to 1"]),
+        (dict(shock_tick=5), ["shock_tick", "shock_set"]),
+        (dict(households=900, residents=800), ["residents", "at least one resident per household"]),
+    ],
+)
 def test_bad_overrides_name_origin_key_and_allowed(overrides, fragments):
     with pytest.raises(ScenarioError) as err:
         CommunityModel(seed=1, **overrides)
@@ -135,13 +162,16 @@ def test_error_in_parent_names_the_parent(tmp_path):
 
 # --- the valid side, so the checks above are not just "everything fails" ------------------
 
+
 def test_extends_inherits_overrides_and_merges_shock_tables(tmp_path):
     (tmp_path / "parent.toml").write_text(
         "[incentives]\npoints = true\npoints_budget = 1000\n"
-        "[shock]\nshock_tick = 30\n[shock.shock_set]\ngarbage_distance = 300.0\n")
+        "[shock]\nshock_tick = 30\n[shock.shock_set]\ngarbage_distance = 300.0\n"
+    )
     (tmp_path / "child.toml").write_text(
         '[scenario]\nextends = "parent"\ndescription = "child"\n'
-        "[incentives]\npoints_budget = 2000\n[shock.shock_set]\npoints = false\n")
+        "[incentives]\npoints_budget = 2000\n[shock.shock_set]\npoints = false\n"
+    )
     scen = load_scenario(tmp_path / "child.toml")
     p = scen.params
     assert p["points"] is True and p["points_budget"] == 2000

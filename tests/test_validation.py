@@ -17,8 +17,9 @@ from sim.rng import Streams
 from sim.validation import CASES, Settings
 from sim.validation import runner as validation_runner
 
-TINY = dict(households=50, residents=120, households_per_building=10, households_per_grid_worker=30,
-            estates=2, n_communities=1)
+TINY = dict(
+    households=50, residents=120, households_per_building=10, households_per_grid_worker=30, estates=2, n_communities=1
+)
 QUICK_SEEDS = {"1": 2, "2": 4, "3": 4, "4": 10, "5": 4}
 _RESULTS: dict[str, object] = {}
 
@@ -30,8 +31,9 @@ def _case(case: str):
 
 
 def _explain(res) -> str:
-    return "\n".join(f"{'ok  ' if c.passed else 'FAIL'} {c.name}: expected {c.expected}; measured {c.measured}"
-                     for c in res.checks)
+    return "\n".join(
+        f"{'ok  ' if c.passed else 'FAIL'} {c.name}: expected {c.expected}; measured {c.measured}" for c in res.checks
+    )
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -58,6 +60,7 @@ def test_threshold_cascade_exact():
 
 # --- the calibration helper --------------------------------------------------------------
 
+
 def test_calibration_recovers_a_known_parameter():
     # targets made by the model itself at a known base_logit: SMM must find it again
     truth = -8.0
@@ -65,8 +68,15 @@ def test_calibration_recovers_a_known_parameter():
     kw = dict(TINY, share_children=0.0)
     df = [CommunityModel(None, seed=s, base_logit=truth, **kw).run(60).results() for s in seeds]
     target = float(np.mean([d["participation"].iloc[-1] for d in df]))
-    res = calibrate(None, [Target("participation", target)], {"base_logit": (-11.0, -6.0)}, seeds=seeds,
-                    ticks=60, fixed=kw, xatol=0.02)
+    res = calibrate(
+        None,
+        [Target("participation", target)],
+        {"base_logit": (-11.0, -6.0)},
+        seeds=seeds,
+        ticks=60,
+        fixed=kw,
+        xatol=0.02,
+    )
     assert abs(res.params["base_logit"] - truth) < 0.3, res.summary()
     assert res.objective < 1e-3
     assert len(res.evaluations) >= 3 and res.moments[0]["observed"] == target
@@ -97,6 +107,7 @@ def test_x_targets_file_reads():
 
 # --- new mechanisms are free when off, and act when on -------------------------------------
 
+
 @pytest.mark.parametrize("mech", ["cofunding", "prices", "thresholds"])
 def test_new_mechanism_switched_off_draws_nothing(mech, monkeypatch):
     model = CommunityModel(None, seed=4, **TINY)
@@ -113,24 +124,50 @@ def test_new_mechanism_switched_off_draws_nothing(mech, monkeypatch):
 def test_new_mechanisms_off_leave_a_run_unchanged():
     # the new parameters at their defaults: same run as with them explicitly off
     a = CommunityModel(None, seed=9, **TINY).run(40).results()
-    b = CommunityModel(None, seed=9, **TINY, cofunding=False, breach_fine=0.0, request_reward=0.0,
-                       participation_rule="logit").run(40).results()
+    b = (
+        CommunityModel(
+            None, seed=9, **TINY, cofunding=False, breach_fine=0.0, request_reward=0.0, participation_rule="logit"
+        )
+        .run(40)
+        .results()
+    )
     pd.testing.assert_frame_equal(a, b)
 
 
 def test_new_mechanisms_run_in_checked_mode_with_turnover():
-    m = CommunityModel(None, seed=2, check=True, **TINY, turnover=2.0, cofunding=True, cofunding_round_days=3,
-                       peer_sanctions=True, cofunding_groups="rematched", cofunding_unit="household",
-                       breach_fine=5.0, breach_rate=0.05, request_reward=3.0).run(60)
+    m = CommunityModel(
+        None,
+        seed=2,
+        check=True,
+        **TINY,
+        turnover=2.0,
+        cofunding=True,
+        cofunding_round_days=3,
+        peer_sanctions=True,
+        cofunding_groups="rematched",
+        cofunding_unit="household",
+        breach_fine=5.0,
+        breach_rate=0.05,
+        request_reward=3.0,
+    ).run(60)
     df = m.results()
     assert df["cofunding_contribution"].iloc[-1] > 0 and df["sanction_points"].iloc[-1] >= 0
     assert df["fines"].iloc[-1] > 0
-    t = CommunityModel(None, seed=2, check=True, **TINY, turnover=2.0, participation_rule="threshold",
-                       threshold_dist="uniform", threshold_scope="building").run(40)
+    t = CommunityModel(
+        None,
+        seed=2,
+        check=True,
+        **TINY,
+        turnover=2.0,
+        participation_rule="threshold",
+        threshold_dist="uniform",
+        threshold_scope="building",
+    ).run(40)
     assert t.results()["activities"].sum() > 0
 
 
 # --- the command ------------------------------------------------------------------------------
+
 
 def test_validate_exits_nonzero_when_a_case_fails(monkeypatch, capsys):
     from sim.cli import main

@@ -12,5 +12,13 @@ from sim.agents.property_firm import PropertyFirm
 from sim.agents.resident import ResidentView
 from sim.agents.social_org import SocialOrganisation
 
-__all__ = ["Committee", "Government", "GridWorker", "HomeownersCommittee", "PartyMemberView",
-           "PropertyFirm", "ResidentView", "SocialOrganisation"]
+__all__ = [
+    "Committee",
+    "Government",
+    "GridWorker",
+    "HomeownersCommittee",
+    "PartyMemberView",
+    "PropertyFirm",
+    "ResidentView",
+    "SocialOrganisation",
+]

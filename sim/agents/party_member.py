@@ -24,8 +24,7 @@ def active_members(res, mobile_branch: bool) -> np.ndarray:
     return np.flatnonzero(mask)
 
 
-def visit_households(rng: np.random.Generator, res, members: np.ndarray,
-                     visits_per_week: float, index) -> np.ndarray:
+def visit_households(rng: np.random.Generator, res, members: np.ndarray, visits_per_week: float, index) -> np.ndarray:
     """Residents of households visited today, each member visiting in their own building.
 
     ``index`` is the model's ``Index`` of contiguous resident ranges per building

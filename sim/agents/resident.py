@@ -14,10 +14,9 @@ import numpy as np
 
 AGE_GROUPS = ("child", "working", "elderly")
 CHILD, WORKING, ELDERLY = 0, 1, 2
-ACTORS = ("party_committee", "residents_committee", "property_firm", "government",
-          "social_orgs", "grid_workers")
+ACTORS = ("party_committee", "residents_committee", "property_firm", "government", "social_orgs", "grid_workers")
 T_PARTY, T_RC, T_FIRM, T_GOV, T_ORGS, T_GRID = range(len(ACTORS))
-NEVER = -10**6  # tick of an action that never happened
+NEVER = -(10**6)  # tick of an action that never happened
 
 
 @dataclass
@@ -68,8 +67,7 @@ class Residents:
 
     def group_code(self, ids: np.ndarray | slice = slice(None)) -> np.ndarray:
         """Cell index age×tenure×origin×party (3·2·2·2 = 24 cells) for bincount breakdowns."""
-        return (self.age[ids].astype(np.intp) * 8 + self.owner[ids] * 4 + self.migrant[ids] * 2
-                + self.party[ids])
+        return self.age[ids].astype(np.intp) * 8 + self.owner[ids] * 4 + self.migrant[ids] * 2 + self.party[ids]
 
 
 class ResidentView:
@@ -125,8 +123,7 @@ class ResidentView:
         out = {"id": self.unique_id, "age_group": self.age_group, "role": self.role}
         for name, arr in vars(self.model.residents).items():
             if name == "trust":
-                out.update({f"trust_{a}": round(float(v), 3)
-                            for a, v in zip(ACTORS, arr[self.unique_id], strict=True)})
+                out.update({f"trust_{a}": round(float(v), 3) for a, v in zip(ACTORS, arr[self.unique_id], strict=True)})
             elif name != "age":
                 out[name] = arr[self.unique_id].tolist()
         out["recent_actions"] = self.recent_actions()

@@ -44,8 +44,7 @@ class Organisations:
     def small_matter_capacity(self, per_org: float, n_communities: int) -> np.ndarray:
         """Small matters per day each community's teams and services can settle."""
         serves = self.kind != 2  # interest groups do not take cases
-        return np.bincount(self.community, weights=per_org * self.delivery() * serves,
-                           minlength=n_communities)
+        return np.bincount(self.community, weights=per_org * self.delivery() * serves, minlength=n_communities)
 
     def run_costs(self, friction_rate: float) -> None:
         """Pay a day's running cost; shortage breeds friction, plenty heals it."""

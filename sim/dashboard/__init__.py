@@ -44,18 +44,24 @@ def check_installed() -> None:
     if missing:
         raise DashboardUnavailable(
             f"the dashboard needs {', '.join(missing)}; install the viz extra: pip install -e '.[viz]' "
-            "(or ./bootstrap.sh test, which installs it)")
+            "(or ./bootstrap.sh test, which installs it)"
+        )
     from importlib.metadata import version
 
     major = int(version("ipyvue").split(".")[0])
     if major >= 2:
         raise DashboardUnavailable(
             f"ipyvue {version('ipyvue')} is a Vue 3 build and leaves the plots blank; "
-            "install the viz extra (ipyvue<2, ipyvuetify<2)")
+            "install the viz extra (ipyvue<2, ipyvuetify<2)"
+        )
 
 
-def server_env(scenario: str | None = None, seed: int | None = None, size: Mapping[str, Any] | None = None,
-               base: Mapping[str, str] | None = None) -> dict[str, str]:
+def server_env(
+    scenario: str | None = None,
+    seed: int | None = None,
+    size: Mapping[str, Any] | None = None,
+    base: Mapping[str, str] | None = None,
+) -> dict[str, str]:
     """Environment of the dashboard server: offline, no telemetry, the starting scenario."""
     env = dict(os.environ if base is None else base)
     env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
@@ -72,12 +78,30 @@ def server_env(scenario: str | None = None, seed: int | None = None, size: Mappi
 
 def server_command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_browser: bool = False) -> list[str]:
     """The command line that runs the dashboard server."""
-    return [sys.executable, "-m", "solara", "run", "sim.dashboard.app", "--host", host, "--port", str(port),
-            "--production", "--open" if open_browser else "--no-open", "--log-level", "warning"]
+    return [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        "sim.dashboard.app",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--production",
+        "--open" if open_browser else "--no-open",
+        "--log-level",
+        "warning",
+    ]
 
 
-def serve(scenario: str | None = None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
-          seed: int | None = None, open_browser: bool = False) -> int:
+def serve(
+    scenario: str | None = None,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    seed: int | None = None,
+    open_browser: bool = False,
+) -> int:
     """Run the dashboard server until interrupted (on POSIX this process becomes the server and does not return)."""
     check_installed()
     if scenario:
@@ -106,6 +130,7 @@ def serve(scenario: str | None = None, host: str = DEFAULT_HOST, port: int = DEF
 
 # --- `cogov dashboard` ------------------------------------------------------------------------
 
+
 def _port(text: str) -> int:
     try:
         value = int(text)
@@ -118,13 +143,22 @@ def _port(text: str) -> int:
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Options of ``cogov dashboard``."""
-    p.add_argument("scenario", nargs="?", default=None, metavar="SCENARIO",
-                   help="scenario shown first: preset name or .toml file (default: governance-partners)")
-    p.add_argument("--port", type=_port, default=DEFAULT_PORT, metavar="N",
-                   help=f"port to listen on (default: {DEFAULT_PORT})")
-    p.add_argument("--host", default=DEFAULT_HOST, metavar="H",
-                   help="address to listen on (default: 127.0.0.1, this computer only; "
-                        "0.0.0.0 lets a classroom reach it)")
+    p.add_argument(
+        "scenario",
+        nargs="?",
+        default=None,
+        metavar="SCENARIO",
+        help="scenario shown first: preset name or .toml file (default: governance-partners)",
+    )
+    p.add_argument(
+        "--port", type=_port, default=DEFAULT_PORT, metavar="N", help=f"port to listen on (default: {DEFAULT_PORT})"
+    )
+    p.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        metavar="H",
+        help="address to listen on (default: 127.0.0.1, this computer only; 0.0.0.0 lets a classroom reach it)",
+    )
     p.add_argument("--seed", type=int, default=1, metavar="N", help="seed of the first run (default: 1)")
     p.add_argument("--open", action="store_true", help="open the page in the default browser")
 

@@ -150,22 +150,43 @@ def RunControls(session: Session):
     solara.use_thread(loop, dependencies=[playing.value], intrusive_cancel=False)
 
     with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
-        solara.Button(t("step", language), on_click=do_step, disabled=playing.value, color="primary",
-                      outlined=True, classes=["cogov-step"])
-        solara.Button(t("pause", language) if playing.value else t("run", language), on_click=do_toggle,
-                      color="primary", classes=["cogov-play"])
-        solara.Button(t("reset", language), on_click=do_reset, color="warning", outlined=True,
-                      classes=["cogov-reset"])
+        solara.Button(
+            t("step", language),
+            on_click=do_step,
+            disabled=playing.value,
+            color="primary",
+            outlined=True,
+            classes=["cogov-step"],
+        )
+        solara.Button(
+            t("pause", language) if playing.value else t("run", language),
+            on_click=do_toggle,
+            color="primary",
+            classes=["cogov-play"],
+        )
+        solara.Button(t("reset", language), on_click=do_reset, color="warning", outlined=True, classes=["cogov-reset"])
         with solara.Column(gap="0px", style={"min-width": "220px"}):
             solara.SliderInt(f"{t('speed', language)}: {speed.value}", value=speed, min=1, max=30, step=1)
 
 
-HEADLINE = (("participation", "{:.1%}"), ("backlog", "{:,.0f}"), ("disputes_total", "{:,.0f}"),
-            ("escalations_total", "{:,.0f}"), ("satisfaction", "{:.3f}"), ("trust_residents_committee", "{:.3f}"),
-            ("points_budget_left", "¥{:,.0f}"))
-HEADLINE_KEYS = {"participation": "ind_participation", "backlog": "ind_matters", "disputes_total": "disputes",
-                 "escalations_total": "escalations_total", "satisfaction": "ind_satisfaction",
-                 "trust_residents_committee": "ind_trust", "points_budget_left": "points_budget_left"}
+HEADLINE = (
+    ("participation", "{:.1%}"),
+    ("backlog", "{:,.0f}"),
+    ("disputes_total", "{:,.0f}"),
+    ("escalations_total", "{:,.0f}"),
+    ("satisfaction", "{:.3f}"),
+    ("trust_residents_committee", "{:.3f}"),
+    ("points_budget_left", "¥{:,.0f}"),
+)
+HEADLINE_KEYS = {
+    "participation": "ind_participation",
+    "backlog": "ind_matters",
+    "disputes_total": "disputes",
+    "escalations_total": "escalations_total",
+    "satisfaction": "ind_satisfaction",
+    "trust_residents_committee": "ind_trust",
+    "points_budget_left": "points_budget_left",
+}
 
 
 @solara.component
@@ -178,8 +199,11 @@ def Headline(which: str, row, language: str):
             with solara.Row(gap="4px"):
                 name = series_label(HEADLINE_KEYS[col], language)
                 solara.Text(name[:1].upper() + name[1:] + ":", style={"color": "#666"})
-                solara.Text(fmt.format(float(row[col])), classes=[f"cogov-value-{col}"] + (
-                    [f"cogov-value-{which}-{col}"] if which else []), style={"font-weight": "600"})
+                solara.Text(
+                    fmt.format(float(row[col])),
+                    classes=[f"cogov-value-{col}"] + ([f"cogov-value-{which}-{col}"] if which else []),
+                    style={"font-weight": "600"},
+                )
 
 
 @solara.component
@@ -187,8 +211,7 @@ def LiveView(session: Session):
     """Day counter, maps and charts; re-rendered after every chunk of days."""
     v = version.value
     language, ind, brk = lang.value, indicator.value, breakdown.value
-    pngs = solara.use_memo(lambda: figures(session, language, ind, brk), dependencies=[v, language, ind, brk,
-                                                                                      session])
+    pngs = solara.use_memo(lambda: figures(session, language, ind, brk), dependencies=[v, language, ind, brk, session])
     session.shown.set()
     state = t("running", language) if playing.value else t("paused", language)
     day = f"{t('day', language)} {session.tick}{t('day_suffix', language)}"
@@ -222,8 +245,9 @@ def LiveView(session: Session):
 
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
         solara.InputText(t("export_folder", language), value=export_folder, style={"min-width": "320px"})
-        solara.Button(t("export", language), on_click=do_export, color="primary", outlined=True,
-                      classes=["cogov-export"])
+        solara.Button(
+            t("export", language), on_click=do_export, color="primary", outlined=True, classes=["cogov-export"]
+        )
         if export_message.value:
             solara.Text(export_message.value, classes=["cogov-export-message"], style={"font-size": "12px"})
 
@@ -249,16 +273,21 @@ def ShockPanel(session: Session, which: str):
 
     solara.InputInt(t("shock_day", language), value=day, dense=True)
     solara.Select(t("shock_param", language), values=names, value=name, dense=True)
-    solara.Text(f"{param_label(name.value, language)}: {SPECS[name.value].range_text()} "
-                f"{SPECS[name.value].unit}", style={"font-size": "11px", "color": "#666"})
+    solara.Text(
+        f"{param_label(name.value, language)}: {SPECS[name.value].range_text()} {SPECS[name.value].unit}",
+        style={"font-size": "11px", "color": "#666"},
+    )
     solara.InputText(t("shock_value", language), value=raw)
     with solara.Row():
         solara.Button(t("shock_add", language), on_click=add, outlined=True, classes=["cogov-shock-add"])
         solara.Button(t("shock_clear", language), on_click=clear, text=True)
     if vals["shock_tick"] >= 0 and vals["shock_set"]:
         what = ", ".join(f"{k} = {v}" for k, v in vals["shock_set"].items())
-        solara.Text(t("shock_planned", language, day=vals["shock_tick"], what=what),
-                    classes=["cogov-shock-planned"], style={"font-size": "12px"})
+        solara.Text(
+            t("shock_planned", language, day=vals["shock_tick"], what=what),
+            classes=["cogov-shock-planned"],
+            style={"font-size": "12px"},
+        )
     else:
         solara.Text(t("shock_none", language), style={"font-size": "12px"})
 
@@ -290,6 +319,7 @@ def LeverPanel(session: Session):
             if _guard(session.set_param, which, name, value):
                 params_version.value += 1
                 _bump()
+
         return on_value
 
     def undo():
@@ -301,8 +331,11 @@ def LeverPanel(session: Session):
     with solara.Column(gap="0px"):  # a fixed slot, so the panels below keep their open/closed state
         if run.overrides:
             changed = ", ".join(f"{param_label(k, language)} = {v}" for k, v in run.overrides.items())
-            solara.Text(f"{t('changed', language)}: {changed}", classes=["cogov-changes"],
-                        style={"font-size": "12px", "color": "#a05a00"})
+            solara.Text(
+                f"{t('changed', language)}: {changed}",
+                classes=["cogov-changes"],
+                style={"font-size": "12px", "color": "#a05a00"},
+            )
             solara.Button(t("undo_changes", language), on_click=undo, text=True, small=True)
     for section, (levers, others) in grouped().items():
         specs = [c for c in levers + others if c.widget != "shock"]
@@ -313,16 +346,18 @@ def LeverPanel(session: Session):
                 for spec in levers:
                     if spec.widget == "shock":
                         continue
-                    ParamControl(spec, values[spec.name], setter(spec.name), language,
-                                 changed=spec.name in run.overrides)
+                    ParamControl(
+                        spec, values[spec.name], setter(spec.name), language, changed=spec.name in run.overrides
+                    )
                 if section == "shock":
                     ShockPanel(session, which)
                 rest = [c for c in others if c.widget != "shock"]
                 if rest:
                     with solara.Details(summary=t("more_params", language), expand=False):
                         for spec in rest:
-                            ParamControl(spec, values[spec.name], setter(spec.name), language,
-                                         changed=spec.name in run.overrides)
+                            ParamControl(
+                                spec, values[spec.name], setter(spec.name), language, changed=spec.name in run.overrides
+                            )
 
 
 @solara.component
@@ -338,6 +373,7 @@ def ScenarioPanel(session: Session):
             if _guard(session.set_scenario, which, name):
                 params_version.value += 1
                 _bump()
+
         return on_value
 
     def set_seed(value):
@@ -355,15 +391,17 @@ def ScenarioPanel(session: Session):
 
     for k, run in session.runs.items():
         options = presets if run.scenario in presets else [run.scenario] + presets
-        label = t("scenario_a" if k == "A" else "scenario_b", language) if session.side_by_side else t(
-            "scenario", language)
+        label = (
+            t("scenario_a" if k == "A" else "scenario_b", language) if session.side_by_side else t("scenario", language)
+        )
         solara.Select(label, values=options, value=run.scenario, on_value=pick(k), classes=[f"cogov-scenario-{k}"])
         desc = run.model.config.description
         if desc:
             solara.Text(desc, style={"font-size": "11px", "color": "#666"})
     solara.InputInt(t("seed", language), value=session.seed, on_value=set_seed, dense=True)
-    solara.Switch(label=t("side_by_side", language), value=session.side_by_side, on_value=side,
-                  classes=["cogov-side-by-side"])
+    solara.Switch(
+        label=t("side_by_side", language), value=session.side_by_side, on_value=side, classes=["cogov-side-by-side"]
+    )
     if session.side_by_side:
         solara.Text(t("edit_run", language))
         solara.ToggleButtonsSingle(value=target, values=["A", "B", "both"], classes=["cogov-target"])
@@ -379,9 +417,14 @@ def Page():
     solara.Style(".v-input--dense .v-label { font-size: 13px; } .cogov-param .v-input { margin-top: 0; }")
     with solara.AppBar():
         solara.AppBarTitle(t("title", language))
-        solara.ToggleButtonsSingle(value=lang, classes=["cogov-lang"],
-                                   children=[solara.Button("EN", value="en", text=True, classes=["cogov-lang-en"]),
-                                             solara.Button("中文", value="zh", text=True, classes=["cogov-lang-zh"])])
+        solara.ToggleButtonsSingle(
+            value=lang,
+            classes=["cogov-lang"],
+            children=[
+                solara.Button("EN", value="en", text=True, classes=["cogov-lang-en"]),
+                solara.Button("中文", value="zh", text=True, classes=["cogov-lang-zh"]),
+            ],
+        )
     with solara.Sidebar():
         with solara.Card(t("scenario", language), margin=0):
             ScenarioPanel(session)
@@ -391,11 +434,18 @@ def Page():
         with solara.Card(margin=0):
             RunControls(session)
             with solara.Row(style={"flex-wrap": "wrap"}):
-                LabelledSelect(t("map_colour", language),
-                               [(k, series_label("ind_" + k, language)) for k in INDICATORS],
-                               indicator.value, indicator.set, ["cogov-indicator"])
-                LabelledSelect(t("breakdown", language),
-                               [(k, series_label("br_" + k, language)) for k in BREAKDOWNS],
-                               breakdown.value, breakdown.set, ["cogov-breakdown"])
+                LabelledSelect(
+                    t("map_colour", language),
+                    [(k, series_label("ind_" + k, language)) for k in INDICATORS],
+                    indicator.value,
+                    indicator.set,
+                    ["cogov-indicator"],
+                )
+                LabelledSelect(
+                    t("breakdown", language),
+                    [(k, series_label("br_" + k, language)) for k in BREAKDOWNS],
+                    breakdown.value,
+                    breakdown.set,
+                    ["cogov-breakdown"],
+                )
         LiveView(session)
-

@@ -31,8 +31,14 @@ BREAKDOWNS: dict[str, tuple[str, ...]] = {
     "tenure": ("owner", "renter"),
     "party": ("party", "nonparty"),
 }
-ACTOR_TRUST = ("trust_residents_committee", "trust_party_committee", "trust_grid_workers",
-               "trust_property_firm", "trust_government", "trust_social_orgs")
+ACTOR_TRUST = (
+    "trust_residents_committee",
+    "trust_party_committee",
+    "trust_grid_workers",
+    "trust_property_firm",
+    "trust_government",
+    "trust_social_orgs",
+)
 
 # panel -> series, percent axis
 PANELS: tuple[tuple[str, tuple[str, ...], bool], ...] = (
@@ -85,12 +91,17 @@ class ChartPainter:
         self._fig: Figure | None = None
         self._lines: dict[tuple, object] = {}
 
-    def png(self, runs: Mapping[str, pd.DataFrame], previous: Mapping[str, pd.DataFrame | None] | None = None,
-            breakdown: str = "none", lang: str = "en", title: str = "") -> bytes:
+    def png(
+        self,
+        runs: Mapping[str, pd.DataFrame],
+        previous: Mapping[str, pd.DataFrame | None] | None = None,
+        breakdown: str = "none",
+        lang: str = "en",
+        title: str = "",
+    ) -> bytes:
         """The charts now, as PNG bytes."""
         previous = {k: v for k, v in (previous or {}).items() if v is not None and len(v) > 1 and k in runs}
-        key = (tuple(runs), tuple(sorted(previous)), tuple(id(v) for v in previous.values()), breakdown, lang,
-               title)
+        key = (tuple(runs), tuple(sorted(previous)), tuple(id(v) for v in previous.values()), breakdown, lang, title)
         if key != self._key or self._fig is None:
             self._fig, self._lines = _build(runs, previous, breakdown, lang, title)
             self._key = key
@@ -133,8 +144,9 @@ def _build(runs, previous, breakdown, lang, title):
                     (ln,) = ax.plot(*_xy(old, col, scale), color=colour, lw=1.3, ls=(0, (1, 1.5)), alpha=0.75)
                     lines[(pi, col, run, "prev")] = ln
                 lab = series_label(key, lang) if run == "A" else None
-                (ln,) = ax.plot(*_xy(df, col, scale), color=colour, lw=1.7 if i == 0 else 1.1,
-                                ls=STYLE.get(run, "-"), label=lab)
+                (ln,) = ax.plot(
+                    *_xy(df, col, scale), color=colour, lw=1.7 if i == 0 else 1.1, ls=STYLE.get(run, "-"), label=lab
+                )
                 lines[(pi, col, run, "now")] = ln
         ax.set_title(series_label(panel, lang), fontsize=10)
         ax.tick_params(labelsize=7)
@@ -162,8 +174,13 @@ def _build(runs, previous, breakdown, lang, title):
     return fig, lines
 
 
-def draw_charts(runs: Mapping[str, pd.DataFrame], previous: Mapping[str, pd.DataFrame | None] | None = None,
-                breakdown: str = "none", lang: str = "en", title: str = "") -> Figure:
+def draw_charts(
+    runs: Mapping[str, pd.DataFrame],
+    previous: Mapping[str, pd.DataFrame | None] | None = None,
+    breakdown: str = "none",
+    lang: str = "en",
+    title: str = "",
+) -> Figure:
     """The six-panel figure of ``runs`` ({"A": table, "B": table}) and their previous runs."""
     previous = {k: v for k, v in (previous or {}).items() if v is not None and len(v) > 1 and k in runs}
     fig, _ = _build(runs, previous, breakdown, lang, title)

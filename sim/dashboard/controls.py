@@ -26,9 +26,29 @@ from sim.params import PARAMS, SECTIONS, STRUCTURAL, Param
 
 MAX_SLIDER_STEPS = 1000
 # mechanisms in teaching order; sections not named here follow in schema order
-SECTION_ORDER = ("incentives", "consultation", "channels", "matters", "disputes", "supervision", "party",
-                 "organisations", "technology", "projects", "funding", "property", "norms", "prices", "cofunding",
-                 "turnover", "shock", "population", "behaviour", "thresholds", "attitudes")
+SECTION_ORDER = (
+    "incentives",
+    "consultation",
+    "channels",
+    "matters",
+    "disputes",
+    "supervision",
+    "party",
+    "organisations",
+    "technology",
+    "projects",
+    "funding",
+    "property",
+    "norms",
+    "prices",
+    "cofunding",
+    "turnover",
+    "shock",
+    "population",
+    "behaviour",
+    "thresholds",
+    "attitudes",
+)
 
 
 @dataclass(frozen=True)
@@ -91,8 +111,9 @@ def spec_for(p: Param) -> ControlSpec:
     else:
         step = _slider_step(p)
         widget = ("slider_" if step is not None else "input_") + p.kind
-    return ControlSpec(p.name, p.section, p.kind, widget, p.default, p.lo, p.hi, step, p.choices,
-                       p.unit, p.lever, p.name in STRUCTURAL)
+    return ControlSpec(
+        p.name, p.section, p.kind, widget, p.default, p.lo, p.hi, step, p.choices, p.unit, p.lever, p.name in STRUCTURAL
+    )
 
 
 def control_specs(params: list[Param] | None = None) -> list[ControlSpec]:
@@ -134,6 +155,7 @@ def coerce(spec: ControlSpec, value: Any) -> Any:
 
 # --- rendering (Solara) -------------------------------------------------------------------
 
+
 def _label(spec: ControlSpec, lang: str) -> str:
     from sim.dashboard.i18n import param_label, t, unit_label
 
@@ -155,35 +177,68 @@ def _component():
     def LabelledSelect(label: str, options: list[tuple[Any, str]], value: Any, on_value, classes=()):
         """A drop-down whose items show a label but return a value (labels follow the language)."""
         items = [{"text": text, "value": val} for val, text in options]
-        solara.v.Select(label=label, items=items, v_model=value, on_v_model=on_value, dense=True,
-                        hide_details=True, class_=" ".join(classes), style_="max-width: 300px; margin-top: 14px")
+        solara.v.Select(
+            label=label,
+            items=items,
+            v_model=value,
+            on_v_model=on_value,
+            dense=True,
+            hide_details=True,
+            class_=" ".join(classes),
+            style_="max-width: 300px; margin-top: 14px",
+        )
 
     @solara.component
     def ParamControl(spec: ControlSpec, value: Any, on_value, lang: str = "en", changed: bool = False):
         """One parameter's widget, its unit and range, and its one-line explanation."""
         label = _label(spec, lang)
         cls = [f"cogov-param-{spec.name}"]
-        with solara.Column(gap="0px", classes=["cogov-param"] + cls,
-                           style={"border-left": "3px solid #e6a23c" if changed else "3px solid transparent",
-                                  "padding-left": "6px", "margin-bottom": "4px"}):
+        with solara.Column(
+            gap="0px",
+            classes=["cogov-param"] + cls,
+            style={
+                "border-left": "3px solid #e6a23c" if changed else "3px solid transparent",
+                "padding-left": "6px",
+                "margin-bottom": "4px",
+            },
+        ):
             if spec.widget == "switch":
                 solara.Switch(label=label, value=bool(value), on_value=on_value, classes=cls)
             elif spec.widget == "select":
                 LabelledSelect(label, [(c, choice_label(c, lang)) for c in spec.choices], value, on_value, cls)
             elif spec.widget == "slider_int":
                 solara.Text(f"{label}: {int(value)}", style={"font-size": "13px", "margin-top": "8px"})
-                solara.SliderInt("", value=int(value), min=int(spec.lo), max=int(spec.hi), step=1,
-                                 on_value=on_value)
+                solara.SliderInt("", value=int(value), min=int(spec.lo), max=int(spec.hi), step=1, on_value=on_value)
             elif spec.widget == "slider_float":
                 solara.Text(f"{label}: {float(value):g}", style={"font-size": "13px", "margin-top": "8px"})
-                solara.SliderFloat("", value=float(value), min=float(spec.lo), max=float(spec.hi),
-                                   step=float(spec.step), on_value=on_value)
+                solara.SliderFloat(
+                    "",
+                    value=float(value),
+                    min=float(spec.lo),
+                    max=float(spec.hi),
+                    step=float(spec.step),
+                    on_value=on_value,
+                )
             elif spec.widget == "input_int":
-                solara.InputInt(label, value=int(value), on_value=on_value, dense=True, classes=cls,
-                                hide_details=True, style={"margin-top": "14px"})
+                solara.InputInt(
+                    label,
+                    value=int(value),
+                    on_value=on_value,
+                    dense=True,
+                    classes=cls,
+                    hide_details=True,
+                    style={"margin-top": "14px"},
+                )
             elif spec.widget == "input_float":
-                solara.InputFloat(label, value=float(value), on_value=on_value, dense=True, classes=cls,
-                                  hide_details=True, style={"margin-top": "14px"})
+                solara.InputFloat(
+                    label,
+                    value=float(value),
+                    on_value=on_value,
+                    dense=True,
+                    classes=cls,
+                    hide_details=True,
+                    style={"margin-top": "14px"},
+                )
             rng = spec.range_text() if spec.kind in ("int", "float") else ""
             hint = param_meaning(spec.name, lang) + (f" [{t('range', lang)} {rng}]" if rng else "")
             solara.Text(hint, style={"font-size": "11px", "color": "#666", "line-height": "1.25"})

@@ -41,6 +41,7 @@ SCALES: dict[str, tuple[str, float, float]] = {
     "satisfaction": ("RdYlGn", 0.2, 0.9),
 }
 
+
 def ensure_fonts() -> None:
     """Let matplotlib draw the Chinese labels (sim.plotting.use_cjk_font)."""
     use_cjk_font()
@@ -79,8 +80,9 @@ def _layout(building_estate: bytes, n_estates: int) -> Layout:
     x0, y0 = ex * bw, -ey * bh
     x[:] = x0[b_estate] + rank % cols
     y[:] = y0[b_estate] - rank // cols
-    boxes = np.column_stack([x0 - 0.25, y0 - rows + 0.75, np.full(n_estates, cols + 0.5),
-                             np.full(n_estates, rows + 0.5)])
+    boxes = np.column_stack(
+        [x0 - 0.25, y0 - rows + 0.75, np.full(n_estates, cols + 0.5), np.full(n_estates, rows + 0.5)]
+    )
     return Layout(x, y, boxes, cols, rank % cols, rank // cols)
 
 
@@ -132,8 +134,13 @@ def _title(model, lang: str, title: str | None) -> str:
     return f"{title or ''}  {day}".strip()
 
 
-def draw_map(model, indicator: str = "participation", lang: str = "en", title: str | None = None,
-             values: np.ndarray | None = None) -> Figure:
+def draw_map(
+    model,
+    indicator: str = "participation",
+    lang: str = "en",
+    title: str | None = None,
+    values: np.ndarray | None = None,
+) -> Figure:
     """A figure of the community map coloured by ``indicator``."""
     import matplotlib as mpl
 
@@ -159,16 +166,13 @@ def draw_map(model, indicator: str = "participation", lang: str = "en", title: s
             name += f" (C{int(s.estate_community[e]) + 1})"
         ax.text(x0, y0 + h + 0.2, name, fontsize=8, va="bottom", ha="left")
     _grid_lines(ax, model, lay)
-    ax.set_xlim(lay.estate_box[:, 0].min() - 0.5,
-                (lay.estate_box[:, 0] + lay.estate_box[:, 2]).max() + 0.5)
-    ax.set_ylim(lay.estate_box[:, 1].min() - 0.5,
-                (lay.estate_box[:, 1] + lay.estate_box[:, 3]).max() + 1.6)
+    ax.set_xlim(lay.estate_box[:, 0].min() - 0.5, (lay.estate_box[:, 0] + lay.estate_box[:, 2]).max() + 0.5)
+    ax.set_ylim(lay.estate_box[:, 1].min() - 0.5, (lay.estate_box[:, 1] + lay.estate_box[:, 3]).max() + 1.6)
     ax.set_aspect("equal")
     ax.axis("off")
     cax = fig.add_axes((0.2, 0.05, 0.6, 0.025))
     extend = "max" if indicator in ("matters", "disputes") else "neither"
-    cb = fig.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cmap), cax=cax, orientation="horizontal",
-                      extend=extend)
+    cb = fig.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cmap), cax=cax, orientation="horizontal", extend=extend)
     cb.ax.tick_params(labelsize=7)
     cb.set_label(series_label(f"ind_{indicator}", lang), fontsize=8)
     fig.suptitle(_title(model, lang, title), fontsize=10, y=0.985)
@@ -218,8 +222,16 @@ def _grid_lines(ax, model, lay: Layout) -> None:
             if sel.sum() < 2:
                 continue
             cx, cy = lay.x[sel].mean() + 0.46, lay.y[sel].mean() + 0.46
-            ax.text(cx, cy, f"G{int(g) + 1}", fontsize=6.5, ha="center", va="center", color="#1f3b73",
-                    bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7})
+            ax.text(
+                cx,
+                cy,
+                f"G{int(g) + 1}",
+                fontsize=6.5,
+                ha="center",
+                va="center",
+                color="#1f3b73",
+                bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7},
+            )
 
 
 def to_png(fig: Figure, dpi: int | None = None) -> bytes:

@@ -39,14 +39,27 @@ class Attitudes(Mechanism):
         breach = m.breaches_by_building / np.maximum(m.index.b_count, 1) / WEEK
         m.breaches_by_building[:] = 0
         effort = m.firms.effort[res.estate]
-        sat_target = (0.3 + 0.35 * effort + 0.15 * res.trust[:, T_RC] + 0.1 * active
-                      - 0.25 * overdue - np.minimum(0.3, 40.0 * breach[res.building]))
+        sat_target = (
+            0.3
+            + 0.35 * effort
+            + 0.15 * res.trust[:, T_RC]
+            + 0.1 * active
+            - 0.25 * overdue
+            - np.minimum(0.3, 40.0 * breach[res.building])
+        )
         res.satisfaction += k * (np.clip(sat_target, 0, 1) - res.satisfaction)
         tenure = np.minimum(1.0, (m.tick - res.arrived) / (365.0 * INTEGRATION_YEARS))
         tenure[res.arrived == 0] = 1.0
         excluded = res.migrant & (not p["inclusion"])
-        bel_target = (0.2 + 0.2 * active + 0.2 * m.building_activity[res.building] + 0.1 * res.owner
-                      + 0.2 * tenure - 0.12 * excluded + 0.1 * res.satisfaction)
+        bel_target = (
+            0.2
+            + 0.2 * active
+            + 0.2 * m.building_activity[res.building]
+            + 0.1 * res.owner
+            + 0.2 * tenure
+            - 0.12 * excluded
+            + 0.1 * res.satisfaction
+        )
         res.belonging += k * (np.clip(bel_target, 0, 1) - res.belonging)
         for col in (T_PARTY, T_RC):
             res.trust[:, col] += 0.5 * k * (0.2 + 0.6 * res.satisfaction - res.trust[:, col])
@@ -56,8 +69,9 @@ class Attitudes(Mechanism):
         target = grid_target[res.grid] if np.ndim(grid_target) else grid_target
         res.trust[:, T_GRID] += 0.5 * k * (target - res.trust[:, T_GRID])
         np.clip(res.trust, 0, 1, out=res.trust)
-        m.building_cohesion = np.bincount(res.building, weights=res.belonging,
-                                          minlength=m.struct.n_buildings) / np.maximum(m.index.b_count, 1)
+        m.building_cohesion = np.bincount(
+            res.building, weights=res.belonging, minlength=m.struct.n_buildings
+        ) / np.maximum(m.index.b_count, 1)
 
     def _overdue_flags(self) -> np.ndarray:
         m, ms = self.model, self.model.matters

@@ -162,8 +162,12 @@ class CoFunding(Mechanism):
         else:
             premium = p["reputation_premium"] * (big_r - 1 - r) / max(big_r - 1, 1)
         e = p["endowment"]
-        x = (st["slope"][members] * st["belief"][members] + st["deterrence"][members] + premium
-             + self.rng.normal(0, p["contribution_noise"], len(members)))
+        x = (
+            st["slope"][members] * st["belief"][members]
+            + st["deterrence"][members]
+            + premium
+            + self.rng.normal(0, p["contribution_noise"], len(members))
+        )
         x = np.clip(x, 0.0, 1.0)
         n_groups = int(gid.max()) + 1
         size = np.bincount(gid, minlength=n_groups)
@@ -177,28 +181,43 @@ class CoFunding(Mechanism):
             raise_by = p["sanction_response"] * p["sanction_impact"] * received / max(e, 1e-9)
             st["deterrence"][members] = np.clip(st["deterrence"][members] + raise_by, 0.0, 1.0)
         lam = p["belief_weight"]
-        st["belief"][members] = np.where(alone, st["belief"][members],
-                                         (1 - lam) * st["belief"][members] + lam * others)
+        st["belief"][members] = np.where(alone, st["belief"][members], (1 - lam) * st["belief"][members] + lam * others)
         payoff = e * (1 - x) + p["mpcr"] * e * total[gid] - p["sanction_cost"] * given - p["sanction_impact"] * received
         # the pot funds the group's micro-project; sanctions cost face
         share = total[gid] / size[gid]
         res.satisfaction[members] += (PROJECT_SATISFACTION * share * (1 - res.satisfaction[members])).astype(
-            res.satisfaction.dtype)
+            res.satisfaction.dtype
+        )
         if received.any():
             lost = np.minimum(p["sanction_impact"] * received / max(e, 1e-9), 1.0)
             res.belonging[members] -= (FACE_COST * lost * res.belonging[members]).astype(res.belonging.dtype)
         self.rounds_played += 1
-        self.last = {"members": members, "contribution": x, "others": others, "received": received,
-                     "given": given, "group": gid, "payoff": payoff}
-        self.history.append({"round": self.rounds_played, "tick": m.tick, "mean_contribution": float(x.mean()),
-                             "sanction_points": float(received.sum()), "mean_payoff": float(payoff.mean())})
+        self.last = {
+            "members": members,
+            "contribution": x,
+            "others": others,
+            "received": received,
+            "given": given,
+            "group": gid,
+            "payoff": payoff,
+        }
+        self.history.append(
+            {
+                "round": self.rounds_played,
+                "tick": m.tick,
+                "mean_contribution": float(x.mean()),
+                "sanction_points": float(received.sum()),
+                "mean_payoff": float(payoff.mean()),
+            }
+        )
         m.count("cofunding_rounds", 1)
         m.count("cofunding_money", float(x.sum() * e))
         m.count("cofunding_endowment", float(len(x) * e))
         m.count("sanction_points", float(received.sum()))
 
-    def _sanctions(self, x: np.ndarray, others: np.ndarray, gid: np.ndarray,
-                   size: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _sanctions(
+        self, x: np.ndarray, others: np.ndarray, gid: np.ndarray, size: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Points received and given per member: higher contributors punish the shortfall below the mean."""
         p = self.model.p
         n_groups, width = len(size), int(size.max())

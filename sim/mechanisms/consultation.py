@@ -88,9 +88,13 @@ class Consultation(Mechanism):
             lo, hi = m.community_slice[c]
             adult = res.adult[lo:hi]
             n = max(int(adult.sum()), 1)
-            shares = np.array([np.count_nonzero((res.age[lo:hi] == ELDERLY) & adult) / n,
-                               np.count_nonzero(res.migrant[lo:hi] & adult) / n,
-                               np.count_nonzero(~res.owner[lo:hi] & adult) / n])
+            shares = np.array(
+                [
+                    np.count_nonzero((res.age[lo:hi] == ELDERLY) & adult) / n,
+                    np.count_nonzero(res.migrant[lo:hi] & adult) / n,
+                    np.count_nonzero(~res.owner[lo:hi] & adult) / n,
+                ]
+            )
             cached = self._shares[c] = (month, shares)
         return cached[1]
 
@@ -114,8 +118,11 @@ class Consultation(Mechanism):
         r = self._representativeness(att, c)
         m.count("meeting_representativeness", r)
         ids = ms.open_ids
-        q = ids[(ms.column("route")[ids] == ROUTE_MEETING) & (ms.column("project")[ids] < 0)
-                & (ms.column("community")[ids] == c)]
+        q = ids[
+            (ms.column("route")[ids] == ROUTE_MEETING)
+            & (ms.column("project")[ids] < 0)
+            & (ms.column("community")[ids] == c)
+        ]
         if len(q) == 0:
             return
         key = ms.column("estate")[q].astype(np.int64) * 16 + ms.column("kind")[q]

@@ -26,16 +26,24 @@ OPEN, MEDIATED, ESCALATED, FADED = 0, 1, 2, 3
 
 def new_dispute_store() -> RecordStore:
     """An empty table of disputes."""
-    return RecordStore({"resident": np.int32, "community": np.int32, "kind": np.int8,
-                        "opened": np.int32, "closed": np.int32, "outcome": np.int8}, capacity=256)
+    return RecordStore(
+        {
+            "resident": np.int32,
+            "community": np.int32,
+            "kind": np.int8,
+            "opened": np.int32,
+            "closed": np.int32,
+            "outcome": np.int8,
+        },
+        capacity=256,
+    )
 
 
 def open_disputes(m, who: np.ndarray, kind: int) -> None:
     """Open one dispute per resident in ``who``."""
     if len(who) == 0:
         return
-    m.disputes.add(len(who), resident=who, community=m.residents.community[who], kind=kind,
-                   opened=m.tick, outcome=OPEN)
+    m.disputes.add(len(who), resident=who, community=m.residents.community[who], kind=kind, opened=m.tick, outcome=OPEN)
     m.residents.last_dispute[who] = m.tick
     m.count("disputes_new", len(who))
     m.count(f"disputes_{KINDS[kind]}", len(who))

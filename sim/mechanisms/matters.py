@@ -18,31 +18,54 @@ from sim.store import RecordStore, thin_sample
 
 SMALL, MAJOR, HARD = 0, 1, 2
 CLASSES = ("small", "major", "hard")
-MAJOR_KINDS = ("environment", "parking", "facilities", "greenery", "sports", "leaks",
-               "noise", "security")
+MAJOR_KINDS = ("environment", "parking", "facilities", "greenery", "sports", "leaks", "noise", "security")
 ROUTE_COMMITTEE, ROUTE_ORGS, ROUTE_MEETING, ROUTE_HARD, ROUTE_FIRM = 0, 1, 2, 3, 4
 
 
 def new_matter_store() -> RecordStore:
     """An empty table of matters."""
-    return RecordStore({
-        "resident": np.int32, "community": np.int32, "estate": np.int32, "grid": np.int32,
-        "cls": np.int8, "kind": np.int8, "public": bool, "raised": np.int32,
-        "surfaced": np.int32, "resolved": np.int32, "route": np.int8, "project": np.int32,
-        "passes": np.int16, "grievance": bool, "firm": bool,
-    })
+    return RecordStore(
+        {
+            "resident": np.int32,
+            "community": np.int32,
+            "estate": np.int32,
+            "grid": np.int32,
+            "cls": np.int8,
+            "kind": np.int8,
+            "public": bool,
+            "raised": np.int32,
+            "surfaced": np.int32,
+            "resolved": np.int32,
+            "route": np.int8,
+            "project": np.int32,
+            "passes": np.int16,
+            "grievance": bool,
+            "firm": bool,
+        }
+    )
 
 
-def add_matters(model, who: np.ndarray, cls: np.ndarray, kind: np.ndarray,
-                public: np.ndarray, firm: bool = False) -> np.ndarray:
+def add_matters(
+    model, who: np.ndarray, cls: np.ndarray, kind: np.ndarray, public: np.ndarray, firm: bool = False
+) -> np.ndarray:
     """Record new matters raised by residents ``who``; return their ids.
 
     ``firm`` marks complaints about property service, which the firm handles.
     """
     res, ms = model.residents, model.matters
-    ids = ms.add(len(who), resident=who, community=res.community[who], estate=res.estate[who],
-                 grid=res.grid[who], cls=cls, kind=kind, public=public, raised=model.tick,
-                 passes=0, firm=firm)
+    ids = ms.add(
+        len(who),
+        resident=who,
+        community=res.community[who],
+        estate=res.estate[who],
+        grid=res.grid[who],
+        cls=cls,
+        kind=kind,
+        public=public,
+        raised=model.tick,
+        passes=0,
+        firm=firm,
+    )
     for c in range(3):
         model.count(f"raised_{CLASSES[c]}", int((cls == c).sum()))
     return ids
@@ -64,8 +87,9 @@ class Needs(Mechanism):
         if len(who) == 0:
             return
         u = self.rng.random(len(who))
-        cls = np.where(u < p["share_small"], SMALL,
-                       np.where(u < p["share_small"] + p["share_major"], MAJOR, HARD)).astype(np.int8)
+        cls = np.where(
+            u < p["share_small"], SMALL, np.where(u < p["share_small"] + p["share_major"], MAJOR, HARD)
+        ).astype(np.int8)
         kind = self.rng.integers(0, len(MAJOR_KINDS), len(who)).astype(np.int8)
         public = (cls != SMALL) & (self.rng.random(len(who)) < p["share_public"] / max(1e-9, 1 - p["share_small"]))
         add_matters(self.model, who, cls, kind, public)

@@ -84,15 +84,29 @@ class Participation(Mechanism):
     def _static(self, p: dict, res) -> np.ndarray:
         organisers = (res.trust[:, T_PARTY] + res.trust[:, T_RC] + res.trust[:, T_ORGS]) / 3
         duty = res.party if p["mobile_party_branch"] else res.party & ~res.migrant
-        u = (p["base_logit"] + p["w_public_spirit"] * res.intrinsic + p["w_belonging"] * res.belonging
-             + p["w_trust"] * organisers + p["w_free_time"] * res.free_time
-             + p["party_duty_boost"] * duty - p["w_dissatisfaction"] * (1 - res.satisfaction))
+        u = (
+            p["base_logit"]
+            + p["w_public_spirit"] * res.intrinsic
+            + p["w_belonging"] * res.belonging
+            + p["w_trust"] * organisers
+            + p["w_free_time"] * res.free_time
+            + p["party_duty_boost"] * duty
+            - p["w_dissatisfaction"] * (1 - res.satisfaction)
+        )
         u[res.age == 0] = -50.0  # children take part with their families, not on their own
         return u.astype(np.float32)
 
 
-_STATIC_KEYS = ("base_logit", "w_public_spirit", "w_belonging", "w_trust", "w_free_time",
-                "party_duty_boost", "w_dissatisfaction", "mobile_party_branch")
+_STATIC_KEYS = (
+    "base_logit",
+    "w_public_spirit",
+    "w_belonging",
+    "w_trust",
+    "w_free_time",
+    "party_duty_boost",
+    "w_dissatisfaction",
+    "mobile_party_branch",
+)
 
 
 def per_community(values: np.ndarray, community: np.ndarray) -> np.ndarray | np.float32:

@@ -22,11 +22,20 @@ from sim.store import RecordStore
 
 def new_project_store() -> RecordStore:
     """An empty table of projects."""
-    return RecordStore({
-        "community": np.int32, "estate": np.int32, "start": np.int32, "planned": np.int32,
-        "progress": np.float64, "speed": np.float64, "cost": np.float64, "legitimacy": np.float64,
-        "done": np.int32,
-    }, capacity=64)
+    return RecordStore(
+        {
+            "community": np.int32,
+            "estate": np.int32,
+            "start": np.int32,
+            "planned": np.int32,
+            "progress": np.float64,
+            "speed": np.float64,
+            "cost": np.float64,
+            "legitimacy": np.float64,
+            "done": np.int32,
+        },
+        capacity=64,
+    )
 
 
 def start_project(m, matter_ids: np.ndarray, c: int, estate: int, legitimacy: float) -> bool:
@@ -58,8 +67,17 @@ def start_project(m, matter_ids: np.ndarray, c: int, estate: int, legitimacy: fl
     planned = max(1, int(round(planned_days * rng.uniform(0.7, 1.3))))
     drag = m.mech["supervision"].project_drag() + m.mech["responsibility"].drag()
     speed = rng.uniform(0.9, 1.1) / (1.0 + drag)
-    pid = ps.add(1, community=c, estate=estate, start=m.tick, planned=planned, progress=0.0,
-                 speed=speed, cost=cost, legitimacy=legitimacy)[0]
+    pid = ps.add(
+        1,
+        community=c,
+        estate=estate,
+        start=m.tick,
+        planned=planned,
+        progress=0.0,
+        speed=speed,
+        cost=cost,
+        legitimacy=legitimacy,
+    )[0]
     m.matters.column("project")[matter_ids] = pid
     m.count("projects_started" if funded else "implementations_started", 1)
     return True

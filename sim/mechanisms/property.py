@@ -51,8 +51,9 @@ class Property(Mechanism):
             return
         firms.complaints += np.bincount(res.estate[who], minlength=len(firms.effort))
         m.count("firm_complaints", len(who))
-        add_matters(m, who, np.full(len(who), SMALL, np.int8), np.zeros(len(who), np.int8),
-                    np.zeros(len(who), bool), firm=True)
+        add_matters(
+            m, who, np.full(len(who), SMALL, np.int8), np.zeros(len(who), np.int8), np.zeros(len(who), bool), firm=True
+        )
         angry = who[self.rng.random(len(who)) < 0.2 * (1 - res.trust[who, T_FIRM])]
         open_disputes(m, angry, FIRM)
         res.trust[who, T_FIRM] *= 0.97

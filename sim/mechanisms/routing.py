@@ -80,8 +80,9 @@ class Handling(Mechanism):
         self._serve(ids[route == ROUTE_HARD], np.full(C, hard_cap), T_GOV)
         self._serve(ids[route == ROUTE_FIRM], FIRM_CAPACITY * m.firms.effort, T_FIRM, group="estate")
 
-    def _serve(self, ids: np.ndarray, capacity: np.ndarray, actor: int, forward_hard: bool = False,
-               group: str = "community") -> None:
+    def _serve(
+        self, ids: np.ndarray, capacity: np.ndarray, actor: int, forward_hard: bool = False, group: str = "community"
+    ) -> None:
         if len(ids) == 0:
             return
         m, ms = self.model, self.model.matters

@@ -73,8 +73,7 @@ class Turnover(Mechanism):
         res.bank_hours[who] = 0.0
         res.activities[who] = 0
         res.volunteer[who] = False
-        for name in ("last_active", "last_reported", "last_breach", "last_dispute",
-                     "last_visited", "last_redeemed"):
+        for name in ("last_active", "last_reported", "last_breach", "last_dispute", "last_visited", "last_redeemed"):
             getattr(res, name)[who] = NEVER
         res.arrived[who] = m.tick
         self._class_sizes -= np.bincount(self._mobility[who], minlength=3)

@@ -39,8 +39,16 @@ def recalibrate(seeds: int = 8, jobs: int = 1, out: Path | None = None, log=prin
     """Rerun the calibration of ``base_logit`` on X's volunteers; store it when ``out`` is given."""
     from sim.calibrate import calibrate, read_targets
 
-    res = calibrate("governance-partners", read_targets(TARGETS), {"base_logit": (-10.5, -9.0)},
-                    seeds=range(1, seeds + 1), ticks=365, jobs=jobs, xatol=0.005, log=log)
+    res = calibrate(
+        "governance-partners",
+        read_targets(TARGETS),
+        {"base_logit": (-10.5, -9.0)},
+        seeds=range(1, seeds + 1),
+        ticks=365,
+        jobs=jobs,
+        xatol=0.005,
+        log=log,
+    )
     if out is not None:
         res.to_json(out)
     return res.params
@@ -52,9 +60,13 @@ def _run(job: tuple) -> dict:
     seed, params, ticks = job
     m = CommunityModel("governance-partners", seed=seed, **params).run(ticks)
     df = m.results()
-    return {"volunteer_share": df["volunteer_share"].to_numpy(), "projects": float(df["projects_completed"].iloc[-1]),
-            "implementations": float(df["implementations_completed"].iloc[-1]),
-            "agenda": float(df["agenda_items"].iloc[-1]), "matters": float(df["matters_surfaced"].iloc[-1])}
+    return {
+        "volunteer_share": df["volunteer_share"].to_numpy(),
+        "projects": float(df["projects_completed"].iloc[-1]),
+        "implementations": float(df["implementations_completed"].iloc[-1]),
+        "agenda": float(df["agenda_items"].iloc[-1]),
+        "matters": float(df["matters_surfaced"].iloc[-1]),
+    }
 
 
 def run(settings: Settings) -> CaseResult:
@@ -68,31 +80,54 @@ def run(settings: Settings) -> CaseResult:
     agenda = np.array([r["agenda"] for r in runs])
     scale = "X's scale: 4 estates, 7,191 households, 21,235 residents"
     res = CaseResult(
-        "1", "Reference community X", "seed 002 §2 一是, §3 一是, §3 三是 (file 002_fc0524f2795b6211.txt)",
+        "1",
+        "Reference community X",
+        "seed 002 §2 一是, §3 一是, §3 三是 (file 002_fc0524f2795b6211.txt)",
         f"`governance-partners`, {scale}, 365 days, base_logit = {cal['base_logit']:.3f} (SMM calibration, "
-        f"seeds 1–8); validation seeds {settings.first_seed}–{settings.first_seed + settings.seeds - 1}")
+        f"seeds 1–8); validation seeds {settings.first_seed}–{settings.first_seed + settings.seeds - 1}",
+    )
     target = X_VOLUNTEERS / X_RESIDENTS
     tol = 0.10 if not settings.quick else 0.15
-    res.checks.append(check_ci(
-        "registered volunteers after a year (share of residents)",
-        f"{100 * target:.2f}% (1,192 of 21,235) ± {int(100 * tol)}% (calibration target, out-of-sample seeds)",
-        vol, lambda m, lo, hi: abs(m / target - 1) <= tol, pct=True, digits=4))
+    res.checks.append(
+        check_ci(
+            "registered volunteers after a year (share of residents)",
+            f"{100 * target:.2f}% (1,192 of 21,235) ± {int(100 * tol)}% (calibration target, out-of-sample seeds)",
+            vol,
+            lambda m, lo, hi: abs(m / target - 1) <= tol,
+            pct=True,
+            digits=4,
+        )
+    )
 
     def magnitude(observed: float):
         return lambda m, lo, hi: m > 0 and abs(math.log10(m / observed)) <= 0.5
 
-    res.checks.append(check_ci(
-        "funded governance projects completed in the year",
-        f"order of magnitude of X's {X_PROJECTS} (within ×/÷ √10: 5.7–57)", proj, magnitude(X_PROJECTS)))
-    res.checks.append(check_ci(
-        "problems deliberated at consultation meetings (suggestions taken up)",
-        "order of magnitude of X's 100+ suggestions (within ×/÷ √10: 32–316)", agenda, magnitude(X_SUGGESTIONS)))
+    res.checks.append(
+        check_ci(
+            "funded governance projects completed in the year",
+            f"order of magnitude of X's {X_PROJECTS} (within ×/÷ √10: 5.7–57)",
+            proj,
+            magnitude(X_PROJECTS),
+        )
+    )
+    res.checks.append(
+        check_ci(
+            "problems deliberated at consultation meetings (suggestions taken up)",
+            "order of magnitude of X's 100+ suggestions (within ×/÷ √10: 32–316)",
+            agenda,
+            magnitude(X_SUGGESTIONS),
+        )
+    )
     m, lo, hi = mean_ci(agenda)
-    res.notes.append(f"Against the misattributed 300+ (grassroots experiences, not suggestions) the "
-                     f"{m:.0f} problems deliberated are within a factor {X_EXPERIENCES / m:.1f}.")
+    res.notes.append(
+        f"Against the misattributed 300+ (grassroots experiences, not suggestions) the "
+        f"{m:.0f} problems deliberated are within a factor {X_EXPERIENCES / m:.1f}."
+    )
     m_impl = mean_ci([r["implementations"] for r in runs])[0]
-    res.notes.append(f"Besides the funded projects, {m_impl:.0f} agreed problems a year are implemented without a "
-                     f"funded project (X's 18 count only branded governance projects).")
+    res.notes.append(
+        f"Besides the funded projects, {m_impl:.0f} agreed problems a year are implemented without a "
+        f"funded project (X's 18 count only branded governance projects)."
+    )
     res.data = {"volunteer_count": float(vol.mean() * X_RESIDENTS)}
     fig, (a1, a2) = new_figure(2)
     days = np.arange(ticks + 1)

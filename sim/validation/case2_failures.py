@@ -47,9 +47,13 @@ def _licheng(job: tuple) -> dict:
     df = m.results()
     d = m.disputes
     neighbour_after = int(((d.kind == NEIGHBOUR) & (d.opened > 90)).sum())
-    return {"breaches": float(df["norm_breaches"].iloc[91:].sum()), "neighbour_disputes": neighbour_after,
-            "participation": float(df["participation"].iloc[91:].mean()),
-            "participation_series": df["participation"].to_numpy(), "breach_series": df["norm_breaches"].to_numpy()}
+    return {
+        "breaches": float(df["norm_breaches"].iloc[91:].sum()),
+        "neighbour_disputes": neighbour_after,
+        "participation": float(df["participation"].iloc[91:].mean()),
+        "participation_series": df["participation"].to_numpy(),
+        "breach_series": df["norm_breaches"].to_numpy(),
+    }
 
 
 def _xian(job: tuple) -> dict:
@@ -69,59 +73,102 @@ def _hangzhou(job: tuple) -> dict:
     m = CommunityModel("hangzhou-sachet", seed=seed, **pop, prior_communication=communicate).run(365)
     df = m.results()
     t = m.totals
-    return {"refusal": t.get("refusals", 0) / max(t.get("invitations", 0), 1),
-            "participation": float(df["participation"].mean())}
+    return {
+        "refusal": t.get("refusals", 0) / max(t.get("invitations", 0), 1),
+        "participation": float(df["participation"].mean()),
+    }
 
 
 def run(settings: Settings) -> CaseResult:
     """Run case 2 and judge it."""
     pop = QUICK if settings.quick else ESTATE
     seeds = settings.seed_list()
-    res = CaseResult("2", "Failure cases: Licheng, Xi'an, Hangzhou", "seed 000 §4.1.1, §4.1.3, §4.2.2 "
-                     "(file 000_168e81895c2ccbd5.txt)",
-                     f"presets `licheng-garbage`, `xian-renovation`, `hangzhou-sachet` on "
-                     f"{pop['households']:,} households / {pop['residents']:,} residents, each paired by seed "
-                     "with the same community without the failure")
+    res = CaseResult(
+        "2",
+        "Failure cases: Licheng, Xi'an, Hangzhou",
+        "seed 000 §4.1.1, §4.1.3, §4.2.2 (file 000_168e81895c2ccbd5.txt)",
+        f"presets `licheng-garbage`, `xian-renovation`, `hangzhou-sachet` on "
+        f"{pop['households']:,} households / {pop['residents']:,} residents, each paired by seed "
+        "with the same community without the failure",
+    )
     # --- Licheng ---
     lic = pmap(_licheng, [(s, pop, cut) for s in seeds for cut in (True, False)], settings.jobs)
     cut, keep = lic[0::2], lic[1::2]
     ratio = [a["breaches"] / max(b["breaches"], 1) for a, b in zip(cut, keep, strict=True)]
-    res.checks.append(check_ci("Licheng: littering after the cut (ratio to no cut, days 91–365)",
-                               "> 1 (乱扔垃圾现象普遍)", ratio, lambda m, lo, hi: lo > 1))
+    res.checks.append(
+        check_ci(
+            "Licheng: littering after the cut (ratio to no cut, days 91–365)",
+            "> 1 (乱扔垃圾现象普遍)",
+            ratio,
+            lambda m, lo, hi: lo > 1,
+        )
+    )
     nd = [a["neighbour_disputes"] - b["neighbour_disputes"] for a, b in zip(cut, keep, strict=True)]
-    res.checks.append(check_ci("Licheng: extra neighbour disputes from breaches (cut − no cut)",
-                               "> 0 (littering disputes rise)", nd, lambda m, lo, hi: lo > 0))
+    res.checks.append(
+        check_ci(
+            "Licheng: extra neighbour disputes from breaches (cut − no cut)",
+            "> 0 (littering disputes rise)",
+            nd,
+            lambda m, lo, hi: lo > 0,
+        )
+    )
     dp = [100 * (a["participation"] - b["participation"]) for a, b in zip(cut, keep, strict=True)]
-    res.checks.append(check_ci("Licheng: participation, cut − no cut (percentage points, days 91–365)",
-                               "< 0 (打击了居民参与的积极性)", dp, lambda m, lo, hi: hi < 0))
+    res.checks.append(
+        check_ci(
+            "Licheng: participation, cut − no cut (percentage points, days 91–365)",
+            "< 0 (打击了居民参与的积极性)",
+            dp,
+            lambda m, lo, hi: hi < 0,
+        )
+    )
     # --- Xi'an ---
     ticks = 365 if settings.quick else 730
     fixes = XIAN_FIXES if not settings.quick else {n: XIAN_FIXES[n] for n in ("as in Xi'an", "+ inspections + list")}
     jobs = [(s, pop, extra, ticks) for s in seeds for extra in fixes.values()]
     xi = pmap(_xian, jobs, settings.jobs)
     k = len(fixes)
-    over = {name: np.array([xi[i * k + j]["overrun"] for i in range(len(seeds))])
-            for j, name in enumerate(fixes)}
+    over = {name: np.array([xi[i * k + j]["overrun"] for i in range(len(seeds))]) for j, name in enumerate(fixes)}
     base = over["as in Xi'an"]
-    res.checks.append(check_ci("Xi'an: overrun of completed co-funded projects (actual / planned)",
-                               f"near 8/3 = {XIAN_TARGET:.2f} (3 months took 8), within ±20%", base,
-                               lambda m, lo, hi: abs(m / XIAN_TARGET - 1) <= 0.2))
+    res.checks.append(
+        check_ci(
+            "Xi'an: overrun of completed co-funded projects (actual / planned)",
+            f"near 8/3 = {XIAN_TARGET:.2f} (3 months took 8), within ±20%",
+            base,
+            lambda m, lo, hi: abs(m / XIAN_TARGET - 1) <= 0.2,
+        )
+    )
     both = over["+ inspections + list"]
-    res.checks.append(check_ci("Xi'an: overrun shrinks with 4 inspections a month and a list (difference)",
-                               "> 0", base - both, lambda m, lo, hi: lo > 0))
+    res.checks.append(
+        check_ci(
+            "Xi'an: overrun shrinks with 4 inspections a month and a list (difference)",
+            "> 0",
+            base - both,
+            lambda m, lo, hi: lo > 0,
+        )
+    )
     n_done = np.mean([xi[i * k]["n"] for i in range(len(seeds))])
-    res.notes.append(f"Xi'an: {n_done:.1f} co-funded projects completed per run of {ticks} days on average; the "
-                     "overrun is the mean over them.")
+    res.notes.append(
+        f"Xi'an: {n_done:.1f} co-funded projects completed per run of {ticks} days on average; the "
+        "overrun is the mean over them."
+    )
     # --- Hangzhou ---
     hz = pmap(_hangzhou, [(s, pop, c) for s in seeds for c in (False, True)], settings.jobs)
     silent, told = hz[0::2], hz[1::2]
     dr = [100 * (a["refusal"] - b["refusal"]) for a, b in zip(silent, told, strict=True)]
-    res.checks.append(check_ci("Hangzhou: refusals without − with prior communication (points of invitations)",
-                               "> 0 (遭到居民集体沉默与拒绝)", dr, lambda m, lo, hi: lo > 0))
+    res.checks.append(
+        check_ci(
+            "Hangzhou: refusals without − with prior communication (points of invitations)",
+            "> 0 (遭到居民集体沉默与拒绝)",
+            dr,
+            lambda m, lo, hi: lo > 0,
+        )
+    )
     r_silent = mean_ci([a["refusal"] for a in silent])
     r_told = mean_ci([b["refusal"] for b in told])
-    res.notes.append(f"Hangzhou: {100 * r_silent[0]:.1f}% of invitations refused without prior communication, "
-                     f"{100 * r_told[0]:.1f}% with it.")
+    res.notes.append(
+        f"Hangzhou: {100 * r_silent[0]:.1f}% of invitations refused without prior communication, "
+        f"{100 * r_told[0]:.1f}% with it."
+    )
     # --- figure ---
     fig, (a0, a1, a2, a3) = new_figure(4, width=19)
     days = np.arange(366)
@@ -131,8 +178,9 @@ def run(settings: Settings) -> CaseResult:
     a0.axvline(90, color="k", lw=0.8, ls=":")
     a0.set(xlabel="day", ylabel="norm breaches per day (7-day mean)", title="Licheng: littering")
     a0.legend(fontsize=8)
-    diff = np.array([wk(a["participation_series"]) - wk(b["participation_series"])
-                     for a, b in zip(cut, keep, strict=True)])
+    diff = np.array(
+        [wk(a["participation_series"]) - wk(b["participation_series"]) for a, b in zip(cut, keep, strict=True)]
+    )
     band(a1, days[3:-3], 100 * diff, "cut − no cut (paired by seed)", color="C3")
     a1.axhline(0, color="0.5", lw=0.8)
     a1.axvline(90, color="k", lw=0.8, ls=":")
@@ -147,8 +195,12 @@ def run(settings: Settings) -> CaseResult:
     a2.set(ylabel="actual / planned duration", title="Xi'an: project overrun")
     a2.legend(fontsize=8)
     vals = [mean_ci([a["refusal"] * 100 for a in silent]), mean_ci([b["refusal"] * 100 for b in told])]
-    a3.bar([0, 1], [v[0] for v in vals], yerr=[[v[0] - v[1] for v in vals], [v[2] - v[0] for v in vals]],
-           color=["C3", "C2"])
+    a3.bar(
+        [0, 1],
+        [v[0] for v in vals],
+        yerr=[[v[0] - v[1] for v in vals], [v[2] - v[0] for v in vals]],
+        color=["C3", "C2"],
+    )
     a3.set_xticks([0, 1], ["no prior\ncommunication", "prior\ncommunication"])
     a3.set(ylabel="invitations refused (%)", title="Hangzhou: refusal")
     res.figure = save_figure(fig, settings, "case2_failures.png")

@@ -73,69 +73,140 @@ def run(settings: Settings) -> CaseResult:
     """Run case 4 and judge it."""
     seeds = settings.seed_list()
     ticks = 120 if settings.quick else 180
-    res = CaseResult("4", "Rewards and fines that crowd out", "Gneezy & Rustichini 2000a (QJE 115(3)), 2000b "
-                     "(J. Legal Stud. 29(1)); Frey & Oberholzer-Gee 1997 (AER 87(4))",
-                     "700 households / 2,000 residents, default behaviour; crowding_out on (defaults "
-                     "crowding_strength 0.5, crowding_rate 0.03) or off; each treatment paired by seed with its "
-                     "control")
+    res = CaseResult(
+        "4",
+        "Rewards and fines that crowd out",
+        "Gneezy & Rustichini 2000a (QJE 115(3)), 2000b (J. Legal Stud. 29(1)); Frey & Oberholzer-Gee 1997 (AER 87(4))",
+        "700 households / 2,000 residents, default behaviour; crowding_out on (defaults "
+        "crowding_strength 0.5, crowding_rate 0.03) or off; each treatment paired by seed with its "
+        "control",
+    )
     # (a) points
     jobs = [(s, c, v, ticks) for s in seeds for c in (True, False) for v in POINTS.values()]
     pts = np.array(pmap(_points, jobs, settings.jobs)).reshape(len(seeds), 2, len(POINTS)) * 100
     on, off = pts[:, 0], pts[:, 1]
-    res.checks.append(check_ci("(a) crowding on: small points − none (participation, points)", "< 0 (239 → 154)",
-                               on[:, 1] - on[:, 0], lambda m, lo, hi: hi < 0))
-    res.checks.append(check_ci("(a) crowding on: large points − small", "> 0 (154 → 219)",
-                               on[:, 2] - on[:, 1], lambda m, lo, hi: lo > 0))
+    res.checks.append(
+        check_ci(
+            "(a) crowding on: small points − none (participation, points)",
+            "< 0 (239 → 154)",
+            on[:, 1] - on[:, 0],
+            lambda m, lo, hi: hi < 0,
+        )
+    )
+    res.checks.append(
+        check_ci(
+            "(a) crowding on: large points − small", "> 0 (154 → 219)", on[:, 2] - on[:, 1], lambda m, lo, hi: lo > 0
+        )
+    )
     m_large = mean_ci(on[:, 2] - on[:, 0])
-    res.notes.append(f"(a) Large points − none with crowding on: {m_large[0]:+.2f} points [{m_large[1]:+.2f}, "
-                     f"{m_large[2]:+.2f}] (Gneezy & Rustichini: 219 vs 239, not significantly different).")
-    res.checks.append(check_ci("(a) crowding off: small − none", "≥ 0 (monotone)", off[:, 1] - off[:, 0],
-                               lambda m, lo, hi: m >= 0 and hi > 0))
-    res.checks.append(check_ci("(a) crowding off: large − small", "> 0 (monotone)", off[:, 2] - off[:, 1],
-                               lambda m, lo, hi: lo > 0))
+    res.notes.append(
+        f"(a) Large points − none with crowding on: {m_large[0]:+.2f} points [{m_large[1]:+.2f}, "
+        f"{m_large[2]:+.2f}] (Gneezy & Rustichini: 219 vs 239, not significantly different)."
+    )
+    res.checks.append(
+        check_ci(
+            "(a) crowding off: small − none",
+            "≥ 0 (monotone)",
+            off[:, 1] - off[:, 0],
+            lambda m, lo, hi: m >= 0 and hi > 0,
+        )
+    )
+    res.checks.append(
+        check_ci("(a) crowding off: large − small", "> 0 (monotone)", off[:, 2] - off[:, 1], lambda m, lo, hi: lo > 0)
+    )
     # (b) fines
     jobs = [(s, c, f) for s in seeds for c in (True, False) for f in (SMALL_FINE, 0.0)]
     wk = np.array(pmap(_fines, jobs, settings.jobs)).reshape(len(seeds), 2, 2, sum(WEEKS))
     b0, b1 = WEEKS[0], WEEKS[0] + WEEKS[1]
     # crowding on: the last 8 fined weeks (the price frame is still growing before them);
     # crowding off: every fined week (nothing grows, so all of them measure the deterrent)
-    periods = {"before": slice(0, b0), "with fine": slice(b1 - 8, b1), "all fined weeks": slice(b0, b1),
-               "after removal": slice(b1, None)}
+    periods = {
+        "before": slice(0, b0),
+        "with fine": slice(b1 - 8, b1),
+        "all fined weeks": slice(b0, b1),
+        "after removal": slice(b1, None),
+    }
 
     def ratio(c: int, period: str) -> np.ndarray:
         sl = periods[period]
         return wk[:, c, 0, sl].sum(1) / np.maximum(wk[:, c, 1, sl].sum(1), 1)
 
-    res.checks.append(check_ci("(b) crowding on: breaches with a small fine / never fined (last 8 fined weeks)",
-                               "≈ 2 (18.5 / 8.0 = 2.3): between 1.5 and 3.5", ratio(0, "with fine"),
-                               lambda m, lo, hi: 1.5 <= m <= 3.5 and lo > 1))
-    res.checks.append(check_ci("(b) crowding on: breaches after removal / never fined (4 weeks)",
-                               "stays up (18.7 / 8.0 = 2.3): > 1.5", ratio(0, "after removal"),
-                               lambda m, lo, hi: m > 1.5 and lo > 1))
-    res.checks.append(check_ci("(b) crowding on: after removal / with fine", "no return: ≥ 0.8 (18.7 / 18.5)",
-                               ratio(0, "after removal") / ratio(0, "with fine"), lambda m, lo, hi: m >= 0.8))
-    res.checks.append(check_ci("(b) crowding off: breaches with a small fine / never fined (all fined weeks)",
-                               "< 1 (deters)", ratio(1, "all fined weeks"), lambda m, lo, hi: hi < 1))
+    res.checks.append(
+        check_ci(
+            "(b) crowding on: breaches with a small fine / never fined (last 8 fined weeks)",
+            "≈ 2 (18.5 / 8.0 = 2.3): between 1.5 and 3.5",
+            ratio(0, "with fine"),
+            lambda m, lo, hi: 1.5 <= m <= 3.5 and lo > 1,
+        )
+    )
+    res.checks.append(
+        check_ci(
+            "(b) crowding on: breaches after removal / never fined (4 weeks)",
+            "stays up (18.7 / 8.0 = 2.3): > 1.5",
+            ratio(0, "after removal"),
+            lambda m, lo, hi: m > 1.5 and lo > 1,
+        )
+    )
+    res.checks.append(
+        check_ci(
+            "(b) crowding on: after removal / with fine",
+            "no return: ≥ 0.8 (18.7 / 18.5)",
+            ratio(0, "after removal") / ratio(0, "with fine"),
+            lambda m, lo, hi: m >= 0.8,
+        )
+    )
+    res.checks.append(
+        check_ci(
+            "(b) crowding off: breaches with a small fine / never fined (all fined weeks)",
+            "< 1 (deters)",
+            ratio(1, "all fined weeks"),
+            lambda m, lo, hi: hi < 1,
+        )
+    )
     # (c) paid requests
     jobs = [(s, c, r) for s in seeds for c in (True, False) for r in REWARDS]
     acc = np.array(pmap(_requests, jobs, settings.jobs)).reshape(len(seeds), 2, len(REWARDS))
     small = REWARDS.index(SMALL_REWARD)
-    res.checks.append(check_ci("(c) crowding on: acceptance with a ¥2 reward / without",
-                               "about half (24.6 / 50.8 = 0.48): 0.35–0.7", acc[:, 0, small] / acc[:, 0, 0],
-                               lambda m, lo, hi: 0.35 <= m <= 0.7 and hi < 1))
-    res.checks.append(check_ci("(c) crowding off: acceptance with a ¥2 reward / without", "≥ 1 (monotone)",
-                               acc[:, 1, small] / acc[:, 1, 0], lambda m, lo, hi: m >= 1 and hi > 1))
+    res.checks.append(
+        check_ci(
+            "(c) crowding on: acceptance with a ¥2 reward / without",
+            "about half (24.6 / 50.8 = 0.48): 0.35–0.7",
+            acc[:, 0, small] / acc[:, 0, 0],
+            lambda m, lo, hi: 0.35 <= m <= 0.7 and hi < 1,
+        )
+    )
+    res.checks.append(
+        check_ci(
+            "(c) crowding off: acceptance with a ¥2 reward / without",
+            "≥ 1 (monotone)",
+            acc[:, 1, small] / acc[:, 1, 0],
+            lambda m, lo, hi: m >= 1 and hi > 1,
+        )
+    )
     mid = REWARDS.index(20.0)
-    res.checks.append(check_ci("(c) crowding off: acceptance with a ¥20 reward / with ¥2", "> 1 (monotone)",
-                               acc[:, 1, mid] / acc[:, 1, small], lambda m, lo, hi: lo > 1))
+    res.checks.append(
+        check_ci(
+            "(c) crowding off: acceptance with a ¥20 reward / with ¥2",
+            "> 1 (monotone)",
+            acc[:, 1, mid] / acc[:, 1, small],
+            lambda m, lo, hi: lo > 1,
+        )
+    )
     base = mean_ci(acc[:, 0, 0])
     res.notes.append(f"(c) Acceptance without a reward {100 * base[0]:.1f}% (Frey & Oberholzer-Gee: 50.8%).")
     # figure
     fig, (a1, a2, a3) = new_figure(3, width=15)
     for c, label, col in ((0, "crowding-out on", "C3"), (1, "crowding-out off", "C0")):
         ms = [mean_ci(pts[:, c, j]) for j in range(len(POINTS))]
-        a1.errorbar(range(len(POINTS)), [m[0] for m in ms], yerr=[[m[0] - m[1] for m in ms],
-                    [m[2] - m[0] for m in ms]], marker="o", color=col, label=label, capsize=3)
+        a1.errorbar(
+            range(len(POINTS)),
+            [m[0] for m in ms],
+            yerr=[[m[0] - m[1] for m in ms], [m[2] - m[0] for m in ms]],
+            marker="o",
+            color=col,
+            label=label,
+            capsize=3,
+        )
     a1.set_xticks(range(len(POINTS)), list(POINTS))
     a1.set(ylabel="participation, last 60 days (% of adults)", title="(a) Points per activity")
     a1.legend(fontsize=8)
@@ -151,8 +222,15 @@ def run(settings: Settings) -> CaseResult:
     a2.legend(fontsize=7)
     for c, label, col in ((0, "crowding-out on", "C3"), (1, "crowding-out off", "C0")):
         ms = [mean_ci(acc[:, c, j] * 100) for j in range(len(REWARDS))]
-        a3.errorbar(range(len(REWARDS)), [m[0] for m in ms], yerr=[[m[0] - m[1] for m in ms],
-                    [m[2] - m[0] for m in ms]], marker="o", color=col, label=label, capsize=3)
+        a3.errorbar(
+            range(len(REWARDS)),
+            [m[0] for m in ms],
+            yerr=[[m[0] - m[1] for m in ms], [m[2] - m[0] for m in ms]],
+            marker="o",
+            color=col,
+            label=label,
+            capsize=3,
+        )
     a3.set_xticks(range(len(REWARDS)), [f"¥{r:g}" for r in REWARDS])
     a3.set(xlabel="reward for accepting", ylabel="invitations accepted (%)", title="(c) Paid civic requests")
     a3.legend(fontsize=8)

@@ -90,8 +90,15 @@ def fmt_ci(m: float, lo: float, hi: float, pct: bool = False, digits: int = 3) -
     return f"{m:.{digits}g} [{lo:.{digits}g}, {hi:.{digits}g}]"
 
 
-def check_ci(name: str, expected: str, values: Iterable[float], ok: Callable[[float, float, float], bool],
-             pct: bool = False, digits: int = 3, unit: str = "") -> Check:
+def check_ci(
+    name: str,
+    expected: str,
+    values: Iterable[float],
+    ok: Callable[[float, float, float], bool],
+    pct: bool = False,
+    digits: int = 3,
+    unit: str = "",
+) -> Check:
     """A check on the mean of per-seed values and its 95% CI."""
     m, lo, hi = mean_ci(values)
     passed = bool(not math.isnan(m) and ok(m, lo, hi))

@@ -20,8 +20,9 @@ CASES: dict[str, Callable[[Settings], CaseResult]] = {
 }
 
 
-def run_cases(settings: Settings, cases: Sequence[str] | None = None,
-              log: Callable[[str], None] | None = print) -> list[CaseResult]:
+def run_cases(
+    settings: Settings, cases: Sequence[str] | None = None, log: Callable[[str], None] | None = print
+) -> list[CaseResult]:
     """Run the chosen cases (all by default) and return their results."""
     chosen = list(CASES) if not cases else list(cases)
     unknown = [c for c in chosen if c not in CASES]
@@ -53,18 +54,27 @@ def table(results: Sequence[CaseResult]) -> str:
             lines.append("  ".join("-" * w for w in widths))
     lines.append("")
     for r in results:
-        lines.append(f"case {r.case}: {'PASS' if r.passed else 'FAIL'}  {r.title}"
-                     + (f"  (figure: {r.figure})" if r.figure else ""))
+        lines.append(
+            f"case {r.case}: {'PASS' if r.passed else 'FAIL'}  {r.title}"
+            + (f"  (figure: {r.figure})" if r.figure else "")
+        )
     return "\n".join(lines)
 
 
 def markdown(results: Sequence[CaseResult], settings: Settings) -> str:
     """The results as Markdown tables, one per case (pasted into docs/validation.md)."""
-    lines = [f"Seeds {settings.first_seed}–{settings.first_seed + settings.seeds - 1} ({settings.seeds} per "
-             f"configuration){', quick mode' if settings.quick else ''}.", ""]
+    lines = [
+        f"Seeds {settings.first_seed}–{settings.first_seed + settings.seeds - 1} ({settings.seeds} per "
+        f"configuration){', quick mode' if settings.quick else ''}.",
+        "",
+    ]
     for r in results:
-        lines += [f"**Case {r.case}: {r.title} — {'PASS' if r.passed else 'FAIL'}**", "",
-                  "| check | expected | measured: mean [95% CI] | |", "|---|---|---|---|"]
+        lines += [
+            f"**Case {r.case}: {r.title} — {'PASS' if r.passed else 'FAIL'}**",
+            "",
+            "| check | expected | measured: mean [95% CI] | |",
+            "|---|---|---|---|",
+        ]
         for c in r.checks:
             lines.append(f"| {c.name} | {c.expected} | {c.measured} | {'pass' if c.passed else '**FAIL**'} |")
         lines.append("")
@@ -81,17 +91,20 @@ def write_summary(results: Sequence[CaseResult], settings: Settings) -> list[Pat
         return []
     settings.out.mkdir(parents=True, exist_ok=True)
     js = settings.out / "validation.json"
-    payload = {"settings": {"seeds": settings.seeds, "quick": settings.quick, "first_seed": settings.first_seed},
-               "passed": all(r.passed for r in results),
-               "cases": [dict(asdict(r), passed=r.passed) for r in results]}
+    payload = {
+        "settings": {"seeds": settings.seeds, "quick": settings.quick, "first_seed": settings.first_seed},
+        "passed": all(r.passed for r in results),
+        "cases": [dict(asdict(r), passed=r.passed) for r in results],
+    }
     js.write_text(json.dumps(payload, indent=2, ensure_ascii=False, default=float) + "\n", encoding="utf-8")
     md = settings.out / "validation-results.md"
     md.write_text(markdown(results, settings) + "\n", encoding="utf-8")
     return [js, md]
 
 
-def main(out: str | None = None, seeds: int = 20, quick: bool = False, jobs: int = 1,
-         cases: Sequence[str] | None = None) -> int:
+def main(
+    out: str | None = None, seeds: int = 20, quick: bool = False, jobs: int = 1, cases: Sequence[str] | None = None
+) -> int:
     """Run the suite, print the table; 0 if every case passes, 1 otherwise."""
     settings = Settings(seeds=seeds, quick=quick, out=Path(out) if out else None, jobs=jobs)
     results = run_cases(settings, cases)
