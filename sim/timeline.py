@@ -180,6 +180,12 @@ class Change:
     day: int  # a set's day, or a ramp's from_day
     to_day: int | None = None  # None for a set
 
+    def key(self, name: str) -> str:
+        """How an error names parameter ``name`` of this change."""
+        if self.label == SHORTHAND:
+            return f"{SHORTHAND}.{name}"
+        return f"{self.label}.{'ramp' if self.is_ramp else 'set'}.{name}"
+
     @property
     def is_ramp(self) -> bool:
         """True for a ramp, False for a set."""
@@ -218,7 +224,7 @@ def check_schedule(params: dict[str, Any], origin: str) -> None:
         for a, b in zip(rs, rs[1:], strict=False):
             if b.day < a.to_day:
                 raise ScenarioError(
-                    f"{origin}: {b.label}.ramp.{name}: days {b.day}–{b.to_day} overlap the ramp in {a.label} "
+                    f"{origin}: {b.key(name)}: days {b.day}–{b.to_day} overlap the ramp in {a.label} "
                     f"(days {a.day}–{a.to_day}); allowed: ramps of one parameter that do not overlap "
                     "(one may start on the day the other ends)"
                 )
@@ -229,7 +235,7 @@ def check_schedule(params: dict[str, Any], origin: str) -> None:
             for r in ramps.get(name, ()):
                 if r.day < c.day <= r.to_day:
                     raise ScenarioError(
-                        f"{origin}: {c.label}.set.{name}: day {c.day} falls inside the ramp of '{name}' in "
+                        f"{origin}: {c.key(name)}: day {c.day} falls inside the ramp of '{name}' in "
                         f"{r.label} (days {r.day}–{r.to_day}); allowed: set it on or before day {r.day} "
                         f"or after day {r.to_day}"
                     )
@@ -245,7 +251,7 @@ def _check_shares(params: dict[str, Any], changes: list[Change], origin: str) ->
             total = sum(state[k] for k in group)
             if not math.isclose(total, 1.0, abs_tol=1e-6):
                 raise ScenarioError(
-                    f"{origin}: {c.label}.set.{group[0]}: {' + '.join(group)} = {total:g} from day {c.day}; "
+                    f"{origin}: {c.key(group[0])}: {' + '.join(group)} = {total:g} from day {c.day}; "
                     "allowed: shares that sum to 1 (set them together)"
                 )
 
