@@ -45,6 +45,7 @@ parameter on a day inside its own ramp, and shares that stop summing to one.
 from __future__ import annotations
 
 import difflib
+import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -323,9 +324,22 @@ def describe(params: dict[str, Any]) -> list[str]:
     """One line per scheduled change, for ``cogov show`` and reports."""
     lines = []
     for c in schedule(params):
-        what = ", ".join(f"{k} = {v!r}" for k, v in c.values.items())
+        what = ", ".join(f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in c.values.items())
         if c.is_ramp:
             lines.append(f"days {c.day}–{c.to_day}: ramp {what}  ({c.label})")
         else:
             lines.append(f"day {c.day}: set {what}  ({c.label})")
     return lines
+
+
+def reschedule(model: Any, entries: list[dict]) -> None:
+    """Give a running model a new timeline (the dashboard's "add a dated change" and "clear").
+
+    ``entries`` replace the scenario's ``[[timeline]]`` (the shock shorthand is
+    dropped; include it as an entry to keep it). They are validated against
+    the model's scenario like a ``timeline=[...]`` override, so a bad entry
+    raises ``ScenarioError`` and leaves the model unchanged. Only changes dated
+    after today take effect; a ramp under way starts again from today's value.
+    """
+    scen = model.config.with_overrides(timeline=list(entries), shock_tick=-1, shock_set={})
+    model.timeline = Timeline(scen.params)

@@ -437,3 +437,18 @@ def test_fuzzed_timeline_files_load_or_raise_scenario_error(timeline):
             load_scenario(path)
         except ScenarioError as exc:
             assert str(exc).strip()
+
+
+def test_reschedule_a_running_model_adds_and_clears_changes():
+    from sim.timeline import reschedule
+
+    m = model([{"day": 10, "set": {"garbage_distance": 400.0}}])
+    step_to(m, 5)
+    reschedule(m, [{"day": 8, "set": {"admin_load": 0.9}}])  # the day-10 change is gone, a day-8 one added
+    step_to(m, 12)
+    assert m.p["admin_load"] == 0.9 and m.p["garbage_distance"] == 50.0
+    with pytest.raises(ScenarioError, match=r"timeline\[1\]\.set\.residents"):
+        reschedule(m, [{"day": 20, "set": {"residents": 9}}])
+    assert m.timeline.records() == [{"day": 8, "set": {"admin_load": 0.9}}]  # unchanged by the refused one
+    reschedule(m, [])
+    assert not m.timeline
