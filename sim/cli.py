@@ -133,6 +133,8 @@ def _num(x: float | None) -> str:
 
 
 def _range(p) -> str:
+    if p.kind == "table" and isinstance(p.default, list):
+        return "[[timeline]] tables: day + set, or from_day + to_day + ramp"
     if p.kind == "table":
         return "table of parameter values"
     if p.kind == "bool":
