@@ -452,3 +452,12 @@ def test_reschedule_a_running_model_adds_and_clears_changes():
     assert m.timeline.records() == [{"day": 8, "set": {"admin_load": 0.9}}]  # unchanged by the refused one
     reschedule(m, [])
     assert not m.timeline
+
+
+def test_readme_example_loads_and_means_what_it_says(tmp_path):
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("### Policy timeline") :]
+    example = section[section.index("```toml") + len("```toml") : section.index("```\n", section.index("```toml") + 7)]
+    scen = load_scenario(write(tmp_path, example))
+    kinds = [("ramp" if c.is_ramp else "set", c.day, c.to_day) for c in schedule(scen.params)]
+    assert kinds == [("set", 90, None), ("ramp", 120, 300), ("set", 400, None)]
