@@ -1657,6 +1657,12 @@ STRUCTURAL = frozenset(
         "shock_tick",
         "shock_set",
         "timeline",
+        # read only when the community is built (population.py, social_org.py, model.py): a change
+        # during a run would silently do nothing, so the timeline refuses it
+        "initial_trust",
+        "org_skill_mean",
+        "org_skill_spread",
+        "initial_fund",
     }
 )
 

@@ -89,8 +89,9 @@ def _check_value(where: str, name: str, value: Any, ramp: bool) -> None:
         raise ScenarioError(f"{where}: unknown parameter '{name}'{hint}; allowed: a parameter listed by `cogov params`")
     if name in STRUCTURAL:
         raise ScenarioError(
-            f"{where}: '{name}' cannot change during a run; allowed: policy and behaviour parameters "
-            "(not population, grid or organisation counts, the shock or the timeline)"
+            f"{where}: '{name}' cannot change during a run (it fixes the community's structure or initial "
+            "state); allowed: policy and behaviour parameters (not population, grid or organisation counts, "
+            "initial values, the shock or the timeline)"
         )
     if ramp and p.kind not in ("int", "float"):
         raise ScenarioError(

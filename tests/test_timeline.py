@@ -461,3 +461,12 @@ def test_readme_example_loads_and_means_what_it_says(tmp_path):
     scen = load_scenario(write(tmp_path, example))
     kinds = [("ramp" if c.is_ramp else "set", c.day, c.to_day) for c in schedule(scen.params)]
     assert kinds == [("set", 90, None), ("ramp", 120, 300), ("set", 400, None)]
+
+
+@pytest.mark.parametrize("name", ["initial_trust", "org_skill_mean", "initial_fund"])
+def test_values_read_only_when_the_community_is_built_are_refused(name, tmp_path):
+    # a dated change of these would silently do nothing: they only shape the initial state
+    value = BY_NAME[name].default
+    path = write(tmp_path, f"[[timeline]]\nday = 5\nset = {{ {name} = {value!r} }}\n")
+    with pytest.raises(ScenarioError, match=rf"timeline\[1\]\.set\.{name}: '{name}' cannot change during a run"):
+        load_scenario(path)
