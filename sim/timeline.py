@@ -72,19 +72,25 @@ def _is_day(x: Any) -> bool:
     return isinstance(x, int) and not isinstance(x, bool) and 0 <= x <= MAX_DAY
 
 
+_ADAPTERS: dict[str, pydantic.TypeAdapter] = {}
+
+
 def _adapter(name: str) -> pydantic.TypeAdapter:
+    # the scenario's own pydantic annotation, so a timeline value is checked exactly like a file value
     if name not in _ADAPTERS:
         _ADAPTERS[name] = pydantic.TypeAdapter(_annotation(BY_NAME[name]))
     return _ADAPTERS[name]
 
 
-_ADAPTERS: dict[str, pydantic.TypeAdapter] = {}
+def _short(x: Any) -> str:
+    text = repr(x)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _check_value(where: str, name: str, value: Any, ramp: bool) -> None:
-    p = BY_NAME.get(name)
+    p = BY_NAME.get(name) if isinstance(name, str) else None
     if p is None:
-        close = difflib.get_close_matches(name, list(BY_NAME), n=1)
+        close = difflib.get_close_matches(str(name), list(BY_NAME), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         raise ScenarioError(f"{where}: unknown parameter '{name}'{hint}; allowed: a parameter listed by `cogov params`")
     if name in STRUCTURAL:
@@ -111,13 +117,13 @@ def _check_value(where: str, name: str, value: Any, ramp: bool) -> None:
 
 def _check_day(where: str, value: Any) -> None:
     if not _is_day(value):
-        raise ScenarioError(f"{where}: value {value!r} is not a day; allowed: an integer in [0, {MAX_DAY}]")
+        raise ScenarioError(f"{where}: value {_short(value)} is not a day; allowed: an integer in [0, {MAX_DAY}]")
 
 
 def check_entry(entry: Any, where: str) -> None:
     """Check one timeline entry on its own; ``where`` names it (e.g. ``file: timeline[2]``)."""
     if not isinstance(entry, dict):
-        raise ScenarioError(f"{where}: value {entry!r} is not a table; allowed: {ALLOWED_ENTRY}")
+        raise ScenarioError(f"{where}: value {_short(entry)} is not a table; allowed: {ALLOWED_ENTRY}")
     kind = "set" if "set" in entry else "ramp" if "ramp" in entry else None
     strange = [k for k in entry if k not in SET_KEYS + RAMP_KEYS]
     if kind is None and strange:
@@ -140,7 +146,7 @@ def check_entry(entry: Any, where: str) -> None:
     values = entry[kind]
     if not isinstance(values, dict) or not values:
         raise ScenarioError(
-            f"{where}.{kind}: value {values!r} is not a table of parameter values; "
+            f"{where}.{kind}: value {_short(values)} is not a table of parameter values; "
             f"allowed: e.g. {kind} = {{ garbage_distance = 300 }}"
         )
     for name, value in values.items():
@@ -155,7 +161,8 @@ def check_entries(raw: Any, origin: str) -> list[dict]:
         )
     if not isinstance(raw, (list, tuple)):
         raise ScenarioError(
-            f"{origin}: {KEY}: value {raw!r} is not a list of entries; allowed: [[timeline]] tables ({ALLOWED_ENTRY})"
+            f"{origin}: {KEY}: value {_short(raw)} is not a list of entries; "
+            f"allowed: [[timeline]] tables ({ALLOWED_ENTRY})"
         )
     out = []
     for i, entry in enumerate(raw, start=1):
