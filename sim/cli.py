@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from sim import __version__
+from sim import __version__, timeline
 from sim.invariants import InvariantError
 from sim.outcomes import HEADLINE
 from sim.params import PARAMS, SECTIONS, by_section, defaults
@@ -133,6 +133,8 @@ def _num(x: float | None) -> str:
 
 
 def _range(p) -> str:
+    if p.kind == "table" and isinstance(p.default, list):
+        return "[[timeline]] tables: day + set, or from_day + to_day + ramp"
     if p.kind == "table":
         return "table of parameter values"
     if p.kind == "bool":
@@ -206,12 +208,29 @@ def cmd_show(args: argparse.Namespace) -> int:
         width = max(len(p.name) for p in groups[section])
         for p in groups[section]:
             value = scen.params[p.name]
+            if p.name == "timeline":
+                continue  # printed as [[timeline]] tables below
             text = f"{p.name:<{width}} = {toml_value(value)}"
             if value != base[p.name]:
                 text += f"    # default: {toml_value(base[p.name])}"
             lines.append(text)
+    lines += _show_timeline(scen.params)
     print("\n".join(lines))
     return 0
+
+
+def _show_timeline(params: dict) -> list[str]:
+    """The policy timeline: a readable schedule as comments, then the loadable [[timeline]] tables."""
+    schedule = timeline.describe(params)
+    if not schedule:
+        return ["", "# policy timeline: no scheduled changes"]
+    lines = ["", "# policy timeline, in the order the changes apply:"]
+    lines += [f"#   {line}" for line in schedule]
+    for entry in params["timeline"]:
+        lines.append("")
+        lines.append("[[timeline]]")
+        lines += [f"{k} = {toml_value(v)}" for k, v in entry.items()]
+    return lines
 
 
 def _summary(df) -> list[str]:

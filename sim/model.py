@@ -3,7 +3,10 @@
 One tick is one day. Each tick runs the mechanism modules in this fixed order
 (each module draws from its own random stream and is skipped when switched off):
 
- 1. shock          policy shock takes effect on its day (mechanisms/shocks.py)
+ 0. timeline       scheduled changes of the day: [[timeline]] sets and ramps and the
+                   shock_tick/shock_set shorthand (sim/timeline.py)
+ 1. shock          a shock scheduled live (dashboard) takes effect on its day
+                   (mechanisms/shocks.py)
  2. turnover       leavers replaced by newcomers (turnover.py)
  3. funding        grants, service income 70/25/5, yearly budgets (funding.py)
  4. technology     grid workers' paperwork, privacy cost to trust (technology.py)
@@ -82,6 +85,7 @@ from sim.outcomes import OUTCOMES, compute_row
 from sim.population import Index, build_residents
 from sim.rng import Streams, fresh_seed
 from sim.scenario import Scenario, load_scenario
+from sim.timeline import Timeline
 
 PIPELINE = (
     PolicyShock,
@@ -138,9 +142,13 @@ class CommunityModel(mesa.Model):
         self.mech = {cls.name: cls(self) for cls in PIPELINE}
         self.mech["responsibility"] = Responsibility(self)
         self.pipeline = [self.mech[cls.name] for cls in PIPELINE]
+        # dated changes, the shock shorthand included, now run through the timeline (sim/timeline.py)
+        self.timeline = Timeline(self.p)
+        self.p.update(shock_tick=-1, shock_set={})
         self.today: dict[str, float] = {}
         self.totals: dict[str, float] = {}
         self._row: dict[str, float] = {}
+        self.timeline.apply(self)  # changes dated day 0
         self.regroup()
         self._after_step()
         self._row.update(compute_row(self))
@@ -232,6 +240,8 @@ class CommunityModel(mesa.Model):
         """Advance one day: run the mechanisms in order, then record outcomes."""
         t0 = time.perf_counter()
         self.today = {}
+        if self.timeline:
+            self.timeline.apply(self)
         p = self.p
         for mech in self.pipeline:
             if mech.active(p):
@@ -296,6 +306,7 @@ class CommunityModel(mesa.Model):
             "seed": self.seed,
             "ticks": self.tick,
             "parameters": {k: v for k, v in self.config.params.items()},
+            "timeline": self.timeline.records(),
             "package": "cogov-sim",
             "version": __version__,
             "mesa_version": mesa.__version__,

@@ -13,6 +13,7 @@ second section of seed file 002) or the field figures in
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -1294,6 +1295,15 @@ PARAMS: list[Param] = [
         "parameter values that the shock sets (a table of overrides)",
         "seed 000 §4.1.1",
     ),
+    # written as [[timeline]] tables at the top of a scenario file; checked and run by sim/timeline.py
+    _p(
+        "timeline",
+        "shock",
+        [],
+        "table",
+        "dated policy changes: [[timeline]] tables with day + set, or from_day + to_day + ramp (see docs/ODD.md 7.1)",
+        A,
+    ),
     # --- attitudes ---------------------------------------------------------------------
     _p(
         "attitude_rate",
@@ -1646,6 +1656,13 @@ STRUCTURAL = frozenset(
         "interest_groups",
         "shock_tick",
         "shock_set",
+        "timeline",
+        # read only when the community is built (population.py, social_org.py, model.py): a change
+        # during a run would silently do nothing, so the timeline refuses it
+        "initial_trust",
+        "org_skill_mean",
+        "org_skill_spread",
+        "initial_fund",
     }
 )
 
@@ -1658,7 +1675,7 @@ SUM_TO_ONE = (
 
 def defaults() -> dict[str, Any]:
     """Return a fresh dict of every parameter's default."""
-    return {p.name: (dict(p.default) if p.kind == "table" else p.default) for p in PARAMS}
+    return {p.name: (copy.deepcopy(p.default) if p.kind == "table" else p.default) for p in PARAMS}
 
 
 def by_section() -> dict[str, list[Param]]:

@@ -16,6 +16,10 @@ type, a value out of range or an inconsistent combination raises
 ``ScenarioError`` with one message naming the file, the key and what is
 allowed. Types and ranges are checked by a pydantic model generated from the
 parameter schema, so the schema stays the single source.
+
+Dated policy changes are ``[[timeline]]`` tables (``sim/timeline.py``); with
+``extends`` a child's timeline is appended to its parent's, and a keyword
+override ``timeline=[...]`` replaces it.
 """
 
 from __future__ import annotations
@@ -76,6 +80,8 @@ def _annotation(p: Param) -> Any:
         return Annotated[float, pydantic.Field(ge=p.lo, le=p.hi, strict=True, allow_inf_nan=False)]
     if p.kind == "choice":
         return Literal[p.choices]
+    if isinstance(p.default, list):
+        return list[Any]  # the timeline: its entries are checked by sim/timeline.py
     return dict[str, Any]
 
 
@@ -102,9 +108,13 @@ def _where(origin: str, name: str) -> str:
 
 def validate(params: dict[str, Any], origin: str, keys: set[str] | None = None) -> None:
     """Check types, ranges and cross-field rules; raise ScenarioError on the first problems."""
+    from sim import timeline  # timeline builds on this module's checks, so it is imported here
+
     unknown = [k for k in (keys if keys is not None else params) if k not in BY_NAME]
     if unknown:
         raise ScenarioError("\n".join(_unknown(origin, k, None) for k in unknown))
+    if keys is None or timeline.KEY in keys:
+        timeline.check_entries(params[timeline.KEY], origin)
     try:
         _model().model_validate(params)
     except pydantic.ValidationError as exc:
@@ -115,6 +125,7 @@ def validate(params: dict[str, Any], origin: str, keys: set[str] | None = None) 
             lines.append(f"{_where(origin, name)}: {_problem(err)}; allowed: {p.allowed()}")
         raise ScenarioError("\n".join(lines)) from None
     _check_combinations(params, origin)
+    timeline.check_schedule(params, origin)
 
 
 def _check_combinations(v: dict[str, Any], origin: str) -> None:
@@ -223,6 +234,16 @@ def _flatten(doc: dict[str, Any], path: Path) -> tuple[dict[str, Any], dict[str,
     meta: dict[str, Any] = {}
     values: dict[str, Any] = {}
     for key, body in doc.items():
+        if key == "timeline":
+            # [[timeline]] tables: dated changes (sim/timeline.py), numbered in this file from 1
+            from sim import timeline
+
+            if "timeline" in values:
+                raise ScenarioError(
+                    f"{path}: timeline is given twice; allowed: [[timeline]] tables or [shock] timeline, not both"
+                )
+            values["timeline"] = timeline.check_entries(body, str(path))
+            continue
         if key == "scenario":
             if not isinstance(body, dict):
                 raise ScenarioError(f"{path}: 'scenario' must be a table; allowed: [scenario]")
@@ -255,6 +276,10 @@ def _flatten(doc: dict[str, Any], path: Path) -> tuple[dict[str, Any], dict[str,
                 raise ScenarioError(
                     f"{path}: [{key}] {k} belongs to another section; allowed: put it under [{p.section}]"
                 )
+            if k in values:
+                raise ScenarioError(
+                    f"{path}: {k} is given twice; allowed: [[timeline]] tables or [shock] timeline, not both"
+                )
             values[k] = val
     return meta, values
 
@@ -272,6 +297,8 @@ def _load_chain(path: Path, seen: tuple[Path, ...]) -> tuple[dict, dict, list[st
     for k, val in values.items():
         if k == "shock_set" and isinstance(val, dict) and isinstance(merged.get(k), dict):
             merged[k] = {**merged[k], **val}
+        elif k == "timeline" and isinstance(val, list) and isinstance(merged.get(k), list):
+            merged[k] = merged[k] + val  # a child's timeline appends to its parent's
         else:
             merged[k] = val
     return meta, merged, chain + [path.stem]

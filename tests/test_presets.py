@@ -7,6 +7,7 @@ import pytest
 from sim import CommunityModel, load_scenario, preset_names
 from sim.outcomes import OUTCOMES
 from sim.params import BY_NAME
+from sim.timeline import schedule
 
 EXPECTED = (
     "government-led",
@@ -54,7 +55,7 @@ def test_preset_loads_and_runs_checked(name):
     for key, value in scen.params.items():
         if BY_NAME[key].section == "population" and key in REDUCED:
             continue
-        if scen.params["shock_tick"] >= 0 and scen.params["shock_tick"] <= 30 and key in scen.params["shock_set"]:
+        if any(c.day <= 30 and key in c.values for c in schedule(scen.params)):
             continue
         assert m.p[key] == value, key
 
@@ -68,7 +69,8 @@ def test_presets_differ_where_the_seeds_say():
     assert gp["routing"] and gp["points"] and gp["meeting_cadence"] != "none"
     assert gp["responsibility_list"] and gp["mediation"]
     lic = load_scenario("licheng-garbage").params
-    assert lic["shock_tick"] >= 0 and lic["shock_set"].get("garbage_distance", 0) > base["garbage_distance"]
+    (cut,) = lic["timeline"]  # the cut of garbage points is one dated change
+    assert cut["set"].get("garbage_distance", 0) > base["garbage_distance"]
     assert not load_scenario("hangzhou-sachet").params["prior_communication"]
     xian = load_scenario("xian-renovation").params
     assert xian["government_cofunding"] == pytest.approx(0.3)

@@ -42,7 +42,8 @@ def _licheng(job: tuple) -> dict:
     from sim.model import CommunityModel
 
     seed, pop, cut = job
-    kw = {} if cut else dict(shock_set={"garbage_distance": 50.0})
+    # the control replaces the preset's day-90 cut by a change that keeps the 50 m walk
+    kw = {} if cut else dict(timeline=[{"day": 90, "set": {"garbage_distance": 50.0}}])
     m = CommunityModel("licheng-garbage", seed=seed, **pop, **kw).run(365)
     df = m.results()
     d = m.disputes
