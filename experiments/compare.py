@@ -428,7 +428,12 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m experiments.compare``."""
     parser = argparse.ArgumentParser(prog="cogov compare", description=__doc__.splitlines()[0])
     add_arguments(parser)
-    return main_args(parser.parse_args(argv))
+    args = parser.parse_args(argv)
+    with safety.sigterm_as_interrupt():  # SIGTERM stops it like Ctrl-C: finished runs kept, exit 143
+        try:
+            return safety.exit_code(main_args(args))
+        except KeyboardInterrupt:
+            return safety.exit_code(safety.EXIT_INTERRUPTED)
 
 
 if __name__ == "__main__":
