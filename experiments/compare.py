@@ -404,7 +404,7 @@ def main_args(args: argparse.Namespace) -> int:
             args.quiet,
             command,
         )
-    except ScenarioError as exc:
+    except (ScenarioError, runner.SchedulerError) as exc:
         safety.report_error(str(exc))
         return EXIT_BAD_INPUT
     except RunsFailed as exc:

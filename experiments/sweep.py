@@ -234,7 +234,7 @@ def main_args(args: argparse.Namespace) -> int:
         result = run_sweep(
             spec, out, workers=args.workers, scheduler=args.scheduler, quiet=args.quiet, max_runs=args.max_runs
         )
-    except (SweepFileError, SweepDirError, safety.OutputError) as exc:
+    except (SweepFileError, SweepDirError, safety.OutputError, runner.SchedulerError) as exc:
         safety.report_error(str(exc))
         return EXIT_BAD_INPUT
     if result.interrupted:

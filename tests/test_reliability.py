@@ -461,3 +461,15 @@ def test_safety_error_line_joins_lines():
     from sim import safety
 
     assert safety.error_line("a\n  b\n\nc") == "cogov: error: a (and 2 more: b; c)"
+
+
+@pytest.mark.parametrize("command", ["compare", "sweep"])
+def test_unreachable_scheduler_is_one_error_line(tmp_path, capsys, command):
+    import dask
+    import distributed  # noqa: F401 - its config defaults must exist before the config is set below
+
+    args = ["compare", *TWO, "--seeds", "2"] if command == "compare" else ["sweep", sweep_file(tmp_path)]
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        code, _, err = cli(capsys, *args, "--scheduler", "tcp://127.0.0.1:9", "--out", tmp_path / "o")
+    line = one_error_line(code, "\n".join(ln for ln in err.splitlines() if not ln.startswith("tiny:")))
+    assert "--scheduler tcp://127.0.0.1:9" in line
