@@ -98,7 +98,13 @@ def write_run(
 
     out = Path(out_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    except PermissionError:
+        if not out.is_dir():
+            raise
+        # a writable folder in a read-only one (a container's mounted /output): stage inside it
+        tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=out))
     try:
         umask = os.umask(0)
         os.umask(umask)
@@ -124,7 +130,7 @@ def write_run(
 
 def _move_into_place(tmp: Path, out: Path, data_files: list[str]) -> None:
     """Move a run's files from ``tmp`` to ``out``: data files first, the manifest last."""
-    if out.is_dir() and not any(out.iterdir()):
+    if tmp.parent != out and out.is_dir() and not any(out.iterdir()):
         out.rmdir()  # an empty folder (made by the up-front write check) is replaced whole
     if not out.exists():
         os.rename(tmp, out)  # one atomic step

@@ -135,9 +135,8 @@ def check_output_dir(path: str | Path, create: bool = True) -> Path:
     """Make sure ``path`` can be a folder we write into; raise ``OutputError`` naming it if not.
 
     Checks every existing part of the path is a folder, creates the missing ones (when
-    ``create``) and writes and removes a probe file in the folder and beside it (a run is
-    written into a temporary folder beside ``path`` and then moved into place). Probing
-    by writing, not by ``os.access``, also catches read-only mounts, ``/proc`` and root.
+    ``create``) and writes and removes a probe file in the folder. Probing by writing,
+    not by ``os.access``, also catches read-only mounts, ``/proc`` and running as root.
     """
     out = Path(path)
     for part in [out, *out.parents]:
@@ -149,12 +148,11 @@ def check_output_dir(path: str | Path, create: bool = True) -> Path:
     target = out if create else next(p for p in [out, *out.parents] if p.is_dir())
     try:
         target.mkdir(parents=True, exist_ok=True)
-        for folder in dict.fromkeys([target, target.resolve().parent]):
-            fd, probe = tempfile.mkstemp(prefix=".cogov-probe-", dir=folder)
-            os.close(fd)
-            os.unlink(probe)
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
+        fd, probe = tempfile.mkstemp(prefix=".cogov-probe-", dir=target)
+        os.close(fd)
+        os.unlink(probe)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        reason = (exc.strerror if isinstance(exc, OSError) else None) or str(exc) or type(exc).__name__
         raise OutputError(
             f"--out {out}: cannot be written ({reason}); allowed: a folder that can be created and written"
         ) from None
@@ -183,13 +181,17 @@ def sigterm_as_interrupt() -> Iterator[None]:
         yield
         return
     _received.clear()
-    previous = signal.signal(signal.SIGTERM, _on_sigterm)
-    previous_int = signal.signal(signal.SIGINT, _on_sigint)
+    # a signal the caller ignores (nohup, a background job of a script) stays ignored
+    previous = {
+        s: signal.signal(s, handler)
+        for s, handler in ((signal.SIGTERM, _on_sigterm), (signal.SIGINT, _on_sigint))
+        if signal.getsignal(s) is not signal.SIG_IGN
+    }
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
-        signal.signal(signal.SIGINT, previous_int)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
 
 
 def interrupted_by() -> str | None:

@@ -79,7 +79,9 @@ households_per_grid_worker = 30
 
 def forked(argv: list[str], log: Path) -> int:
     """Start ``cogov ARGV`` in a forked copy of this process (output to ``log``); return its pid."""
-    pid = os.fork()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # "multi-threaded": the child only runs the command
+        pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
         code = 70
         try:
@@ -473,3 +475,37 @@ def test_unreachable_scheduler_is_one_error_line(tmp_path, capsys, command):
         code, _, err = cli(capsys, *args, "--scheduler", "tcp://127.0.0.1:9", "--out", tmp_path / "o")
     line = one_error_line(code, "\n".join(ln for ln in err.splitlines() if not ln.startswith("tiny:")))
     assert "--scheduler tcp://127.0.0.1:9" in line
+
+
+def test_run_into_a_writable_folder_inside_a_read_only_one(tmp_path, monkeypatch):
+    """A container's mounted output folder: no temporary folder can be made beside it."""
+    out = tmp_path / "mounted"
+    out.mkdir()
+    real = simio.tempfile.mkdtemp
+
+    def no_sibling(prefix="", dir=None):
+        if Path(dir) == tmp_path:
+            raise PermissionError(13, "Permission denied")
+        return real(prefix=prefix, dir=dir)
+
+    monkeypatch.setattr(simio.tempfile, "mkdtemp", no_sibling)
+    simio.write_run(_tiny_run(2), out, figure=False)
+    assert len(simio.read_run(out)) == 3
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "results.csv", "results.parquet"]
+
+
+def test_signals_ignored_by_the_caller_stay_ignored():
+    from sim import safety
+
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with safety.sigterm_as_interrupt():
+            assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+            assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+        assert signal.getsignal(signal.SIGTERM) is not safety._on_sigterm
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_out_with_a_nul_is_one_error_line(tmp_path, capsys):
+    one_error_line(*cli(capsys, "run", "governance-partners", "--out", f"{tmp_path}/a\0b", *TINY_SET)[::2])
