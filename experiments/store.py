@@ -219,7 +219,8 @@ def write_run(directory: Path, rid: str, series: pd.DataFrame) -> None:
         "series_bytes": series_path.stat().st_size,
         "series_sha256": _file_digest(series_path),
         "series_rows": len(series),
-        "row_sha256": _frame_digest(row),
+        # digest of the row as it reads back (Parquet may change a column's dtype, e.g. object to bool)
+        "row_sha256": _frame_digest(pa.Table.from_pandas(row, preserve_index=False).to_pandas()),
     }
     atomic_write_parquet(row, directory / RUNS / f"{rid}.parquet", metadata=record)
 
