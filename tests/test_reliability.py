@@ -509,3 +509,26 @@ def test_signals_ignored_by_the_caller_stay_ignored():
 
 def test_out_with_a_nul_is_one_error_line(tmp_path, capsys):
     one_error_line(*cli(capsys, "run", "governance-partners", "--out", f"{tmp_path}/a\0b", *TINY_SET)[::2])
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_read_only_out_is_refused(tmp_path, capsys, no_work):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o555)
+    try:
+        line = one_error_line(*cli(capsys, "run", "governance-partners", "--out", ro / "x", *TINY_SET)[::2])
+        assert str(ro / "x") in line
+    finally:
+        ro.chmod(0o755)
+
+
+def test_out_that_cannot_be_written_is_refused_even_as_root(tmp_path, monkeypatch):
+    from sim import safety
+
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(safety.tempfile, "mkstemp", denied)  # what a read-only folder does to a non-root user
+    with pytest.raises(safety.OutputError, match="Permission denied"):
+        safety.check_output_dir(tmp_path / "x")
