@@ -255,7 +255,7 @@ def main_args(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m experiments.sweep``."""
-    parser = argparse.ArgumentParser(prog="cogov sweep", description=__doc__.splitlines()[0])
+    parser = safety.OneLineParser(prog="cogov sweep", description=__doc__.splitlines()[0])
     add_arguments(parser)
     args = parser.parse_args(argv)
     with safety.sigterm_as_interrupt():  # SIGTERM stops it like Ctrl-C: finished runs kept, exit 143

@@ -241,6 +241,15 @@ def error_line(message: str) -> str:
     return f"cogov: error: {text}"
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one ``cogov: error:`` line and exit 2 (no usage block)."""
+
+    def error(self, message: str):
+        """Print ``message`` as one error line and exit 2."""
+        report_error(f"{message} (see `{self.prog} --help`)")
+        raise SystemExit(2)
+
+
 def report_error(message: str, stream=None) -> None:
     """Print ``message`` as one ``cogov: error:`` line on stderr."""
     print(error_line(message), file=stream if stream is not None else sys.stderr)

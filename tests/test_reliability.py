@@ -532,3 +532,11 @@ def test_out_that_cannot_be_written_is_refused_even_as_root(tmp_path, monkeypatc
     monkeypatch.setattr(safety.tempfile, "mkstemp", denied)  # what a read-only folder does to a non-root user
     with pytest.raises(safety.OutputError, match="Permission denied"):
         safety.check_output_dir(tmp_path / "x")
+
+
+def test_module_entry_points_report_bad_options_in_one_line(capsys):
+    for entry in (sweep.main, compare.main):
+        with pytest.raises(SystemExit) as stop:
+            entry(["a", "b", "--workers", "-1"])
+        assert stop.value.code == 2
+        one_error_line(2, capsys.readouterr().err)
