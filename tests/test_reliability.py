@@ -77,8 +77,11 @@ households_per_grid_worker = 30
     return path
 
 
-def forked(argv: list[str], log: Path) -> int:
-    """Start ``cogov ARGV`` in a forked copy of this process (output to ``log``); return its pid."""
+def forked(argv: list[str], log: Path, ready: Path | None = None) -> int:
+    """Start ``cogov ARGV`` in a forked copy of this process (output to ``log``); return its pid.
+
+    With ``ready``, the child creates that file when its model has simulated its first day.
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # "multi-threaded": the child only runs the command
         pid = os.fork()
@@ -91,11 +94,34 @@ def forked(argv: list[str], log: Path) -> int:
             sys.stdout = sys.stderr = open(log, "a", buffering=1, encoding="utf-8")  # noqa: SIM115
             signal.signal(signal.SIGINT, signal.default_int_handler)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            if ready is not None:
+                _mark_when_simulating(ready)
             code = main([str(a) for a in argv])
         finally:
             sys.stdout.flush()
             os._exit(code)
     return pid
+
+
+def _mark_when_simulating(ready: Path) -> None:
+    """Create ``ready`` after the first simulated day (the signal must hit a run, not its set-up)."""
+    from sim.model import CommunityModel
+
+    step = CommunityModel.step
+
+    def marking_step(self):
+        step(self)
+        if not ready.exists():
+            ready.touch()
+
+    CommunityModel.step = marking_step
+
+
+def wait_for(path: Path, pid: int, timeout: float = 120) -> None:
+    deadline = time.time() + timeout
+    while not path.exists():
+        assert time.time() < deadline and not os.waitpid(pid, os.WNOHANG)[0], "the command never simulated"
+        time.sleep(0.02)
 
 
 def wait_exit(pid: int, timeout: float = 120) -> int:
@@ -117,8 +143,10 @@ def wait_exit(pid: int, timeout: float = 120) -> int:
 def test_signal_during_a_run_writes_the_days_done(tmp_path, sig, code):
     out = tmp_path / "run"
     log = tmp_path / "log.txt"
-    pid = forked(["run", "governance-partners", "--ticks", "10000000", "--out", out, *TINY_SET], log)
-    time.sleep(2.0)  # building a tiny community takes well under a second; then it simulates
+    ready = tmp_path / "simulating"
+    pid = forked(["run", "governance-partners", "--ticks", "10000000", "--out", out, *TINY_SET], log, ready)
+    wait_for(ready, pid)
+    time.sleep(0.2)
     os.kill(pid, sig)
     assert wait_exit(pid) == code, log.read_text()
     df = simio.read_run(out)  # whole and consistent
@@ -129,14 +157,23 @@ def test_signal_during_a_run_writes_the_days_done(tmp_path, sig, code):
 
 
 def test_sigterm_from_timeout_exits_143_with_the_run_written(tmp_path):
-    """The issue's reproduction, with the real command line: ``timeout`` sends SIGTERM."""
+    """The issue's reproduction in a fresh interpreter (the `cogov` script): ``timeout`` sends SIGTERM."""
     out = tmp_path / "run"
-    cmd = [sys.executable, "-m", "sim.cli", "run", "governance-partners", "--ticks", "10000000", "--out", str(out)]
-    proc = subprocess.Popen([*cmd, *TINY_SET], cwd=ROOT, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 120
-    while not out.exists() and time.time() < deadline:  # made by the up-front write check, after imports
-        time.sleep(0.05)
-    time.sleep(1.5)
+    ready = tmp_path / "simulating"
+    args = ["run", "governance-partners", "--ticks", "10000000", "--out", str(out), *TINY_SET]
+    prog = (
+        "import sys\n"
+        "sys.path.insert(0, sys.argv[1])\n"
+        "from tests.test_reliability import _mark_when_simulating\n"
+        "from pathlib import Path\n"
+        "_mark_when_simulating(Path(sys.argv[2]))\n"
+        "from sim.cli import main\n"
+        "sys.exit(main(sys.argv[3:]))\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", prog, str(ROOT), str(ready), *args], cwd=ROOT, stderr=subprocess.PIPE, text=True
+    )
+    wait_for(ready, proc.pid, timeout=180)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 143, err
