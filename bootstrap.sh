@@ -8,6 +8,7 @@
 #   ./bootstrap.sh test [pytest options...]
 #                                  run the test suite; as root on Debian/Ubuntu it first installs
 #                                  chromium and fonts-noto-cjk for the dashboard's browser test
+#   ./bootstrap.sh lint            check the code with ruff (`ruff check` and `ruff format --check`)
 #   ./bootstrap.sh fonts           install a CJK font (Noto Sans CJK) for `cogov compare --lang zh`
 #                                  (Debian/Ubuntu, as root or with sudo)
 #
@@ -26,7 +27,7 @@ MIN_MINOR=12
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 
 usage() {
-    sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 # Succeeds if "$@" runs a Python >= 3.12 (pyenv shims that cannot run say "command not found" and fail).
@@ -156,7 +157,7 @@ case "$cmd" in
         usage
         exit 0
         ;;
-    "" | run | test) ;;
+    "" | run | test | lint) ;;
     fonts)
         if fc-list : family 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null; then
             say "a CJK font is installed"
@@ -192,6 +193,11 @@ case "$cmd" in
         fi
         name="$(basename "$scenario" .toml)"
         exec "$VENV/bin/cogov" run "$scenario" --ticks 365 --out "results/$name" "$@"
+        ;;
+    lint)
+        # lint errors and unformatted files both fail (the tree is kept ruff-formatted)
+        "$VENV/bin/ruff" check .
+        "$VENV/bin/ruff" format --check .
         ;;
     test)
         shift

@@ -26,6 +26,7 @@ import pandas as pd
 from scipy import stats
 
 from experiments import runner, store
+from sim import safety
 from sim.outcomes import OUTCOMES
 from sim.scenario import Scenario, ScenarioError, load_scenario
 
@@ -165,6 +166,10 @@ def outcome_table(
 # --- running ------------------------------------------------------------------------------
 
 
+class RunsFailed(RuntimeError):
+    """Some runs of a comparison raised an error (the others are stored)."""
+
+
 @dataclass
 class Comparison:
     """Everything a report needs: scenarios, per-tick series, final values, the outcome table."""
@@ -242,7 +247,7 @@ def run_comparison(
                 }
             )
     store.clean_temporaries(out)
-    done = store.done_ids(out)
+    done = store.done_ids(out, expected={t["run_id"]: t["ticks"] for t in tasks})
     todo = [t for t in runner.dedupe(tasks) if t["run_id"] not in done]
     stream = sys.stderr if not quiet else _Null()
     progress = runner.Progress(
@@ -260,7 +265,7 @@ def run_comparison(
         raise KeyboardInterrupt
     if res.failed:
         rid, msg = next(iter(res.failed.items()))
-        raise RuntimeError(f"{len(res.failed)} runs failed; first {rid}: {msg}")
+        raise RunsFailed(f"{len(res.failed)} runs failed; first {rid}: {msg}")
     parts = []
     for s in scens:
         df = store.load_series(out, ids[s.name])
@@ -350,7 +355,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
-        "--workers", type=int, default=None, help="worker processes (default: all cores; 0 = run in this process)"
+        "--workers",
+        type=safety.workers_arg,
+        default=None,
+        help="worker processes (default: all cores; 0 = run in this process)",
     )
     where.add_argument("--scheduler", default=None, metavar="ADDRESS", help="existing dask scheduler")
     parser.add_argument("--quiet", action="store_true", help="no progress output")
@@ -361,18 +369,26 @@ def main_args(args: argparse.Namespace) -> int:
     from experiments.report import write_report
 
     if len(args.scenarios) < 2:
-        print("cogov: error: compare needs at least two scenarios; allowed: A B [C ...]", file=sys.stderr)
+        safety.report_error("compare needs at least two scenarios; allowed: A B [C ...]")
         return EXIT_BAD_INPUT
     if args.seeds < 2:
-        print(
-            f"cogov: error: --seeds {args.seeds}: too few for a confidence interval; allowed: 2 or more",
-            file=sys.stderr,
+        safety.report_error(f"--seeds {args.seeds}: too few for a confidence interval; allowed: 2 or more")
+        return EXIT_BAD_INPUT
+    if args.seeds * len(args.scenarios) > safety.MAX_RUNS:
+        safety.report_error(
+            f"--seeds {args.seeds}: {args.seeds * len(args.scenarios):,} runs; allowed: at most "
+            f"{safety.MAX_RUNS:,} runs in all"
         )
         return EXIT_BAD_INPUT
     if args.ticks < 1:
-        print(f"cogov: error: --ticks {args.ticks}; allowed: 1 or more", file=sys.stderr)
+        safety.report_error(f"--ticks {args.ticks}; allowed: 1 or more")
         return EXIT_BAD_INPUT
     out = Path(args.out) if args.out else default_out(args.scenarios)
+    try:
+        safety.check_output_dir(out)
+    except safety.OutputError as exc:
+        safety.report_error(str(exc))
+        return EXIT_BAD_INPUT
     command = command_line(args)
     t0 = time.perf_counter()
     try:
@@ -388,12 +404,15 @@ def main_args(args: argparse.Namespace) -> int:
             args.quiet,
             command,
         )
-    except ScenarioError as exc:
-        print(f"cogov: error: {exc}", file=sys.stderr)
+    except (ScenarioError, runner.SchedulerError) as exc:
+        safety.report_error(str(exc))
         return EXIT_BAD_INPUT
+    except RunsFailed as exc:
+        safety.report_error(f"{exc}; finished runs are kept in {out}")
+        return 1
     except KeyboardInterrupt:
         print(f"\ninterrupted: finished runs are kept in {out}; run the same command again to resume", file=sys.stderr)
-        return 130
+        return safety.EXIT_INTERRUPTED
     html = write_report(comp, out, lang=args.lang)
     if not args.quiet:
         print(
@@ -407,9 +426,14 @@ def main_args(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m experiments.compare``."""
-    parser = argparse.ArgumentParser(prog="cogov compare", description=__doc__.splitlines()[0])
+    parser = safety.OneLineParser(prog="cogov compare", description=__doc__.splitlines()[0])
     add_arguments(parser)
-    return main_args(parser.parse_args(argv))
+    args = parser.parse_args(argv)
+    with safety.sigterm_as_interrupt():  # SIGTERM stops it like Ctrl-C: finished runs kept, exit 143
+        try:
+            return safety.exit_code(main_args(args))
+        except KeyboardInterrupt:
+            return safety.exit_code(safety.EXIT_INTERRUPTED)
 
 
 if __name__ == "__main__":

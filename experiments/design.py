@@ -43,6 +43,7 @@ import pandas as pd
 
 from experiments.store import canonical, run_id
 from sim.params import BY_NAME, SECTIONS
+from sim.safety import SEED_ALLOWED, SEED_LIMIT
 from sim.scenario import Scenario, ScenarioError, load_scenario
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
@@ -113,7 +114,7 @@ class SweepSpec:
     factors: list[Factor]
     design: str
     samples: int
-    seeds: list[int]
+    seeds: range
     ticks: int
     design_seed: int
     second_order: bool = False
@@ -167,6 +168,10 @@ def load_sweep_file(path: str | Path) -> SweepSpec:
     if ticks < 0:
         raise _fail(path, "[sweep] ticks", f"{ticks} ticks", "an integer of at least 0")
     start = sweep.get("seed_start", 1)
+    if start < 0 or start + seeds > SEED_LIMIT:  # one seed range for CLI, API and sweep files
+        raise _fail(
+            path, "[sweep] seed_start", f"seeds {start}..{start + seeds - 1} leave the seed range", SEED_ALLOWED
+        )
     spec = SweepSpec(
         str(path),
         sweep.get("name", path.stem),
@@ -177,7 +182,7 @@ def load_sweep_file(path: str | Path) -> SweepSpec:
         factors,
         design,
         int(samples),
-        list(range(start, start + seeds)),
+        range(start, start + seeds),  # a range, not a list: a huge count is refused by --max-runs, not built
         int(ticks),
         int(sweep.get("design_seed", 12345)),
         bool(sweep.get("second_order", False)),

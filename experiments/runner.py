@@ -127,6 +127,10 @@ def _duration(s: float) -> str:
     return f"{s // 3600}h{(s % 3600) // 60:02d}m"
 
 
+class SchedulerError(ValueError):
+    """The dask scheduler named by ``--scheduler`` cannot be reached; a user error (exit 2)."""
+
+
 @dataclass
 class Outcome:
     """What an execution did: finished and failed runs, time taken."""
@@ -196,7 +200,14 @@ def _execute_dask(tasks, on_result, workers, scheduler, progress, out: Outcome, 
         cluster = _local_cluster(workers or default_workers())
         client = Client(cluster)
     else:
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler)
+        except (OSError, TimeoutError, ValueError, TypeError) as exc:  # unreachable or malformed address
+            reason = str(exc).splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise SchedulerError(
+                f"--scheduler {scheduler}: cannot connect ({reason}); "
+                "allowed: the address of a running dask scheduler, e.g. tcp://10.0.0.5:8786"
+            ) from None
     try:
         out.workers = len(client.scheduler_info().get("workers", {}))
         if progress:

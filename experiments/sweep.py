@@ -25,6 +25,8 @@ import numpy as np
 import sim
 from experiments import runner, store
 from experiments.design import SweepFileError, SweepSpec, design_table, load_sweep_file
+from sim import safety
+from sim.params import BY_NAME
 
 EXIT_BAD_INPUT = 2
 
@@ -48,6 +50,48 @@ def manifest_ids(out: Path) -> list[str]:
 def default_out(spec: SweepSpec) -> Path:
     """results/sweeps/<name>."""
     return Path("results") / "sweeps" / spec.name
+
+
+def design_size(spec: SweepSpec) -> tuple[int, int]:
+    """(points, runs) of a design, counted without building it (a grid may be astronomically large)."""
+    d = len(spec.factors)
+    if spec.design == "grid":
+        points = 1
+        for f in spec.factors:
+            if f.categorical:
+                points *= len(f.values)
+            elif spec.samples <= 10_000:
+                points *= len(f.levels(spec.samples))
+            elif BY_NAME[f.name].kind == "int":  # rounded levels: at most one per integer
+                points *= min(spec.samples, int(np.floor(f.hi) - np.ceil(f.lo)) + 1)
+            else:
+                points *= spec.samples
+    elif spec.design == "lhs":
+        points = spec.samples
+    elif spec.design == "sobol":
+        points = spec.samples * (2 * d + 2 if spec.second_order else d + 2)
+    else:  # morris: one trajectory visits d + 1 points
+        points = spec.samples * (d + 1)
+    return points, points * len(spec.seeds)
+
+
+def check_spec(spec: SweepSpec, max_runs: int = safety.MAX_RUNS) -> tuple[int, int]:
+    """Refuse a sweep with text control characters or more than ``max_runs`` runs; return (points, runs)."""
+    for key in ("name", "description"):
+        bad = safety.control_character(str(getattr(spec, key)))
+        if bad is not None:
+            raise SweepFileError(
+                f"{spec.path}: [sweep] {key}: holds the control character U+{ord(bad):04X}; "
+                "allowed: text without control characters"
+            )
+    points, runs = design_size(spec)
+    if runs > max_runs:
+        raise SweepFileError(
+            f"{spec.path}: [sweep]: the {spec.design} design has {runs:,} runs ({points:,} points × "
+            f"{len(spec.seeds):,} seeds), more than the limit of {max_runs:,}; allowed: fewer samples, "
+            "factors or seeds, or a higher limit with --max-runs N"
+        )
+    return points, runs
 
 
 def prepare(spec: SweepSpec, out: Path) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -84,7 +128,7 @@ def prepare(spec: SweepSpec, out: Path) -> tuple[list[dict[str, Any]], dict[str,
             "design_seed": spec.design_seed,
             "second_order": spec.second_order,
             "factors": [{"name": f.name, "lo": f.lo, "hi": f.hi, "values": list(f.values)} for f in spec.factors],
-            "seeds": spec.seeds,
+            "seeds": list(spec.seeds),
             "ticks": spec.ticks,
             "points": int(table["point"].nunique()),
             "runs": len(table),
@@ -100,7 +144,7 @@ def prepare(spec: SweepSpec, out: Path) -> tuple[list[dict[str, Any]], dict[str,
         store.atomic_write_parquet(table, out / "design.parquet")
         store.atomic_write_json(manifest, mpath)
     store.clean_temporaries(out)
-    done = store.done_ids(out)
+    done = store.done_ids(out, expected={t["run_id"]: t["ticks"] for t in tasks})
     return [t for t in tasks if t["run_id"] not in done], manifest
 
 
@@ -110,12 +154,21 @@ def run_sweep(
     workers: int | None = None,
     scheduler: str | None = None,
     quiet: bool = False,
+    max_runs: int = safety.MAX_RUNS,
 ) -> runner.Outcome:
-    """Run (or resume) a sweep into ``out``; return what this session did."""
+    """Run (or resume) a sweep into ``out``; return what this session did.
+
+    Raises:
+        SweepFileError: the design has more than ``max_runs`` runs (checked before it is built).
+        safety.OutputError: ``out`` cannot be created or written.
+    """
     out = Path(out) if out is not None else default_out(spec)
+    points, runs = check_spec(spec, max_runs)
+    safety.check_output_dir(out)
+    stream = io.StringIO() if quiet else sys.stderr
+    print(f"{spec.name}: {runs:,} runs ({points:,} points × {len(spec.seeds):,} seeds) into {out}", file=stream)
     todo, manifest = prepare(spec, out)
     total = manifest["distinct_runs"]
-    stream = io.StringIO() if quiet else sys.stderr
     already = total - len(todo)
     if already and not quiet:
         print(f"resuming {spec.name}: {already} of {total} runs already stored in {out}", file=stream)
@@ -152,7 +205,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
         "--workers",
-        type=int,
+        type=safety.workers_arg,
         default=None,
         help="worker processes of a local dask cluster (default: all cores; 0 = no dask)",
     )
@@ -164,6 +217,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--out", default=None, help="output directory (default: results/sweeps/<name>)")
     parser.add_argument("--quiet", action="store_true", help="no progress output")
+    parser.add_argument(
+        "--max-runs",
+        type=safety.whole_number("runs", 1),
+        default=safety.MAX_RUNS,
+        metavar="N",
+        help=f"refuse designs of more than N runs (default: {safety.MAX_RUNS:,})",
+    )
 
 
 def main_args(args: argparse.Namespace) -> int:
@@ -171,21 +231,21 @@ def main_args(args: argparse.Namespace) -> int:
     try:
         spec = load_sweep_file(args.file)
         out = Path(args.out) if args.out else default_out(spec)
-        result = run_sweep(spec, out, workers=args.workers, scheduler=args.scheduler, quiet=args.quiet)
-    except (SweepFileError, SweepDirError) as exc:
-        print(f"cogov: error: {exc}", file=sys.stderr)
+        result = run_sweep(
+            spec, out, workers=args.workers, scheduler=args.scheduler, quiet=args.quiet, max_runs=args.max_runs
+        )
+    except (SweepFileError, SweepDirError, safety.OutputError, runner.SchedulerError) as exc:
+        safety.report_error(str(exc))
         return EXIT_BAD_INPUT
     if result.interrupted:
         print(
             f"\ninterrupted: finished runs are stored in {out}; run the same command again to resume", file=sys.stderr
         )
-        return 130
+        return safety.EXIT_INTERRUPTED
     if result.failed:
         first = next(iter(result.failed.items()))
-        print(
-            f"cogov: error: {len(result.failed)} runs failed (first: {first[0]}: {first[1]}); "
-            f"see {out / 'manifest.json'}",
-            file=sys.stderr,
+        safety.report_error(
+            f"{len(result.failed)} runs failed (first: {first[0]}: {first[1]}); see {out / 'manifest.json'}"
         )
         return 1
     if not args.quiet:
@@ -195,9 +255,14 @@ def main_args(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m experiments.sweep``."""
-    parser = argparse.ArgumentParser(prog="cogov sweep", description=__doc__.splitlines()[0])
+    parser = safety.OneLineParser(prog="cogov sweep", description=__doc__.splitlines()[0])
     add_arguments(parser)
-    return main_args(parser.parse_args(argv))
+    args = parser.parse_args(argv)
+    with safety.sigterm_as_interrupt():  # SIGTERM stops it like Ctrl-C: finished runs kept, exit 143
+        try:
+            return safety.exit_code(main_args(args))
+        except KeyboardInterrupt:
+            return safety.exit_code(safety.EXIT_INTERRUPTED)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,29 @@ try:
 except PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0.1.0+source"
 
-from sim.model import CommunityModel  # noqa: E402
-from sim.scenario import Scenario, ScenarioError, load_scenario, preset_names  # noqa: E402
-
 __all__ = ["CommunityModel", "Scenario", "ScenarioError", "load_scenario", "preset_names", "__version__"]
+
+# Loaded on first use (PEP 562), so `import sim.cli` starts fast and a Ctrl-C while the
+# command line is still importing numpy or pandas can be handled there (exit 130, no traceback).
+_LAZY = {
+    "CommunityModel": "sim.model",
+    "Scenario": "sim.scenario",
+    "ScenarioError": "sim.scenario",
+    "load_scenario": "sim.scenario",
+    "preset_names": "sim.scenario",
+}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])

@@ -2,13 +2,13 @@
 
 Every user error (a bad scenario file, an unknown or out-of-range parameter, a
 bad option) ends in one line on stderr starting ``cogov: error:`` and exit
-code 2; an interrupted run writes what it finished and exits with 130.
+code 2; an interrupted run writes what it finished and exits with 130 after
+Ctrl-C and 143 after SIGTERM (``timeout``, Slurm, containers), as a shell would.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import json
 import os
@@ -19,15 +19,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from sim import __version__, timeline
-from sim.invariants import InvariantError
-from sim.outcomes import HEADLINE
-from sim.params import PARAMS, SECTIONS, by_section, defaults
-from sim.scenario import PRESET_DIR, ScenarioError, load_scenario, preset_names
+from sim import __version__, safety
+
+with safety.quiet_interrupt_on_import():  # Ctrl-C while importing: exit 130, no traceback
+    from sim import timeline
+    from sim.invariants import InvariantError
+    from sim.outcomes import HEADLINE
+    from sim.params import PARAMS, SECTIONS, by_section, defaults
+    from sim.scenario import PRESET_DIR, ScenarioError, load_scenario, preset_names
 
 EXIT_INVARIANT = 1
 EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = safety.EXIT_INTERRUPTED
 
 
 class UsageError(Exception):
@@ -81,7 +84,7 @@ def _whole_number(unit: str = ""):
 
 
 _ticks = _whole_number("days")
-_seed = _whole_number()
+_seed = safety.seed_arg  # 0 ≤ seed < 2**63, the one seed range of CLI, API and sweep files
 
 
 # --- TOML-like rendering ----------------------------------------------------------------
@@ -296,8 +299,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     scen = load_scenario(args.scenario, **overrides)  # fail fast, before any output
     safe_name = scen.name.replace("/", "-").replace("\\", "-")
     out = Path(args.out) if args.out else Path("results") / f"{safe_name}-seed{args.seed}"
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {str(out)!r} exists and is not a directory")
+    safety.check_output_dir(out)  # before simulating, not after
     started = _now()
     try:
         model = CommunityModel(scen, seed=args.seed, check=args.check)
@@ -332,6 +334,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         "ticks": done,
         "ticks_requested": args.ticks,
         "interrupted": interrupted,
+        "signal": safety.interrupted_by() if interrupted else None,
         "invariant_violation": violation,
         "check": args.check,
         "overrides": overrides,
@@ -340,7 +343,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         "started": started,
         "finished": _now(),
     }
-    with _ignore_sigint():
+    with safety.signals_deferred():
         paths = write_run(df, out, extra)
     print(f"{scen.name}, seed {args.seed}: {done} days{' (interrupted)' if interrupted else ''}; files in {out}/")
     for path in paths.values():
@@ -361,23 +364,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         raise UsageError(f"--seeds must be 2 or more to give confidence intervals, got {args.seeds}")
     if args.jobs < 1:
         raise UsageError(f"--jobs must be 1 or more, got {args.jobs}")
+    if args.out:
+        safety.check_output_dir(args.out)
     return validate(out=args.out, seeds=args.seeds, quick=args.quick, jobs=args.jobs, cases=args.case)
-
-
-@contextlib.contextmanager
-def _ignore_sigint():
-    """Let a run's files be written in full even if Ctrl-C is pressed again."""
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 # --- parser --------------------------------------------------------------------------------
@@ -502,6 +491,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``cogov`` command line; return the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    with safety.sigterm_as_interrupt():
+        try:
+            return safety.exit_code(_main(argv))
+        except KeyboardInterrupt:  # while importing a subcommand's modules, before any work
+            return safety.exit_code(EXIT_INTERRUPTED)
+
+
+def _main(argv: list[str]) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -515,13 +512,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.argv = argv
     try:
         return args.func(args)
+    except (safety.OutputError, UsageError) as exc:
+        return _fail(str(exc))
     except ScenarioError as exc:
         message = str(exc).rstrip()
         if message.endswith(" or one of"):  # no presets installed
             message = message.removesuffix(" or one of") + f" (no presets in {PRESET_DIR})"
         return _fail(message)
-    except UsageError as exc:
-        return _fail(str(exc))
     except KeyboardInterrupt:
         print("cogov: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -532,13 +529,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _fail(message: str) -> int:
-    lines = message.strip().splitlines() or ["unknown error"]
-    text = (
-        lines[0]
-        if len(lines) == 1
-        else lines[0] + " (and " + str(len(lines) - 1) + " more: " + "; ".join(line.strip() for line in lines[1:]) + ")"
-    )
-    print(f"cogov: error: {text}", file=sys.stderr)
+    safety.report_error(message)
     return EXIT_USAGE
 
 

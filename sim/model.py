@@ -84,6 +84,7 @@ from sim.mechanisms.turnover import Turnover
 from sim.outcomes import OUTCOMES, compute_row
 from sim.population import Index, build_residents
 from sim.rng import Streams, fresh_seed
+from sim.safety import check_seed
 from sim.scenario import Scenario, load_scenario
 from sim.timeline import Timeline
 
@@ -130,7 +131,7 @@ class CommunityModel(mesa.Model):
         self, scenario: str | Scenario | None = None, seed: int | None = None, check: bool = False, **overrides: Any
     ):
         scen = load_scenario(scenario, **overrides)
-        self.seed = fresh_seed() if seed is None else int(seed)
+        self.seed = fresh_seed() if seed is None else check_seed(seed)  # 1.7 or "abc" is an error, not 1
         super().__init__(rng=self.seed)
         self.config = scen
         self.p: dict[str, Any] = dict(scen.params)

@@ -9,6 +9,7 @@ drawn one line per run, coloured by scenario.
 from __future__ import annotations
 
 import math
+import re
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -77,6 +78,15 @@ def use_cjk_font() -> str | None:
     return font
 
 
+# Han, kana, hangul, CJK punctuation and full-width forms: text matplotlib's default font draws as boxes
+_CJK = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0002fa1f]")
+
+
+def has_cjk(*texts: object) -> bool:
+    """True if any of ``texts`` holds a Chinese, Japanese or Korean character."""
+    return any(_CJK.search(str(t)) for t in texts if t is not None)
+
+
 # Plain-word panel titles and y-axis labels; "%" marks shares drawn as percentages.
 LABELS: dict[str, tuple[str, str]] = {
     "participation": ("Adults taking part (last 30 days)", "%"),
@@ -134,9 +144,14 @@ def plot_outcomes(
         raise ValueError(f"none of the outcomes {list(outcomes)} is a column of the table")
     ncols = max(1, min(ncols, len(names)))
     nrows = math.ceil(len(names) / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 2.9 * nrows + 0.6), squeeze=False, sharex=True)
     runs = _runs(df)
     scenarios = list(dict.fromkeys(name for name, _ in runs))
+    if title is None:
+        title = _default_title(df)
+    if has_cjk(title, *scenarios, *(label(n)[0] for n in names)):
+        # before any text exists: a text takes its font when created, and Chinese names would be boxes
+        use_cjk_font()
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 2.9 * nrows + 0.6), squeeze=False, sharex=True)
     colours = {s: f"C{i % 10}" for i, s in enumerate(scenarios)}
     x_col = "tick" if "tick" in df.columns else None
     window = df.attrs.get("manifest", {}).get("parameters", {}).get("activity_window")
@@ -170,8 +185,6 @@ def plot_outcomes(
         ax.xaxis.set_tick_params(labelbottom=True)
     for ax in axes.flat[len(names) :]:
         ax.set_visible(False)
-    if title is None:
-        title = _default_title(df)
     if len(scenarios) > 1:
         handles = [plt.Line2D([], [], color=colours[s], lw=2) for s in scenarios]
         fig.legend(handles, scenarios, loc="lower center", ncol=min(len(scenarios), 6), frameon=False, fontsize=9)

@@ -35,6 +35,7 @@ from typing import Annotated, Any, Literal
 import pydantic
 
 from sim.params import BY_NAME, PARAMS, SECTIONS, STRUCTURAL, SUM_TO_ONE, Param, defaults
+from sim.safety import check_text
 
 PRESET_DIR = Path(__file__).parent / "scenarios"
 META_KEYS = {"description", "extends", "sources", "name"}
@@ -254,7 +255,8 @@ def _flatten(doc: dict[str, Any], path: Path) -> tuple[dict[str, Any], dict[str,
                     )
                 if not isinstance(val, str):
                     raise ScenarioError(f"{path}: [scenario] {k} must be text; allowed: a string")
-                meta[k] = val
+                # a NUL or escape in a name or description breaks files and terminals later, after the run
+                meta[k] = check_text(val, f"{path}: [scenario] {k}", multiline=k in ("description", "sources"))
             continue
         if key not in SECTIONS:
             if key in BY_NAME:
