@@ -637,6 +637,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--world-seed", type=int, default=None, metavar="N", help="seed of the Latin hypercube of worlds"
     )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="with --worlds: also attribute each scenario's difference from the first to its lever groups "
+        "(Shapley values, in the scenarios' own world; see cogov explain)",
+    )
     # without --worlds the default stays compare's 20 seeds; with it, 2 (see main_args)
     parser.set_defaults(seeds=None)
 
@@ -651,9 +657,22 @@ def command_line(args: argparse.Namespace) -> str:
         words += ["--world-seed", str(args.world_seed)]
     for item in args.set:
         words += ["--set", item]
+    if args.explain:
+        words += ["--explain"]
     if args.lang != "en":
         words += ["--lang", args.lang]
     return " ".join(shlex.quote(w) for w in words)
+
+
+def explain_all(result: RobustResult, args: argparse.Namespace) -> list:
+    """Shapley attributions of every scenario against the first, in the scenarios' own world."""
+    from experiments.shapley import attribute
+
+    base = result.scenarios[0]
+    return [
+        attribute(base, s, result.seeds, result.ticks, result.out / "shapley", workers=args.workers, quiet=args.quiet)
+        for s in result.scenarios[1:]
+    ]
 
 
 def _fail(msg: str) -> int:
@@ -667,8 +686,8 @@ def main_args(args: argparse.Namespace) -> int:
 
     worlds = getattr(args, "worlds", None)
     if worlds is None:
-        if getattr(args, "uncertain", None) or getattr(args, "world_seed", None) is not None:
-            return _fail("--uncertain/--world-seed: need --worlds N; allowed: --worlds N with them")
+        if args.uncertain or args.world_seed is not None or args.explain:
+            return _fail("--uncertain/--world-seed/--explain: need --worlds N; allowed: --worlds N with them")
         if args.seeds is None:
             args.seeds = 20
         return compare.main_args(args)
@@ -710,7 +729,18 @@ def main_args(args: argparse.Namespace) -> int:
         print(f"cogov: error: {exc}; see {out}", file=sys.stderr)
         return 1
     write_tables(result)
-    html = write_report(result, out, lang=args.lang)
+    attributions = None
+    if args.explain:
+        from experiments.shapley import ExplainError
+
+        try:
+            attributions = explain_all(result, args)
+        except ExplainError as exc:
+            return _fail(str(exc))
+        except KeyboardInterrupt:
+            print(f"\ninterrupted: finished runs are kept in {out}; run the same command again", file=sys.stderr)
+            return 130
+    html = write_report(result, out, lang=args.lang, attributions=attributions)
     if not args.quiet:
         print(
             f"compared {', '.join(result.names)} in {worlds} worlds × {len(result.seeds)} seeds "
