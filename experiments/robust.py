@@ -311,8 +311,10 @@ def sensitivity(x: pd.DataFrame, y: np.ndarray, bounds: list[tuple[float, float]
     if np.allclose(y, y[0]):
         s1, conf = np.zeros(len(names)), np.zeros(len(names))
     else:
-        res = rbd_fast.analyze(problem, x.to_numpy(dtype=float), np.asarray(y, float), M=m, seed=seed)
-        s1, conf = np.asarray(res["S1"], float), np.asarray(res["S1_conf"], float)
+        with np.errstate(all="ignore"):  # a parameter with no spectral power gives 0/0: index 0
+            res = rbd_fast.analyze(problem, x.to_numpy(dtype=float), np.asarray(y, float), M=m, seed=seed)
+        s1 = np.nan_to_num(np.asarray(res["S1"], float))
+        conf = np.nan_to_num(np.asarray(res["S1_conf"], float))
     out = pd.DataFrame({"parameter": names, "S1": np.clip(s1, 0, 1), "S1_conf": conf})
     return out.sort_values("S1", ascending=False, kind="stable").reset_index(drop=True)
 
