@@ -17,6 +17,7 @@ assumptions decide it.
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import platform
 import shlex
@@ -531,6 +532,13 @@ def robust_compare(
     if clash:
         raise WorldsError(f"--set {clash[0]}: is also an uncertain parameter; allowed: one or the other")
     scens = load_scenarios(refs, overrides)
+    for u in unc:  # a world sets the value in every scenario: it must not erase a difference between them
+        vals = {json.dumps(store.canonical(s.params[u.name])) for s in scens}
+        if len(vals) > 1:
+            raise WorldsError(
+                f"{origin}: {u.name}: the compared scenarios set it differently, and a world would erase that "
+                "difference; allowed: parameters the scenarios agree on"
+            )
     wtable = draw_worlds(unc, worlds, dseed)
     design, tasks = plan(scens, wtable, seed_list, ticks)
     out = Path(out) if out else default_out(refs)

@@ -84,6 +84,15 @@ def test_bad_uncertain_file_is_one_line_and_exit_2(points, capsys, line, key, wh
     assert not (tmp / "never" / "runs").exists(), "nothing runs on bad input"
 
 
+def test_an_uncertain_parameter_the_scenarios_set_differently_is_refused(tmp_path, capsys):
+    a = _scenario(tmp_path, "low", "[behaviour]\nw_social = 1.0")
+    b = _scenario(tmp_path, "high", "[behaviour]\nw_social = 3.0")
+    unc = _uncertain(tmp_path, "[uncertain]\nw_social = [1.0, 3.0]\n")
+    assert cogov(["compare", a, b, "--worlds", "4", "--uncertain", unc, "--out", str(tmp_path / "never")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "w_social: the compared scenarios set it differently" in err
+
+
 def test_without_file_or_declared_ranges_the_user_is_told_to_pass_uncertain(points, capsys):
     if worlds.declared_uncertain():
         pytest.skip("this version declares plausible ranges (Param.plausible)")
