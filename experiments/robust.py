@@ -44,6 +44,7 @@ EXIT_BAD_INPUT = 2
 ROBUST_SHARE = 0.9  # a result is "robust" when one side wins (or nobody does) in at least 90% of worlds
 NOMINAL = -1  # world number of the runs with the scenarios' own values (no world overrides)
 TOP_DRIVERS = 3
+MAX_RULE_DIMS = 2  # parameters a "depends on" rule may name
 
 
 # --- plan and run -----------------------------------------------------------------------------------
@@ -289,7 +290,10 @@ def prim_box(x: pd.DataFrame, y: np.ndarray, min_coverage: float = 0.5) -> tuple
     if box is None:
         return [], float(y.mean()), 1.0
     traj = box.peeling_trajectory.reset_index(drop=True)
-    ok = traj[traj["coverage"] >= min_coverage]
+    # few worlds make deep boxes overfit: keep rules short (at most MAX_RULE_DIMS parameters)
+    short = traj[traj["res_dim"] <= MAX_RULE_DIMS]
+    ok = short[short["coverage"] >= min_coverage]
+    ok = ok if len(ok) else short
     i = int(ok.sort_values(["density", "coverage"], ascending=[False, False], kind="stable").index[0])
     lims, full = box.box_lims[i], box.box_lims[0]
     conds = []
@@ -406,7 +410,15 @@ def rule_text(d: Drivers, lang: str = "en") -> str:
     if not d.conditions:
         return ""
     sep = " 且 " if lang == "zh" else " and "
-    conds = sep.join(f"{n} {op} {fmt_num(v)}" for n, op, v in d.conditions)
+    parts: dict[str, list[tuple[str, float]]] = {}
+    for n, op, v in d.conditions:
+        parts.setdefault(n, []).append((op, v))
+    conds = sep.join(
+        f"{fmt_num(dict(c)['>'])} < {n} < {fmt_num(dict(c)['<'])}"
+        if len(c) == 2
+        else f"{n} {c[0][0]} {fmt_num(c[0][1])}"
+        for n, c in parts.items()
+    )
     if lang == "zh":
         who = f"{d.other} 更好" if d.target == "other_better" else f"{d.leader} 不占优"
         return f"当 {conds} 时，{who}（该区域内 {d.density:.0%} 的世界如此，覆盖全部此类世界的 {d.coverage:.0%}）"
@@ -428,6 +440,12 @@ def verdict_sentence(v: Verdict, label: str, lang: str = "en") -> str:
             f"{label}：视情况而定。{v.a} 在 {v.share_a:.0%} 的世界中更好，{v.b} 在 {v.share_b:.0%} 中更好，"
             f"{v.share_tie:.0%} 中无明显差别。"
         )
+        if min(v.share_a, v.share_b) == 0:
+            lead, lag = (v.a, v.b) if v.share_a > 0 else (v.b, v.a)
+            s = (
+                f"{label}：视情况而定。{lead} 在 {max(v.share_a, v.share_b):.0%} 的世界中更好，"
+                f"其余世界中无明显差别；{lag} 在任何世界中都不更好。"
+            )
     else:
         if v.kind == "robust":
             return f"{label}: {v.winner} is better in {v.share:.0%} of plausible worlds."
@@ -437,6 +455,12 @@ def verdict_sentence(v: Verdict, label: str, lang: str = "en") -> str:
             f"{label}: it depends. {v.a} is better in {v.share_a:.0%} of worlds, {v.b} in {v.share_b:.0%}, "
             f"no clear difference in {v.share_tie:.0%}."
         )
+        if min(v.share_a, v.share_b) == 0:
+            lead, lag = (v.a, v.b) if v.share_a > 0 else (v.b, v.a)
+            s = (
+                f"{label}: it depends. {lead} is better in {max(v.share_a, v.share_b):.0%} of worlds and "
+                f"within seed noise of {lag} in the rest; {lag} is better in none."
+            )
     d = v.drivers
     if d is not None:
         rule = rule_text(d, lang)
