@@ -311,9 +311,12 @@ def sensitivity(x: pd.DataFrame, y: np.ndarray, bounds: list[tuple[float, float]
     from SALib.analyze import rbd_fast
 
     names = list(x.columns)
-    m = max(1, min(10, (len(y) - 1) // 4))
+    # harmonics: the bootstrap uses half of the worlds and needs more than 2M of them
+    m = min(10, (len(y) // 2 - 1) // 2)
     problem = {"num_vars": len(names), "names": names, "bounds": [list(b) for b in bounds]}
-    if np.allclose(y, y[0]):
+    if m < 1:  # fewer than 6 worlds: no index (NaN), the verdict names the PRIM rule only
+        s1, conf = np.full(len(names), np.nan), np.full(len(names), np.nan)
+    elif np.allclose(y, y[0]):
         s1, conf = np.zeros(len(names)), np.zeros(len(names))
     else:
         with np.errstate(all="ignore"):  # a parameter with no spectral power gives 0/0: index 0
