@@ -143,6 +143,10 @@ def test_an_irrelevant_assumption_leaves_the_verdict_robust(points):
     assert res.runs["sanction_cost"].nunique() == 7, "the worlds did vary (6 worlds + the nominal one)"
     reg = res.regret.set_index(["outcome", "scenario"]).loc[("participation", Path(b).stem)]
     assert reg["regret_worst"] == 0 and reg["share_best"] == 1.0
+    from experiments.robust_report import write_report
+
+    html = write_report(res, tmp / "irrelevant", lang="zh").read_text(encoding="utf-8")
+    assert "稳健" in html and "在 100% 的可能世界中 points 更好" in html and "在同一组假设之下" in html
 
 
 # --- running: worker-count invariance and resume ----------------------------------------------------------
