@@ -663,7 +663,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         metavar="N",
         help="also vary the model's assumptions: run every scenario in N plausible worlds "
-        "(Latin hypercube over the uncertain parameters) and say how often each wins",
+        "(Latin hypercube over the uncertain parameters) and say how often each wins; "
+        "--seeds then defaults to 2 per world",
     )
     parser.add_argument(
         "--uncertain",

@@ -209,7 +209,10 @@ def text_report(att: Attribution, outcomes: list[str] | tuple[str, ...] = HEADLI
         f"mean over seeds {', '.join(map(str, att.seeds))})",
     ]
     if att.world:
-        lines.append("world: " + ", ".join(f"{k} = {v:g}" for k, v in att.world.items()))
+        lines.append(
+            "world: "
+            + ", ".join(f"{k} = {v:g}" if isinstance(v, float) else f"{k} = {v}" for k, v in att.world.items())
+        )
     for g, ps in att.groups.items():
         lever = [n for n in ps if getattr(BY_NAME[n], "lever", False)]
         rest = [n for n in ps if n not in lever]
