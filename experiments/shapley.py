@@ -229,8 +229,16 @@ def text_report(att: Attribution, outcomes: list[str] | tuple[str, ...] = HEADLI
     return "\n".join(lines)
 
 
+def _colour(outcome: str, x: float) -> str:
+    """Green for a contribution in the outcome's better direction, red against it, blue when neutral."""
+    better = OUTCOME_BETTER.get(outcome, "neutral")
+    if better == "neutral" or x == 0:
+        return "#2980b9"
+    return "#27ae60" if (x > 0) == (better == "higher") else "#c0392b"
+
+
 def fig_waterfall(att: Attribution, outcome: str, label: str | None = None) -> bytes:
-    """A waterfall chart: from A's value through each group's contribution to B's value."""
+    """A waterfall chart: from A's value through each group's contribution to B's value (green = better)."""
     from experiments.report import _png, plt
 
     c = att.for_outcome(outcome)
@@ -242,7 +250,7 @@ def fig_waterfall(att: Attribution, outcome: str, label: str | None = None) -> b
     ax.barh(ys[-1], start, color="#7f8c8d")
     for i, r in enumerate(c.itertuples()):
         y = ys[-2 - i]
-        ax.barh(y, r.contribution, left=level, color="#27ae60" if r.contribution >= 0 else "#c0392b")
+        ax.barh(y, r.contribution, left=level, color=_colour(outcome, r.contribution))
         ax.text(level + r.contribution, y, f" {r.contribution:+.3g}", va="center", fontsize=8)
         level += r.contribution
     ax.barh(ys[0], level, color="#2c3e50")
