@@ -708,7 +708,16 @@ def explain_all(result: RobustResult, args: argparse.Namespace) -> list:
 
     base = result.scenarios[0]
     return [
-        attribute(base, s, result.seeds, result.ticks, result.out / "shapley", workers=args.workers, quiet=args.quiet)
+        attribute(
+            base,
+            s,
+            result.seeds,
+            result.ticks,
+            result.out / "shapley",
+            workers=args.workers,
+            scheduler=args.scheduler,
+            quiet=args.quiet,
+        )
         for s in result.scenarios[1:]
     ]
 

@@ -93,6 +93,14 @@ def test_an_uncertain_parameter_the_scenarios_set_differently_is_refused(tmp_pat
     assert err.count("\n") == 1 and "w_social: the compared scenarios set it differently" in err
 
 
+def test_world_options_need_worlds(points, capsys):
+    tmp, a, b = points
+    assert cogov(["compare", a, b, "--uncertain", "x.toml"]) == 2
+    assert "need --worlds N" in capsys.readouterr().err
+    assert cogov(["compare", a, b, "--worlds", "1"]) == 2
+    assert "--worlds 1: too few" in capsys.readouterr().err
+
+
 def test_without_file_or_declared_ranges_the_user_is_told_to_pass_uncertain(points, capsys):
     if worlds.declared_uncertain():
         pytest.skip("this version declares plausible ranges (Param.plausible)")
