@@ -35,7 +35,7 @@ from scipy import stats
 
 import sim
 from experiments import runner, store
-from experiments.compare import Comparison, final_values, load_scenarios, outcome_table, parse_set
+from experiments.compare import Comparison, _Null, final_values, load_scenarios, outcome_table, parse_set
 from experiments.worlds import DEFAULT_SEED, Uncertain, WorldsError, draw_worlds, resolve_uncertain, world_values
 from sim.outcomes import HEADLINE, OUTCOME_BETTER, OUTCOMES
 from sim.scenario import Scenario, ScenarioError
@@ -120,17 +120,6 @@ def execute(
         rid, msg = next(iter(res.failed.items()))
         raise RuntimeError(f"{len(res.failed)} runs failed; first {rid}: {msg}")
     return res
-
-
-class _Null:
-    def write(self, *_):
-        return 0
-
-    def flush(self):
-        pass
-
-    def isatty(self):
-        return False
 
 
 # --- statistics -------------------------------------------------------------------------------------
@@ -258,7 +247,7 @@ def regret_table(runs: pd.DataFrame, names: list[str], outcomes: list[str]) -> p
 class Drivers:
     """What decides a comparison: a PRIM box as readable conditions and sensitivity indices."""
 
-    target: str  # who wins in the box: "b_better", "a_better" or "leader_not_better"
+    target: str  # what holds in the box: "other_better" or "leader_not_better" (the other wins or ties)
     leader: str
     other: str
     conditions: list[tuple[str, str, float]]  # (parameter, ">" or "<", value)
