@@ -548,12 +548,20 @@ def robust_compare(
     if clash:
         raise WorldsError(f"--set {clash[0]}: is also an uncertain parameter; allowed: one or the other")
     scens = load_scenarios(refs, overrides)
-    for u in unc:  # a world sets the value in every scenario: it must not erase a difference between them
-        vals = {json.dumps(store.canonical(s.params[u.name])) for s in scens}
-        if len(vals) > 1:
+    differ = [u.name for u in unc if len({json.dumps(store.canonical(s.params[u.name])) for s in scens}) > 1]
+    if differ and uncertain is not None:  # a world sets the value in every scenario: it would erase the difference
+        raise WorldsError(
+            f"{origin}: {differ[0]}: the compared scenarios set it differently, and a world would erase that "
+            "difference; allowed: parameters the scenarios agree on"
+        )
+    if differ:  # declared ranges: keep what the scenarios choose, vary the rest
+        unc = [u for u in unc if u.name not in differ]
+        if not quiet:
+            print(f"not varied (the scenarios set them differently): {', '.join(differ)}", file=sys.stderr)
+        if not unc:
             raise WorldsError(
-                f"{origin}: {u.name}: the compared scenarios set it differently, and a world would erase that "
-                "difference; allowed: parameters the scenarios agree on"
+                f"{origin}: every uncertain parameter is set differently by the scenarios; "
+                "allowed: pass --uncertain FILE"
             )
     wtable = draw_worlds(unc, worlds, dseed)
     design, tasks = plan(scens, wtable, seed_list, ticks)
@@ -568,6 +576,7 @@ def robust_compare(
         "design_seed": dseed,
         "uncertain_from": origin,
         "uncertain": [u.__dict__ for u in unc],
+        "not_varied": differ,
         "factors": [{"name": u.name, "lo": u.lo, "hi": u.hi, "values": []} for u in unc],
         "seeds": seed_list,
         "ticks": ticks,

@@ -31,7 +31,7 @@ import pandas as pd
 from scipy import stats
 from scipy.stats import qmc
 
-from sim.params import BY_NAME, PARAMS
+from sim.params import BY_NAME, PARAMS, STRUCTURAL, SUM_TO_ONE
 
 DISTRIBUTIONS = ("uniform", "triangular")
 DEFAULT_SEED = 20261128
@@ -154,12 +154,19 @@ def load_uncertain(path: str | Path) -> tuple[list[Uncertain], int | None]:
     return [_entry(k, v, where) for k, v in table.items()], seed
 
 
-def declared_uncertain() -> list[Uncertain]:
-    """Every parameter that declares a plausible range and is an assumption or calibrated."""
+def declared_uncertain(params=None) -> list[Uncertain]:
+    """Every parameter that declares a plausible range and is an assumption or calibrated.
+
+    Left out: levers, structure (population, see ``sim.params.STRUCTURAL``) and
+    shares that must sum to one (drawn independently they would break the rule).
+    """
+    tied = {n for group in SUM_TO_ONE for n in group}
     out = []
-    for p in PARAMS:
+    for p in PARAMS if params is None else params:
         rng = getattr(p, "plausible", None)
         if rng is None or getattr(p, "role", "") not in ROLES_UNCERTAIN or p.kind not in ("int", "float"):
+            continue
+        if getattr(p, "lever", False) or p.name in STRUCTURAL or p.name in tied:
             continue
         lo, hi = float(rng[0]), float(rng[1])
         if lo < hi:

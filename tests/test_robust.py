@@ -101,6 +101,22 @@ def test_world_options_need_worlds(points, capsys):
     assert "--worlds 1: too few" in capsys.readouterr().err
 
 
+def test_declared_ranges_leave_out_levers_structure_and_tied_shares():
+    from types import SimpleNamespace as P
+
+    fake = [
+        P(name="w_social", kind="float", role="assumption", plausible=(1.0, 3.0), lever=False),
+        P(name="base_logit", kind="float", role="calibrated", plausible=(-10.0, -9.0), lever=False),
+        P(name="admin_load", kind="float", role="lever", plausible=(0.2, 0.8), lever=True),
+        P(name="residents", kind="int", role="assumption", plausible=(100, 200), lever=False),
+        P(name="share_small", kind="float", role="assumption", plausible=(0.5, 0.7), lever=False),
+        P(name="w_trust", kind="float", role="sourced", plausible=(0.5, 1.5), lever=False),
+        P(name="w_reward", kind="float", role="assumption", plausible=None, lever=False),
+    ]
+    found = worlds.declared_uncertain(fake)
+    assert [(u.name, u.lo, u.hi) for u in found] == [("w_social", 1.0, 3.0), ("base_logit", -10.0, -9.0)]
+
+
 def test_without_file_or_declared_ranges_the_user_is_told_to_pass_uncertain(points, capsys):
     if worlds.declared_uncertain():
         pytest.skip("this version declares plausible ranges (Param.plausible)")
