@@ -135,7 +135,7 @@ def test_a_decisive_assumption_gives_it_depends_and_is_named(points, capsys):
     unc = _uncertain(tmp, "[uncertain]\nw_reward = [0.0, 6.0]\nsanction_cost = [0.5, 2.0]\n", "decisive.toml")
     out = tmp / "decisive"
     args = ["compare", a, b, "--worlds", "8", "--seeds", "2", "--ticks", "40", "--uncertain", unc]
-    code = cogov([*args, *TINY_SET, "--workers", "0", "--out", str(out), "--quiet"])
+    code = cogov([*args, *TINY_SET, "--workers", "0", "--out", str(out), "--quiet", "--explain"])
     assert code == 0, capsys.readouterr().err
     v = pd.read_csv(out / "verdicts.csv").set_index("outcome").loc["participation"]
     assert v["verdict"] == "depends"
@@ -144,6 +144,8 @@ def test_a_decisive_assumption_gives_it_depends_and_is_named(points, capsys):
     html = (out / "robust-report.html").read_text(encoding="utf-8")
     assert "it depends" in html and "w_reward &lt;" in html
     assert "Within one set of assumptions" in html, "seed-only results stay, labelled"
+    assert (out / "fig-robust-waterfall-points-participation.png").exists()  # --explain: A's and B's own runs reused
+    assert html.count("data:image/png;base64,") >= 3  # spread, drivers, waterfall
     tidy = load_sweep(out)  # readable as a sweep: one row per (world, scenario, seed)
     assert len(tidy) == (8 + 1) * 2 * 2 and tidy["participation"].notna().all()
     assert tidy.loc[tidy["world"] >= 0, "w_reward"].nunique() == 8
