@@ -281,3 +281,12 @@ def test_explain_command_writes_text_table_and_waterfall(tmp_path, capsys):
     assert code == 0 and "incentives" in text and "disputes" in text and "w_reward = 4" in text
     assert (out / "waterfall-participation.png").stat().st_size > 1000
     assert set(pd.read_csv(out / "shapley.csv")["group"]) == {"incentives", "disputes"}
+
+
+def test_every_outcome_has_a_direction_and_the_headline_ones_are_not_neutral():
+    from sim.outcomes import HEADLINE, OUTCOME_BETTER, OUTCOMES
+
+    assert set(OUTCOME_BETTER) == set(OUTCOMES) and set(OUTCOME_BETTER.values()) <= {"higher", "lower", "neutral"}
+    assert all(OUTCOME_BETTER[h] != "neutral" for h in HEADLINE)
+    assert OUTCOME_BETTER["participation"] == "higher" and OUTCOME_BETTER["disputes_total"] == "lower"
+    assert OUTCOME_BETTER["residents"] == OUTCOME_BETTER["households"] == "neutral"
