@@ -459,7 +459,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_validate)
 
-    from experiments import compare, sweep  # experiments/ implements these two commands
+    from experiments import compare, robust, shapley, sweep  # experiments/ implements these commands
 
     p = sub.add_parser(
         "compare",
@@ -467,7 +467,15 @@ def build_parser() -> argparse.ArgumentParser:
         description=compare.__doc__.split("\n\n")[1].replace("\n", " "),
     )
     compare.add_arguments(p)
-    p.set_defaults(func=compare.main_args)
+    robust.add_arguments(p)  # --worlds N [--uncertain FILE]: across plausible worlds (experiments/robust.py)
+    p.set_defaults(func=robust.main_args)
+    p = sub.add_parser(
+        "explain",
+        help="why B differs from A: Shapley contributions of the lever groups, with waterfall charts",
+        description=shapley.__doc__.split("\n\n")[1].replace("\n", " "),
+    )
+    shapley.add_arguments(p)
+    p.set_defaults(func=shapley.main_args)
     p = sub.add_parser(
         "sweep",
         help="run a parameter sweep file on dask (resumable)",

@@ -229,3 +229,37 @@ def compute_row(m) -> dict[str, float]:
     row["participation_gap_origin"] = part["local"] - part["migrant"]
     row["participation_gap_tenure"] = part["owner"] - part["renter"]
     return row
+
+
+def _better_table() -> dict[str, str]:
+    """Which direction of each outcome is better for residents: "higher", "lower" or "neutral".
+
+    "neutral" marks counts of people, inputs (meetings held, visits made, points
+    issued), money balances and gaps whose sign has no agreed better side; a
+    robustness verdict (experiments.robust) is given only for the other two.
+    """
+    higher = {
+        "participation", "activities", "registered_volunteers", "volunteer_share", "active_volunteers",
+        "matters_resolved", "disputes_mediated", "mediated_total", "satisfaction", "belonging", "cohesion",
+        "firm_effort", "projects_completed", "implementations_completed", "acceptances", "cofunding_contribution",
+    }  # fmt: skip
+    lower = {
+        "backlog", "unsurfaced", "buck_passes", "disputes_new", "disputes_escalated", "disputes_open",
+        "disputes_total", "escalations_total", "norm_breaches", "breaches_total", "refusals", "firm_shirking",
+        "firm_complaints", "revenue_disputes", "redemptions_refused", "incentive_cost_per_activity",
+        "paperwork_hours", "project_overrun", "implementation_overrun", "points_forfeited",
+    }  # fmt: skip
+    out = {}
+    for name in OUTCOMES:
+        if name in higher or name.startswith(("resolved_", "trust_", "participation_", "satisfaction_")):
+            out[name] = "higher"
+        elif name in lower or name.startswith(("backlog_", "days_to_resolve_")):
+            out[name] = "lower"
+        else:
+            out[name] = "neutral"
+    for gap in ("participation_gap_age", "participation_gap_origin", "participation_gap_tenure"):
+        out[gap] = "neutral"  # a gap's better sign depends on which group one wants to reach
+    return out
+
+
+OUTCOME_BETTER: dict[str, str] = _better_table()

@@ -1,0 +1,104 @@
+"""Benchmark of comparisons across worlds and of Shapley lever attribution (issue 13).
+
+    python benchmarks/bench_robust.py [--quick] [--workers N] [--out DIR] [--json OUT]
+
+Two measurements, reported and never asserted:
+
+1. ``robust``: 100 worlds × 3 scenarios (government-led, five-micro, share-bear-win)
+   × 2 seeds at the reference community size (21,235 residents), one year each:
+   600 runs (plus the 6 runs of the scenarios' own world), uncertain parameters from
+   ``experiments/uncertain-example.toml``. Target ≤ 10 minutes on 2 cores.
+2. ``shapley``: exact Shapley attribution between government-led and five-micro with
+   five-micro's organisation counts set to government-led's, so that they differ in
+   exactly 6 lever groups: 64 coalitions × 2 seeds = 128 runs. Target ≤ 3 minutes.
+
+``--quick`` runs both at a tiny size (600 residents, 4 worlds, 60 days, 1 seed for
+Shapley) to check that the script works; its times say nothing about the targets.
+Runs go into a fresh temporary directory (or ``--out``), so nothing is cached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from _common import REF_RESIDENTS, ROOT, machine_info, print_machine, size_overrides  # noqa: E402
+
+SCENARIOS = ["government-led", "five-micro", "share-bear-win"]
+UNCERTAIN = ROOT / "experiments" / "uncertain-example.toml"
+TARGETS = {"robust": 600.0, "shapley": 180.0}
+
+
+def bench_robust(out: Path, quick: bool, workers: int | None) -> dict:
+    """Time ``robust_compare`` of the three scenarios (computing every run)."""
+    from experiments.robust import robust_compare
+
+    size = size_overrides(600 if quick else REF_RESIDENTS)
+    worlds, seeds, ticks = (4, 2, 60) if quick else (100, 2, 365)
+    t0 = time.perf_counter()
+    res = robust_compare(
+        SCENARIOS, worlds, seeds, ticks, UNCERTAIN, size, workers=workers, out=out / "robust", quiet=False
+    )
+    wall = time.perf_counter() - t0
+    n = int(res.runs["run_id"].nunique())
+    what = f"{worlds} worlds x 3 scenarios x {seeds} seeds, {size['residents']} residents, {ticks} days"
+    return {"what": what, "runs": n, "seconds": round(wall, 1), "runs_per_second": round(n / wall, 3)}
+
+
+def bench_shapley(out: Path, quick: bool, workers: int | None) -> dict:
+    """Time an exact Shapley attribution over 6 lever groups."""
+    from experiments.compare import load_scenarios
+    from experiments.shapley import attribute, lever_groups
+
+    size = size_overrides(600 if quick else REF_RESIDENTS)
+    a, b = load_scenarios(["government-led", "five-micro"], size)
+    same = {k: a.params[k] for k in ("volunteer_teams", "professional_orgs", "interest_groups")}
+    b = b.with_overrides(**same)
+    groups = lever_groups(a, b)
+    seeds, ticks = ([1], 60) if quick else ([1, 2], 365)
+    t0 = time.perf_counter()
+    att = attribute(a, b, seeds, ticks, out / "shapley", workers=workers, quiet=False)
+    wall = time.perf_counter() - t0
+    n = 2 ** len(groups) * len(seeds)
+    what = (
+        f"{len(groups)} groups ({', '.join(groups)}), {2 ** len(groups)} coalitions x {len(seeds)} seeds, "
+        f"{size['residents']} residents, {ticks} days, {'exact' if att.exact else 'sampled'}"
+    )
+    return {"what": what, "runs": n, "seconds": round(wall, 1), "runs_per_second": round(n / wall, 3)}
+
+
+def main() -> int:
+    """Run both benchmarks and print their times against the targets."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="tiny size: checks the script, not the targets")
+    ap.add_argument("--workers", type=int, default=None, help="dask workers (default: all cores)")
+    ap.add_argument("--out", default=None, help="keep the runs here (default: a temporary directory)")
+    ap.add_argument("--json", default=None, help="also write the results as JSON")
+    ap.add_argument("--only", choices=("robust", "shapley"), default=None, help="run one of the two")
+    args = ap.parse_args()
+    info = machine_info()
+    print_machine(info)
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="bench-robust-") as tmp:
+        out = Path(args.out) if args.out else Path(tmp)
+        for name, fn in (("robust", bench_robust), ("shapley", bench_shapley)):
+            if args.only in (None, name):
+                results[name] = fn(out, args.quick, args.workers)
+    for name, r in results.items():
+        verdict = "PASS" if r["seconds"] <= TARGETS[name] else "MISS"
+        verdict = "(quick size: no target)" if args.quick else f"{verdict} (target <= {TARGETS[name]:.0f} s)"
+        print(f"{name:8}: {r['what']}: {r['runs']} runs in {r['seconds']} s ({r['runs_per_second']} runs/s) {verdict}")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"machine": info, "quick": args.quick, "results": results}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
