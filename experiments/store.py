@@ -17,6 +17,7 @@ a run is never stored twice.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -27,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.outcomes import OUTCOMES
+from sim.outcomes import OUTCOME_KIND
 
 RUNS, SERIES = "runs", "series"
 
@@ -90,13 +91,154 @@ def atomic_write_json(obj: Any, path: Path) -> None:
     atomic_write_bytes(path, json.dumps(obj, indent=2, ensure_ascii=False, default=str).encode("utf-8"))
 
 
-def summary_row(series: pd.DataFrame, rid: str) -> pd.DataFrame:
-    """One-row table of a run: its id, seed and every outcome at the last tick."""
-    last = series.iloc[-1]
+# --- source identity (which model code made a run) -------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def source_identity() -> str:
+    """Identity of the model code that makes runs here: a hash of the installed ``sim`` sources.
+
+    A run id hashes parameters, seed and length, not the code, so a run stored
+    by older code would otherwise be reused silently. The hash covers every
+    ``.py`` and ``.toml`` file of the ``sim`` package (the code and the presets
+    that define a run) and nothing else, so editing docs or experiments does not
+    invalidate stored runs, while an uncommitted edit of the model does (which a
+    git commit alone would miss). ``git_commit()`` is recorded next to it.
+    """
+    import sim
+
+    root = Path(sim.__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".toml") and "__pycache__" not in p.parts):
+        h.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=1)
+def git_commit() -> str:
+    """The git commit of the checkout ``sim`` is imported from ('' outside git), with '-dirty' if edited."""
+    import subprocess
+
+    import sim
+
+    root = Path(sim.__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5
+        ).stdout.strip()
+        if not head:
+            return ""
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--", "sim"], capture_output=True, text=True, timeout=5
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return head + ("-dirty" if dirty else "")
+
+
+class StaleRunsError(ValueError):
+    """Stored runs were made by other model sources than the code running now."""
+
+
+def stored_sources(directory: Path, ids: list[str] | set[str]) -> dict[str, str]:
+    """Source identity of each stored run among ``ids`` ('unknown' for parts written before it was recorded)."""
+    folder = Path(directory) / RUNS
+    out: dict[str, str] = {}
+    for rid in ids:
+        path = folder / f"{rid}.parquet"
+        if not path.exists():
+            continue
+        try:
+            df = pd.read_parquet(path, columns=["source"])
+            out[rid] = str(df["source"].iloc[0])
+        except (KeyError, ValueError, OSError):  # a part written before the source was recorded
+            out[rid] = "unknown"
+    return out
+
+
+def check_sources(directory: Path, ids: list[str] | set[str]) -> None:
+    """Refuse stored runs among ``ids`` made by other model sources than this code (``StaleRunsError``)."""
+    here = source_identity()
+    stale = {rid: src for rid, src in stored_sources(directory, ids).items() if src != here}
+    if stale:
+        other = sorted(set(stale.values()))
+        raise StaleRunsError(
+            f"{directory}: {len(stale)} stored runs were made by other model sources ({', '.join(other[:3])}) "
+            f"than this code ({here}); allowed: --fresh to recompute them, or another --out"
+        )
+
+
+def drop_runs(directory: Path, ids: list[str] | set[str]) -> int:
+    """Delete the stored parts of the runs ``ids`` (for ``--fresh``); return how many runs were removed."""
+    n = 0
+    for rid in ids:
+        found = False
+        for sub in (SERIES, RUNS):
+            path = Path(directory) / sub / f"{rid}.parquet"
+            if path.exists():
+                path.unlink()
+                found = True
+        n += found
+    return n
+
+
+DEFAULT_WINDOW = 30  # days: stocks are averaged over the last WINDOW days of a run
+
+
+def aggregation(name: str, ticks: int, window: int = DEFAULT_WINDOW) -> str:
+    """How ``summary_row`` reduces outcome ``name`` of a run of ``ticks`` days, in words."""
+    kind = OUTCOME_KIND[name]
+    if kind == "flow":
+        return f"total over days 1–{ticks}" if ticks >= 1 else "day 0"
+    if kind == "cumulative":
+        return f"running total on day {ticks}"
+    first = max(ticks - window + 1, 1) if ticks >= 1 else 0
+    return f"mean of days {first}–{ticks}" if first < ticks else f"day {ticks}"
+
+
+def summary_values(series: pd.DataFrame, window: int = DEFAULT_WINDOW) -> dict[str, float]:
+    """One value per outcome of one run's per-tick table, by the outcome's kind.
+
+    Flows (counts for a day) are summed over days 1..T: a weekly meeting is
+    counted whether or not the last day is a meeting day. Stocks (levels) are
+    averaged over the last ``window`` days, which damps day-to-day noise.
+    Cumulative outcomes (running totals or means since day 0) are read on the
+    last day. Day 0 is the initial state and never counts.
+    """
+    if window < 1:
+        raise ValueError(f"window {window}: allowed: 1 or more days")
+    s = series.sort_values("tick")
+    tick = s["tick"].to_numpy()
+    last_tick = int(tick[-1])
+    days = s[tick >= 1] if last_tick >= 1 else s
+    recent = s[tick >= max(last_tick - window + 1, 1)] if last_tick >= 1 else s
+    last = s.iloc[-1]
+    out: dict[str, float] = {}
+    for name, kind in OUTCOME_KIND.items():
+        if name not in s.columns:
+            continue
+        if kind == "flow":
+            out[name] = days[name].sum()
+        elif kind == "stock":
+            out[name] = recent[name].mean()
+        else:
+            out[name] = last[name]
+    return out
+
+
+def summary_row(series: pd.DataFrame, rid: str | None = None, window: int = DEFAULT_WINDOW) -> pd.DataFrame:
+    """One-row table of a run: its id, seed, length, source identity and one value per outcome.
+
+    The values come from ``summary_values`` (flows summed, stocks averaged over
+    the last ``window`` days, cumulative outcomes on the last day).
+    """
+    last = series.sort_values("tick").iloc[-1]
+    if rid is None:
+        rid = str(last["run_id"]) if "run_id" in series.columns else ""
     row: dict[str, Any] = {"run_id": rid, "seed": int(last["seed"]), "ticks": int(last["tick"])}
-    for name in OUTCOMES:
-        if name != "tick":
-            row[name] = last[name]
+    row.update(summary_values(series, window))
+    row["window"] = int(window)
+    row["source"] = source_identity()
     return pd.DataFrame([row])
 
 

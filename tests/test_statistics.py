@@ -1,0 +1,251 @@
+"""Statistics of the experiments layer (issue 12): run summaries, effect sizes, test families,
+source identity, Sobol noise, scenario discovery, calibration uncertainty."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments import compare, store
+from sim.outcomes import HEADLINE, OUTCOME_KIND, OUTCOMES
+
+TINY_POP = {
+    "residents": 400,
+    "households": 140,
+    "households_per_building": 10,
+    "households_per_grid_worker": 40,
+    "estates": 2,
+}
+
+
+# --- item 1: outcome kinds and window summaries ------------------------------------------------
+
+
+def test_every_outcome_has_a_kind_that_matches_its_meaning():
+    assert set(OUTCOME_KIND) == set(OUTCOMES) - {"tick"}
+    assert set(OUTCOME_KIND.values()) == {"flow", "stock", "cumulative"}
+    for name, kind in OUTCOME_KIND.items():
+        meaning = OUTCOMES[name]
+        if "today" in meaning:
+            assert kind == "flow", name
+        if "so far" in meaning:
+            assert kind == "cumulative", name
+    flows = {
+        "activities",
+        "meetings",
+        "meeting_attendance",
+        "disputes_new",
+        "disputes_escalated",
+        "disputes_mediated",
+        "norm_breaches",
+        "home_visits",
+        "paperwork_hours",
+    }
+    assert {n for n, k in OUTCOME_KIND.items() if k == "flow"} == flows
+
+
+def _series(meeting_days: set[int], ticks: int = 60, seed: int = 1, level: float = 0.5) -> pd.DataFrame:
+    """A per-tick table with every outcome 0 except meetings (on meeting_days) and a noisy stock."""
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame({"tick": np.arange(ticks + 1), "seed": seed})
+    df = pd.concat([df, pd.DataFrame(0.0, index=df.index, columns=list(OUTCOME_KIND))], axis=1)
+    df["meetings"] = [1.0 if t in meeting_days else 0.0 for t in df["tick"]]
+    df["participation"] = level + rng.normal(0, 0.05, ticks + 1)
+    df["disputes_total"] = np.arange(ticks + 1) * 2.0
+    return df
+
+
+def test_flow_outcome_is_summed_over_the_run_not_read_on_the_last_day():
+    weekly = _series({t for t in range(1, 61) if t % 7 == 3})  # day 60 is not a meeting day
+    v = store.summary_values(weekly, window=30)
+    assert weekly.iloc[-1]["meetings"] == 0
+    assert v["meetings"] == 9  # days 3, 10, ..., 59
+    assert v["participation"] == pytest.approx(weekly["participation"].iloc[-30:].mean())
+    assert v["disputes_total"] == 120  # cumulative: last day
+    assert store.summary_values(weekly, window=5)["participation"] == pytest.approx(
+        weekly["participation"].iloc[-5:].mean()
+    )
+    assert "total over days 1–60" == store.aggregation("meetings", 60)
+    assert "mean of days 31–60" == store.aggregation("participation", 60)
+    row = store.summary_row(weekly.assign(run_id="r1"))
+    assert row.loc[0, "meetings"] == 9 and row.loc[0, "run_id"] == "r1" and row.loc[0, "window"] == 30
+
+
+def test_flow_outcome_compared_over_a_window_is_not_within_noise():
+    parts = []
+    for seed in range(1, 6):
+        parts.append(_series({t for t in range(1, 61) if t % 7 == 3}, seed=seed).assign(scenario="weekly"))
+        parts.append(_series(set(), seed=seed).assign(scenario="none"))
+    finals = compare.final_values(pd.concat(parts, ignore_index=True), window=30)
+    t = compare.outcome_table(finals, ["none", "weekly"], ["meetings", "participation"]).set_index(
+        ["outcome", "scenario"]
+    )
+    r = t.loc[("meetings", "weekly")]
+    assert r["diff"] == 9 and r["verdict"] == "different", "52 vs 0 meetings a year is not 'within noise'"
+
+
+# --- item 5: effect sizes and equivalence -------------------------------------------------------
+
+
+def test_d_z_matches_hand_computation_and_ignores_the_spread_of_levels():
+    a = np.array([10.0, 20.0, 30.0, 40.0])
+    b = a + np.array([1.0, 2.0, 1.0, 2.0])
+    # differences 1, 2, 1, 2: mean 1.5, sd sqrt(1/3)
+    assert compare.d_z(a, b) == pytest.approx(1.5 / np.sqrt(1 / 3))
+    assert compare.d_z(a * 100, a * 100 + (b - a)) == pytest.approx(compare.d_z(a, b))
+    finals = pd.DataFrame(
+        [("A", s, v) for s, v in enumerate(a)] + [("B", s, v) for s, v in enumerate(b)],
+        columns=["scenario", "seed", "backlog"],
+    ).set_index(["scenario", "seed"])
+    r = compare.outcome_table(finals, ["A", "B"], ["backlog"]).set_index("scenario").loc["B"]
+    assert r["d_z"] == pytest.approx(1.5 / np.sqrt(1 / 3))
+    assert r["diff"] == pytest.approx(1.5) and r["rel_diff"] == pytest.approx(1.5 / 25)
+    assert "effect_size" not in compare.outcome_table(finals, ["A", "B"], ["backlog"]).columns
+
+
+def test_equivalence_test_separates_equivalent_from_inconclusive():
+    rng = np.random.default_rng(3)
+    a = rng.normal(10, 1, 30)
+    b = a + rng.normal(0, 0.05, 30)  # tiny paired difference
+    from statsmodels.stats.weightstats import ttost_paired
+
+    assert compare.equivalence_p(a, b, 0.2) == pytest.approx(ttost_paired(b, a, -0.2, 0.2)[0])
+    assert compare.equivalence_p(a, b, 0.2) < 0.001
+    assert compare.equivalence_p(a, b, 0.001) > 0.5
+    finals = pd.DataFrame(
+        [("A", s, v) for s, v in enumerate(a)] + [("B", s, v) for s, v in enumerate(b)],
+        columns=["scenario", "seed", "backlog"],
+    ).set_index(["scenario", "seed"])
+    eq = compare.outcome_table(finals, ["A", "B"], ["backlog"], sesoi={"backlog": 0.2}).set_index("scenario")
+    assert eq.loc["B", "verdict"] == "equivalent"
+    no = compare.outcome_table(finals, ["A", "B"], ["backlog"], sesoi={"backlog": 0.001}).set_index("scenario")
+    assert no.loc["B", "verdict"] == "inconclusive"
+    plain = compare.outcome_table(finals, ["A", "B"], ["backlog"]).set_index("scenario")
+    assert plain.loc["B", "verdict"] == "within noise"
+
+
+def test_parse_sesoi_rejects_bad_items():
+    assert compare.parse_sesoi(["participation=0.02"]) == {"participation": 0.02}
+    for bad in ("nope=1", "participation=-1", "participation=abc"):
+        with pytest.raises(ValueError, match="allowed"):
+            compare.parse_sesoi([bad])
+
+
+# --- item 6: test families --------------------------------------------------------------------
+
+
+def _family_finals(n_seeds: int = 8) -> tuple[pd.DataFrame, list[str]]:
+    rng = np.random.default_rng(7)
+    names = ["participation", "backlog", "satisfaction", "meetings", "fines", "residents", "activities"]
+    shifts = {"participation": 0.5, "backlog": 0.9, "satisfaction": 0.0, "meetings": 0.8, "fines": 0.0}
+    rows = []
+    base = {n: rng.normal(10, 1, n_seeds) for n in names}
+    for s in range(n_seeds):
+        rows.append({"scenario": "A", "seed": s, **{n: base[n][s] for n in names}, "residents": 400.0})
+        b = {n: base[n][s] + shifts.get(n, 0.3) + rng.normal(0, 0.6) for n in names}
+        rows.append({"scenario": "B", "seed": s, **b, "residents": 400.0})
+    return pd.DataFrame(rows).set_index(["scenario", "seed"]), names
+
+
+def test_family_split_holm_for_headline_bh_for_the_rest_and_identical_outcomes_dropped():
+    from statsmodels.stats.multitest import multipletests
+
+    finals, names = _family_finals()
+    t = compare.outcome_table(finals, ["A", "B"], names).set_index(["outcome", "scenario"])
+    b = t.xs("B", level="scenario")
+    conf = [n for n in names if n in HEADLINE]
+    expl = [n for n in names if n not in HEADLINE and n != "residents"]
+    assert set(b.index[b["family"] == "confirmatory"]) == set(conf)
+    assert set(b.index[b["family"] == "exploratory"]) == set(expl)
+    assert b.loc["residents", "family"] == "identical" and np.isnan(b.loc["residents", "p"])
+    assert np.allclose(b.loc[conf, "p_adj"], multipletests(b.loc[conf, "p"], method="holm")[1])
+    assert np.allclose(b.loc[expl, "p_adj"], multipletests(b.loc[expl, "p"], method="fdr_bh")[1])
+    # CIs agree with the adjusted tests: a CI excludes 0 exactly when the adjusted p < 0.05
+    tested = b[b["family"].isin(["confirmatory", "exploratory"])]
+    excludes = (tested["diff_low"] > 0) | (tested["diff_high"] < 0)
+    assert (excludes == (tested["p_adj"] < 0.05)).all()
+    assert (tested["ci_level"] >= 0.95).all()
+
+
+def test_adjusted_level_holm_and_bh_by_hand():
+    p = np.array([0.001, 0.004, 0.03, 0.5])
+    # Holm: 0.001*4, 0.004*3 rejected; 0.03*2 = 0.06 not: r = 2, level alpha/(4-2)
+    assert compare.adjusted_level(p, "holm") == pytest.approx(0.05 / 2)
+    # BH: 0.03 <= 3*0.05/4 = 0.0375 -> R = 3, level 3*0.05/4
+    assert compare.adjusted_level(p, "bh") == pytest.approx(3 * 0.05 / 4)
+    assert compare.adjusted_level(np.array([0.2, 0.6]), "bh") == pytest.approx(0.05 / 2)
+
+
+# --- item 7: achieved common-random-numbers gain ----------------------------------------------
+
+
+def test_crn_gain_by_hand():
+    a = np.array([1.0, 2.0, 3.0, 4.0])
+    b = np.array([1.5, 2.0, 3.5, 4.0])
+    corr, vr = compare.crn_gain(a, b)
+    assert corr == pytest.approx(np.corrcoef(a, b)[0, 1])
+    assert vr == pytest.approx(1 - np.var(b - a, ddof=1) / (np.var(a, ddof=1) + np.var(b, ddof=1)))
+    rng = np.random.default_rng(0)
+    _, vr_indep = compare.crn_gain(rng.normal(size=200), rng.normal(size=200))
+    assert abs(vr_indep) < 0.2, "independent runs gain nothing from pairing"
+
+
+# --- item 8: settling -------------------------------------------------------------------------
+
+
+def test_settling_flags_a_still_rising_outcome():
+    parts = []
+    for seed in (1, 2):
+        df = _series(set(), ticks=120, seed=seed)
+        df["belonging"] = 0.1 + df["tick"] * 0.002  # still rising linearly
+        df["satisfaction"] = 0.6  # flat
+        parts.append(df.assign(scenario="A"))
+    st = compare.settling(pd.concat(parts), ["belonging", "satisfaction", "disputes_total"], 30).set_index("outcome")
+    assert not st.loc["belonging", "settled"]
+    assert st.loc["satisfaction", "settled"]
+    assert st.loc["disputes_total", "settled"], "a constant daily rate of a running total has settled"
+
+
+# --- item 4: source identity ---------------------------------------------------------------------
+
+
+def test_source_identity_is_recorded_and_runs_from_other_sources_are_refused(tmp_path, capsys, monkeypatch):
+    refs = ["government-led", "governance-partners"]
+    kw = dict(seeds=2, ticks=3, overrides=TINY_POP, workers=0, out=tmp_path, quiet=True)
+    comp = compare.run_comparison(refs, **kw)
+    parts = sorted((tmp_path / "runs").glob("*.parquet"))
+    assert parts and all(pd.read_parquet(p)["source"].iloc[0] == store.source_identity() for p in parts)
+    assert comp.source == store.source_identity()
+    compare.run_comparison(refs, **kw)  # same sources: reused
+    monkeypatch.setattr(store, "source_identity", lambda: "0123456789abcdef")
+    with pytest.raises(store.StaleRunsError, match="--fresh"):
+        compare.run_comparison(refs, **kw)
+    sets = [w for k, v in TINY_POP.items() for w in ("--set", f"{k}={v}")]
+    code = compare.main(
+        [*refs, "--seeds", "2", "--ticks", "3", "--out", str(tmp_path), "--workers", "0", "--quiet", *sets]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and err.startswith("cogov: error: ") and "--fresh" in err
+    again = compare.run_comparison(refs, fresh=True, **kw)
+    assert all(pd.read_parquet(p)["source"].iloc[0] == "0123456789abcdef" for p in (tmp_path / "runs").glob("*"))
+    assert again.finals.equals(comp.finals)
+
+
+def test_source_identity_changes_with_the_model_code(tmp_path, monkeypatch):
+    import shutil
+
+    import sim
+
+    src = tmp_path / "pkg" / "sim"
+    shutil.copytree(__import__("pathlib").Path(sim.__file__).parent, src, ignore=shutil.ignore_patterns("__pycache__"))
+    fake = type("M", (), {"__file__": str(src / "__init__.py")})
+    monkeypatch.setitem(__import__("sys").modules, "sim", fake)
+    store.source_identity.cache_clear()
+    try:
+        first = store.source_identity()
+        store.source_identity.cache_clear()
+        (src / "model.py").write_text((src / "model.py").read_text() + "\n# edited\n")
+        assert store.source_identity() != first
+    finally:
+        store.source_identity.cache_clear()
