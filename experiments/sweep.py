@@ -24,7 +24,7 @@ import numpy as np
 
 import sim
 from experiments import runner, store
-from experiments.design import SweepFileError, SweepSpec, design_table, load_sweep_file
+from experiments.design import SweepFileError, SweepSpec, design_table, load_sweep_file, unit_design
 
 EXIT_BAD_INPUT = 2
 
@@ -50,8 +50,33 @@ def default_out(spec: SweepSpec) -> Path:
     return Path("results") / "sweeps" / spec.name
 
 
-def prepare(spec: SweepSpec, out: Path) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Write design and manifest (or check them on resume); return the missing tasks and the manifest."""
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries that make and analyse a sweep's numbers."""
+    from importlib import metadata
+
+    import dask
+    import pandas as pd
+    import scipy
+    import sklearn
+
+    return {
+        "mesa": mesa.__version__,
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "pandas": pd.__version__,
+        "SALib": metadata.version("SALib"),
+        "scikit-learn": sklearn.__version__,
+        "dask": dask.__version__,
+        "python": platform.python_version(),
+    }
+
+
+def prepare(spec: SweepSpec, out: Path, fresh: bool = False) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Write design and manifest (or check them on resume); return the missing tasks and the manifest.
+
+    Stored runs made by other model sources raise ``store.StaleRunsError``;
+    ``fresh`` deletes them (and the summary) so they are recomputed.
+    """
     table, tasks = design_table(spec)
     fp = spec_fingerprint(spec, list(table["run_id"]))
     out.mkdir(parents=True, exist_ok=True)
@@ -95,12 +120,27 @@ def prepare(spec: SweepSpec, out: Path) -> tuple[list[dict[str, Any]], dict[str,
             "mesa_version": mesa.__version__,
             "numpy_version": np.__version__,
             "python": platform.python_version(),
+            "versions": library_versions(),
+            "git_commit": store.git_commit(),
+            "source": store.source_identity(),
+            "window": store.DEFAULT_WINDOW,
+            "dummy_factor": spec.dummy_factor,
             "sessions": [],
         }
         store.atomic_write_parquet(table, out / "design.parquet")
+        unit = unit_design(spec)
+        if unit is not None:
+            store.atomic_write_parquet(unit, out / "unit_design.parquet")
         store.atomic_write_json(manifest, mpath)
     store.clean_temporaries(out)
+    ids = {t["run_id"] for t in tasks}
+    if fresh:
+        store.drop_runs(out, ids)
+        (out / "summary.parquet").unlink(missing_ok=True)
     done = store.done_ids(out)
+    store.check_sources(out, done & ids)
+    manifest["source"] = store.source_identity()
+    manifest["git_commit"] = store.git_commit()
     return [t for t in tasks if t["run_id"] not in done], manifest
 
 
@@ -110,10 +150,11 @@ def run_sweep(
     workers: int | None = None,
     scheduler: str | None = None,
     quiet: bool = False,
+    fresh: bool = False,
 ) -> runner.Outcome:
     """Run (or resume) a sweep into ``out``; return what this session did."""
     out = Path(out) if out is not None else default_out(spec)
-    todo, manifest = prepare(spec, out)
+    todo, manifest = prepare(spec, out, fresh)
     total = manifest["distinct_runs"]
     stream = io.StringIO() if quiet else sys.stderr
     already = total - len(todo)
@@ -164,6 +205,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--out", default=None, help="output directory (default: results/sweeps/<name>)")
     parser.add_argument("--quiet", action="store_true", help="no progress output")
+    parser.add_argument(
+        "--fresh", action="store_true", help="recompute stored runs instead of reusing them (after a code change)"
+    )
 
 
 def main_args(args: argparse.Namespace) -> int:
@@ -171,8 +215,10 @@ def main_args(args: argparse.Namespace) -> int:
     try:
         spec = load_sweep_file(args.file)
         out = Path(args.out) if args.out else default_out(spec)
-        result = run_sweep(spec, out, workers=args.workers, scheduler=args.scheduler, quiet=args.quiet)
-    except (SweepFileError, SweepDirError) as exc:
+        result = run_sweep(
+            spec, out, workers=args.workers, scheduler=args.scheduler, quiet=args.quiet, fresh=args.fresh
+        )
+    except (SweepFileError, SweepDirError, store.StaleRunsError) as exc:
         print(f"cogov: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     if result.interrupted:

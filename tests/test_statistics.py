@@ -249,3 +249,127 @@ def test_source_identity_changes_with_the_model_code(tmp_path, monkeypatch):
         assert store.source_identity() != first
     finally:
         store.source_identity.cache_clear()
+
+
+# --- item 3: Sobol indices and seed noise ---------------------------------------------------------
+
+
+def _sobol_file(tmp_path, samples: int = 256, seeds: int = 2, extra: str = ""):
+    path = tmp_path / "sobol.toml"
+    path.write_text(
+        f'[sweep]\nbase = "defaults"\ndesign = "sobol"\nsamples = {samples}\nseeds = {seeds}\nticks = 1\n{extra}'
+        "[vary]\nw_trust = [0, 1]\nw_social = [0, 1]\nw_status = [0, 1]\n"
+    )
+    return path
+
+
+def _fake_sweep(tmp_path, signal, noise_sd: float, samples: int = 256):
+    """A stored Sobol sweep whose outcomes are computed, not simulated: signal(params) + noise(params, seed)."""
+    import zlib
+
+    from experiments import design, sweep
+
+    spec = design.load_sweep_file(_sobol_file(tmp_path, samples))
+    out = tmp_path / "sweep"
+    todo, _ = sweep.prepare(spec, out)
+    for t in todo:
+        p = t["params"]
+        key = f"{p['w_trust']:.12f}|{p['w_social']:.12f}|{p['w_status']:.12f}|{t['seed']}"
+        noise = np.random.default_rng(zlib.crc32(key.encode())).normal(0, noise_sd)  # same run, same draw
+        row = {"run_id": t["run_id"], "seed": t["seed"], "backlog": signal(p) + noise, "pure_noise": noise}
+        store.atomic_write_parquet(pd.DataFrame([row]), out / "runs" / f"{t['run_id']}.parquet")
+    return out
+
+
+def test_sobol_design_needs_two_seeds_and_a_power_of_two(tmp_path):
+    from experiments.design import SweepFileError, load_sweep_file
+
+    with pytest.raises(SweepFileError, match="power of two"):
+        load_sweep_file(_sobol_file(tmp_path, samples=12))
+    with pytest.raises(SweepFileError, match="seeds"):
+        load_sweep_file(_sobol_file(tmp_path, seeds=1))
+    spec = load_sweep_file(_sobol_file(tmp_path, samples=8))
+    assert spec.problem()["names"][-1] == "dummy"
+
+
+def test_noise_only_outcome_has_a_high_noise_share_and_a_dummy_index_like_the_others(tmp_path):
+    from experiments import analysis
+
+    out = _fake_sweep(tmp_path, lambda p: 5 * p["w_trust"], noise_sd=0.01)
+    with pytest.warns(analysis.NoisyOutcomeWarning, match="pure_noise"):
+        noisy = analysis.sobol_indices(out, "pure_noise")
+    assert noisy.attrs["noise_share"] > 0.5
+    st = noisy.set_index("parameter")["ST"]
+    others = st.drop("dummy")
+    assert st["dummy"] > 0.5 and abs(st["dummy"] - others.median()) < 0.35, "pure noise: the dummy is like the rest"
+    assert (others < st["dummy"] + noisy.set_index("parameter")["ST_conf"]["dummy"]).all()
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", analysis.NoisyOutcomeWarning)
+        clean = analysis.sobol_indices(out, "backlog")
+    c = clean.set_index("parameter")
+    assert clean.attrs["noise_share"] < 0.01
+    assert c.loc["w_trust", "ST"] > 0.95 and c.loc["dummy", "ST"] < 0.01
+    assert clean.attrs["dummy_ST"] == pytest.approx(c.loc["dummy", "ST"])
+    assert c.loc["w_trust", "ST_half"] == pytest.approx(c.loc["w_trust", "ST"], abs=0.05)
+    assert clean.attrs["max_ST_change"] < 0.05 and clean.attrs["N"] == 256 and clean.attrs["seeds"] == 2
+    assert "salib_version" in clean.attrs
+    unit = pd.read_parquet(out / "unit_design.parquet")
+    assert list(unit.columns) == ["w_trust", "w_social", "w_status", "dummy"] and len(unit) == 256 * 6
+    man = store.read_manifest(out)
+    assert man["versions"]["SALib"] and man["source"] == store.source_identity() and man["dummy_factor"]
+
+
+def test_sobol_keeps_second_order_indices(tmp_path):
+    from experiments import analysis, design
+
+    spec = design.load_sweep_file(_sobol_file(tmp_path, samples=512, extra="second_order = true\n"))
+    x = design.unit_sample(spec)
+    y = x[:, 0] * x[:, 1] * 4 + x[:, 2]
+    idx = analysis.sobol_from_values(spec.problem(), y, second_order=True)
+    s2 = idx.attrs["S2"]
+    assert s2.loc["w_trust", "w_social"] > 0.1 and abs(s2.loc["w_trust", "w_status"]) < 0.05
+
+
+# --- item 2: scenario discovery by PRIM ---------------------------------------------------------
+
+
+def test_prim_recovers_a_planted_box_with_a_categorical_condition():
+    from experiments import analysis
+
+    rng = np.random.default_rng(1)
+    n = 300
+    df = pd.DataFrame({"a": rng.uniform(0, 1, n), "b": rng.uniform(0, 10, n), "c": rng.choice(["x", "y", "z"], n)})
+    inside = (df["c"] == "y") & (df["a"] > 0.5)
+    df["conflict"] = inside.astype(float) + rng.normal(0, 0.01, n)
+    rules = analysis.discover(df, ["a", "b", "c"], "conflict", 0.5, max_boxes=1, resamples=3)
+    best = rules[0]
+    assert "c in {y}" in best.conditions, best.text()  # not "c in {y, z}": categories are not ordered
+    lo = [c for c in best.conditions if c.endswith("<= a")]
+    assert lo and 0.4 < float(lo[0].split()[0]) < 0.6
+    assert not any(" b" in c or c.startswith("b") for c in best.conditions)
+    truth = int(inside.sum())
+    assert best.density > 0.9 and best.coverage > 0.85 and best.hits <= truth
+    assert best.qp["c"] < 0.01 and best.qp["a"] < 0.01 and best.stability["c"] == 1.0
+
+
+def test_prim_recovers_a_planted_numeric_box():
+    from experiments import analysis
+
+    rng = np.random.default_rng(2)
+    n = 300
+    df = pd.DataFrame({"a": rng.uniform(0, 1, n), "b": rng.uniform(0, 10, n), "k": rng.uniform(0, 1, n)})
+    df["y"] = ((df["a"] > 0.7) & (df["b"] < 4)).astype(float)
+    best = analysis.discover(df, ["a", "b", "k"], "y", 0.5, max_boxes=1, resamples=0)[0]
+    conds = " AND ".join(best.conditions)
+    assert "<= a" in conds and "b <=" in conds and "k" not in conds
+    assert best.density > 0.9 and best.coverage > 0.8
+
+
+def test_discovery_refuses_a_saltelli_design(tmp_path):
+    from experiments import analysis
+
+    out = _fake_sweep(tmp_path, lambda p: p["w_trust"], noise_sd=0.1, samples=8)
+    with pytest.raises(ValueError, match="lhs"):
+        analysis.discover_sweep(out, "backlog", 0.5)
