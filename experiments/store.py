@@ -282,16 +282,47 @@ def _read_parts(folder: Path, ids: list[str] | None) -> pd.DataFrame:
     return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
 
 
+SUMMARY, SERIES_DATASET = "summary.parquet", "series.parquet"
+
+
+def _current_summary(directory: Path, design: pd.DataFrame) -> pd.DataFrame | None:
+    """``summary.parquet`` when it holds exactly the finished runs of the design (else None)."""
+    path = directory / SUMMARY
+    if not path.exists():
+        return None
+    summary = pd.read_parquet(path)
+    if len(summary) != len(design) or "ticks" not in summary.columns:
+        return None
+    if not summary["run_id"].equals(design["run_id"]):
+        return None
+    stored = set(summary.loc[summary["ticks"].notna(), "run_id"])
+    if stored != done_ids(directory) & set(design["run_id"]):
+        return None
+    return summary
+
+
 def load_sweep(directory: str | Path, complete: bool = False) -> pd.DataFrame:
     """Load a sweep directory into one DataFrame: one row per (point, seed).
 
-    Columns: ``point``, ``seed``, ``run_id``, the varied parameters, then every
-    outcome at the last tick (an outcome named like a varied parameter, such as
-    ``residents``, gets the suffix ``_outcome``). Rows are in design order;
-    runs not finished yet have missing outcomes unless ``complete`` drops them.
+    Columns: ``point``, ``seed``, ``run_id``, the varied parameters, then one
+    value per outcome (``summary_row``; an outcome named like a varied
+    parameter, such as ``residents``, gets the suffix ``_outcome``). Rows are in
+    design order; runs not finished yet have missing outcomes unless
+    ``complete`` drops them. Reads ``summary.parquet`` (one file) when it is
+    current, else one part per finished run.
     """
     directory = Path(directory)
     design = pd.read_parquet(directory / "design.parquet")
+    out = _current_summary(directory, design)
+    if out is None:
+        out = _merge_parts(directory, design)
+    if complete:
+        done = done_ids(directory)
+        out = out[out["run_id"].isin(done)].reset_index(drop=True)
+    return out
+
+
+def _merge_parts(directory: Path, design: pd.DataFrame) -> pd.DataFrame:
     uniq = list(dict.fromkeys(design["run_id"]))
     runs = _read_parts(directory / RUNS, uniq)
     if runs.empty:
@@ -299,15 +330,64 @@ def load_sweep(directory: str | Path, complete: bool = False) -> pd.DataFrame:
     runs = runs.drop(columns=["seed"], errors="ignore")
     clash = [c for c in runs.columns if c in design.columns and c != "run_id"]
     runs = runs.rename(columns={c: f"{c}_outcome" for c in clash})
-    out = design.merge(runs, on="run_id", how="left", sort=False)
-    if complete:
-        out = out[out["run_id"].isin(set(runs["run_id"]))].reset_index(drop=True)
-    return out
+    return design.merge(runs, on="run_id", how="left", sort=False)
+
+
+def compact_series(directory: str | Path) -> int:
+    """Gather the per-run series parts into one Parquet dataset, ``series.parquet``; return the runs moved.
+
+    One row group per run, sorted by run id, so reading some runs reads only
+    their row groups. Crash-safe: the dataset (old content plus the parts) is
+    written atomically before any part is deleted, and readers prefer it, so a
+    kill in between leaves duplicates that are ignored, never a lost series.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    directory = Path(directory)
+    parts = sorted((directory / SERIES).glob("*.parquet"))
+    if not parts:
+        return 0
+    frames = [pd.read_parquet(p) for p in parts]
+    target = directory / SERIES_DATASET
+    if target.exists():
+        frames.insert(0, pd.read_parquet(target))
+    table = pd.concat(frames, ignore_index=True).drop_duplicates(["run_id", "tick"], keep="last")
+    table = table.sort_values(["run_id", "tick"], kind="stable").reset_index(drop=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    os.close(fd)
+    try:
+        arrow = pa.Table.from_pandas(table, preserve_index=False)
+        with pq.ParquetWriter(tmp, arrow.schema) as writer:
+            for _, idx in table.groupby("run_id", sort=True).indices.items():
+                writer.write_table(arrow.take(pa.array(idx)))
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    for p in parts:
+        p.unlink(missing_ok=True)
+    return len(parts)
 
 
 def load_series(directory: str | Path, run_ids: list[str] | None = None) -> pd.DataFrame:
     """Per-tick series of the finished runs of a sweep (all, or those in ``run_ids``)."""
-    return _read_parts(Path(directory) / SERIES, run_ids)
+    directory = Path(directory)
+    parts = _read_parts(directory / SERIES, run_ids)
+    target = directory / SERIES_DATASET
+    if not target.exists():
+        return parts
+    filters = [("run_id", "in", list(run_ids))] if run_ids is not None else None
+    packed = pd.read_parquet(target, filters=filters)
+    if not parts.empty:
+        packed = packed[~packed["run_id"].isin(set(parts["run_id"]))]
+    out = pd.concat([packed, parts], ignore_index=True) if not parts.empty else packed
+    if run_ids is not None:
+        order = {r: i for i, r in enumerate(dict.fromkeys(run_ids))}
+        out = out.sort_values(["run_id", "tick"], key=lambda c: c.map(order) if c.name == "run_id" else c)
+    return out.reset_index(drop=True)
 
 
 def read_manifest(directory: str | Path) -> dict[str, Any]:

@@ -183,7 +183,8 @@ def run_sweep(
     manifest["failed"] = result.failed
     store.atomic_write_json(manifest, out / "manifest.json")
     if len(store.done_ids(out) & set(manifest_ids(out))) == total:
-        store.atomic_write_parquet(store.load_sweep(out), out / "summary.parquet")
+        store.atomic_write_parquet(store.load_sweep(out), out / store.SUMMARY)
+        store.compact_series(out)
     return result
 
 

@@ -373,3 +373,62 @@ def test_discovery_refuses_a_saltelli_design(tmp_path):
     out = _fake_sweep(tmp_path, lambda p: p["w_trust"], noise_sd=0.1, samples=8)
     with pytest.raises(ValueError, match="lhs"):
         analysis.discover_sweep(out, "backlog", 0.5)
+
+
+# --- item 9: provenance and loading ----------------------------------------------------------------
+
+
+def _tiny_grid_sweep(tmp_path):
+    from experiments import design
+
+    path = tmp_path / "grid.toml"
+    path.write_text(
+        '[sweep]\nbase = "defaults"\ndesign = "grid"\nsamples = 2\nseeds = 2\nticks = 3\n'
+        "[vary]\nw_social = [0.5, 4.0]\n"
+        "[population]\nresidents = 400\nhouseholds = 140\nhouseholds_per_building = 10\nestates = 2\n"
+        "[channels]\nhouseholds_per_grid_worker = 40\n"
+    )
+    return design.load_sweep_file(path)
+
+
+def test_sweep_summary_is_read_when_current_and_series_form_one_dataset(tmp_path, monkeypatch):
+    from experiments import sweep
+
+    spec = _tiny_grid_sweep(tmp_path)
+    out = tmp_path / "s"
+    sweep.run_sweep(spec, out, workers=0, quiet=True)
+    assert (out / "summary.parquet").exists() and (out / "series.parquet").exists()
+    assert not list((out / "series").glob("*.parquet")), "the per-run parts were gathered into one dataset"
+    import pyarrow.parquet as pq
+
+    assert pq.ParquetFile(out / "series.parquet").metadata.num_row_groups == 4  # one per run
+    full = store.load_series(out)
+    one = store.load_series(out, [full["run_id"].iloc[0]])
+    assert set(one["run_id"]) == {full["run_id"].iloc[0]} and len(one) == 4
+    man = store.read_manifest(out)
+    assert set(man["versions"]) >= {"SALib", "scipy", "pandas", "scikit-learn", "dask"}
+    assert "git_commit" in man and man["source"] == store.source_identity()
+    slow = store.load_sweep(out)
+    calls = []
+    monkeypatch.setattr(store, "_merge_parts", lambda *a: calls.append(a) or slow)
+    fast = store.load_sweep(out)
+    assert not calls, "a current summary.parquet is read instead of one file per run"
+    pd.testing.assert_frame_equal(fast, slow)
+    (out / "runs" / f"{slow['run_id'].iloc[0]}.parquet").unlink()  # summary no longer current
+    store.load_sweep(out)
+    assert calls
+
+
+def test_sweep_refuses_runs_of_other_sources_and_recomputes_with_fresh(tmp_path, capsys):
+    from experiments import sweep
+
+    spec = _tiny_grid_sweep(tmp_path)
+    out = tmp_path / "s"
+    sweep.run_sweep(spec, out, workers=0, quiet=True)
+    part = next((out / "runs").glob("*.parquet"))
+    df = pd.read_parquet(part).assign(source="older-code")
+    store.atomic_write_parquet(df, part)
+    with pytest.raises(store.StaleRunsError, match="1 stored runs"):
+        sweep.prepare(spec, out)
+    todo, _ = sweep.prepare(spec, out, fresh=True)
+    assert len(todo) == 4
