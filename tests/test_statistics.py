@@ -432,3 +432,35 @@ def test_sweep_refuses_runs_of_other_sources_and_recomputes_with_fresh(tmp_path,
         sweep.prepare(spec, out)
     todo, _ = sweep.prepare(spec, out, fresh=True)
     assert len(todo) == 4
+
+
+# --- item 11: calibration with uncertainty ---------------------------------------------------------
+
+
+def test_history_matching_keeps_the_true_value_and_rules_out_far_ones():
+    from sim import calibrate
+
+    fixed = dict(TINY_POP)
+    seeds, ticks, true = (1, 2, 3), 15, -9.0
+    sims = calibrate.simulate(
+        calibrate.load_scenario("governance-partners", **fixed),
+        {**fixed, "base_logit": true},
+        [calibrate.Target("participation", 0.0)],
+        seeds,
+        ticks,
+    )
+    observed = float(sims["participation"].mean())
+    target = calibrate.Target("participation", observed)
+    hm = calibrate.history_match(
+        "governance-partners", [target], {"base_logit": (-12.0, -5.0)}, seeds, ticks, fixed, points=8, waves=2
+    )
+    lo, hi = hm.plausible["base_logit"]
+    assert lo <= true <= hi, hm.summary()
+    assert hi - lo < 5.0, "the targets must narrow the box"
+    far = [p for p in hm.points if abs(p["base_logit"] - true) >= 2.5]
+    assert far and not any(p["plausible"] for p in far)
+    t = calibrate.Target("participation", 0.1)
+    # implausibility by hand: |0.13 - 0.1| / sqrt(0.005^2 + 0.005^2 + 0.02^2 / 4)
+    assert calibrate.implausibility(t, 0.13, 0.02, 4, 0.05, 0.05) == pytest.approx(
+        0.03 / np.sqrt(0.005**2 + 0.005**2 + 0.0001)
+    )
