@@ -464,3 +464,26 @@ def test_history_matching_keeps_the_true_value_and_rules_out_far_ones():
     assert calibrate.implausibility(t, 0.13, 0.02, 4, 0.05, 0.05) == pytest.approx(
         0.03 / np.sqrt(0.005**2 + 0.005**2 + 0.0001)
     )
+
+
+# --- item 10: EMA Workbench adapter ------------------------------------------------------------------
+
+
+def test_ema_scripts_run_through_the_store_and_resume(tmp_path):
+    from ema_workbench import RealParameter, ScalarOutcome, perform_experiments
+
+    from experiments.ema import StoreEvaluator, cogov_model, run_cogov
+
+    model = cogov_model("defaults", ticks=3, **TINY_POP)
+    model.uncertainties = [RealParameter("w_social", 0.5, 4.0)]
+    model.outcomes = [ScalarOutcome("participation"), ScalarOutcome("activities")]
+    with StoreEvaluator(model, tmp_path, workers=0) as ev:
+        exps, outs = perform_experiments(model, scenarios=3, evaluator=ev, uncertainty_sampling_kwargs={"rng": 7})
+    assert len(list((tmp_path / "runs").glob("*.parquet"))) == 3 and ev.last.finished == 3
+    direct = run_cogov("defaults", ticks=3, w_social=float(exps["w_social"].iloc[1]), **TINY_POP)
+    assert outs["participation"][1] == pytest.approx(direct["participation"])
+    assert outs["activities"][1] == pytest.approx(direct["activities"])
+    with StoreEvaluator(model, tmp_path, workers=0) as ev2:
+        _, again = perform_experiments(model, scenarios=3, evaluator=ev2, uncertainty_sampling_kwargs={"rng": 7})
+    assert ev2.last.finished == 0, "stored runs are reused"
+    assert np.allclose(again["participation"], outs["participation"])
