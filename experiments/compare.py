@@ -1,13 +1,16 @@
-"""Scenario comparison: ``cogov compare A B [C ...] [--seeds N] [--ticks N] [--out DIR]``.
+"""Scenario comparison: ``cogov compare A B [C ...] [--seeds N] [--ticks N] [--window DAYS] [--out DIR]``.
 
-Every scenario is run over the same seeds (common random numbers: the model
-derives each mechanism's random stream from the seed, so two scenarios differ
-only where their parameters differ). For each outcome at the last tick the
+Every scenario is run over the same seeds (common random numbers: the same
+residents and first chance events; the achieved variance reduction is
+reported per outcome). Each run is reduced to one value per outcome by the
+outcome's kind (flows summed over the run, stocks averaged over the last
+``--window`` days, running totals read on the last day). For each outcome the
 comparison reports the mean and its 95% confidence interval across seeds, the
-difference from the first scenario (the baseline) paired by seed with its CI,
-an effect size, and a paired t-test corrected for the number of comparisons
-(Holm by default, Benjamini–Hochberg on request). It writes a table, figures
-and a self-contained HTML report.
+difference from the first scenario (the baseline) paired by seed, absolute and
+relative, d_z, and a paired t-test: headline outcomes as a confirmatory Holm
+family, the rest as an exploratory Benjamini–Hochberg family, with difference
+CIs at the matching level and, given ``--sesoi``, an equivalence test. It
+writes a table, figures and a self-contained HTML report.
 """
 
 from __future__ import annotations
