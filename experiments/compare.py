@@ -162,7 +162,7 @@ def clip_to_range(name: str, lo, hi):
     return np.maximum(lo, 0.0), hi
 
 
-def final_values(series: pd.DataFrame, window: int = store.DEFAULT_WINDOW) -> pd.DataFrame:
+def final_values(series: pd.DataFrame, window: int = store.DEFAULT_WINDOW, start: int = 0) -> pd.DataFrame:
     """One value per outcome and run (``store.summary_values``), indexed by (scenario, seed).
 
     Flows are totals over the run, stocks means over the last ``window`` days,
@@ -170,7 +170,7 @@ def final_values(series: pd.DataFrame, window: int = store.DEFAULT_WINDOW) -> pd
     """
     rows = []
     for (scen, seed), g in series.groupby(["scenario", "seed"], sort=False):
-        rows.append({"scenario": scen, "seed": seed, **store.summary_values(g, window)})
+        rows.append({"scenario": scen, "seed": seed, **store.summary_values(g, window, start)})
     return pd.DataFrame(rows).set_index(["scenario", "seed"])
 
 
@@ -337,6 +337,7 @@ class Comparison:
     window: int = store.DEFAULT_WINDOW
     sesoi: dict[str, float] = field(default_factory=dict)
     source: str = ""
+    burn_in: int = 0
 
     @property
     def names(self) -> list[str]:
@@ -370,24 +371,29 @@ def run_comparison(
     window: int = store.DEFAULT_WINDOW,
     sesoi: dict[str, float] | None = None,
     fresh: bool = False,
+    burn_in: int = 0,
 ) -> Comparison:
     """Run every scenario over the same seeds and compute the outcome table.
 
     Runs are cached in ``out/runs`` and ``out/series`` by run id, so running
     the same comparison again (or adding a scenario) computes only what is missing.
     Stored runs made by other model sources raise ``store.StaleRunsError``
-    unless ``fresh`` recomputes them.
+    unless ``fresh`` recomputes them. With ``burn_in`` days, every run first
+    simulates that many days with the baseline's run-time parameters (the
+    structural ones, such as the community's size and organisations, are the
+    scenario's own from day 0), then ``ticks`` days with its own; only those count.
     """
     overrides = overrides or {}
     seed_list = list(range(1, seeds + 1)) if isinstance(seeds, int) else [int(s) for s in seeds]
     scens = load_scenarios(refs, overrides)
     out = Path(out) if out else default_out(refs)
+    burn = burn_in_spec(scens[0], burn_in)
     tasks, ids = [], {}
     for s in scens:
         params = store.canonical(s.params)
         ids[s.name] = []
         for seed in seed_list:
-            rid = store.run_id(params, seed, ticks)
+            rid = store.run_id(params, seed, ticks, burn)
             ids[s.name].append(rid)
             tasks.append(
                 {
@@ -400,6 +406,7 @@ def run_comparison(
                     "sources": s.sources,
                     "path": s.path,
                     "chain": s.chain,
+                    **({"burn_in": burn} if burn else {}),
                 }
             )
     store.clean_temporaries(out)
@@ -432,7 +439,7 @@ def run_comparison(
         df["scenario"] = s.name  # identical parameter sets share stored runs
         parts.append(df)
     series = pd.concat(parts, ignore_index=True).drop(columns=["run_id"])
-    finals = final_values(series, window)
+    finals = final_values(series, window, burn_in)
     outcomes = [o for o in OUTCOMES if o != "tick"]
     table = outcome_table(finals, [s.name for s in scens], outcomes, correction, sesoi)
     return Comparison(
@@ -451,7 +458,20 @@ def run_comparison(
         window,
         dict(sesoi or {}),
         store.source_identity(),
+        burn_in,
     )
+
+
+def burn_in_spec(baseline: Scenario, days: int) -> dict[str, Any] | None:
+    """The burn-in of a task: its days and the baseline's values of every run-time (non-structural) parameter."""
+    if days <= 0:
+        return None
+    from sim.params import STRUCTURAL
+
+    return {
+        "days": int(days),
+        "params": {k: v for k, v in store.canonical(baseline.params).items() if k not in STRUCTURAL},
+    }
 
 
 class _Null:
@@ -519,6 +539,8 @@ def command_line(args: argparse.Namespace) -> str:
         words += ["--window", str(args.window)]
     for item in args.sesoi:
         words += ["--sesoi", item]
+    if args.burn_in:
+        words += ["--burn-in", str(args.burn_in)]
     if args.lang != "en":
         words += ["--lang", args.lang]
     return " ".join(shlex.quote(w) for w in words)
@@ -569,6 +591,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--fresh", action="store_true", help="recompute stored runs instead of reusing them (after a code change)"
     )
+    parser.add_argument(
+        "--burn-in",
+        type=int,
+        default=0,
+        metavar="DAYS",
+        help="simulate DAYS days with the baseline's run-time parameters before the scenarios differ; "
+        "only the --ticks days after them count (default 0: a cold start)",
+    )
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
         "--workers", type=int, default=None, help="worker processes (default: all cores; 0 = run in this process)"
@@ -592,6 +622,9 @@ def main_args(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     if args.ticks < 1:
         print(f"cogov: error: --ticks {args.ticks}; allowed: 1 or more", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.burn_in < 0:
+        print(f"cogov: error: --burn-in {args.burn_in}; allowed: 0 or more days", file=sys.stderr)
         return EXIT_BAD_INPUT
     if args.window < 1:
         print(f"cogov: error: --window {args.window}; allowed: 1 or more days", file=sys.stderr)
@@ -619,6 +652,7 @@ def main_args(args: argparse.Namespace) -> int:
             args.window,
             sesoi,
             args.fresh,
+            args.burn_in,
         )
     except (ScenarioError, store.StaleRunsError) as exc:
         print(f"cogov: error: {exc}", file=sys.stderr)

@@ -300,7 +300,10 @@ def provenance(comp: Comparison) -> dict[str, Any]:
         "ticks": comp.ticks,
         "correction": {"confirmatory": "holm", "exploratory": comp.correction},
         "window": comp.window,
-        "summaries": {o: store.aggregation(o, comp.ticks, comp.window) for o in comp.table["outcome"].unique()},
+        "burn_in": comp.burn_in,
+        "summaries": {
+            o: store.aggregation(o, comp.ticks, comp.window, comp.burn_in) for o in comp.table["outcome"].unique()
+        },
         "sesoi": comp.sesoi,
         "source": comp.source,
         "overrides": comp.overrides,
@@ -355,7 +358,7 @@ def _outcome_rows(comp: Comparison, outcomes: list[str], lang: str) -> str:
             first = (
                 f'<td class="l" rowspan="{len(comp.names)}" title="{_e(outcome_meaning(name, lang))}">'
                 f"{_e(outcome_label(name, lang))}</td>"
-                f'<td class="l" rowspan="{len(comp.names)}">{_e(store.aggregation(name, comp.ticks, comp.window))}</td>'
+                f'<td class="l" rowspan="{len(comp.names)}">{_e(_summary_text(comp, name))}</td>'
                 if k == 0
                 else ""
             )
@@ -388,6 +391,10 @@ def _outcome_rows(comp: Comparison, outcomes: list[str], lang: str) -> str:
     return f"<table>{head}{''.join(rows)}</table>"
 
 
+def _summary_text(comp: Comparison, name: str) -> str:
+    return store.aggregation(name, comp.ticks, comp.window, comp.burn_in)
+
+
 def _settling_html(comp: Comparison, lang: str) -> str:
     from experiments.compare import settling
 
@@ -397,7 +404,7 @@ def _settling_html(comp: Comparison, lang: str) -> str:
     items = "; ".join(
         f"{outcome_label(r.outcome, lang)} {100 * r.rel_change:+.1f}% ({word[r.settled]})" for r in st.itertuples()
     )
-    return f"<p class=note>{_e(tx['settled'].format(ticks=comp.ticks, k=comp.window, items=items))}</p>"
+    return f"<p class=note>{_e(tx['settled'].format(ticks=comp.burn_in + comp.ticks, k=comp.window, items=items))}</p>"
 
 
 def _assumptions(comp: Comparison, lang: str) -> str:
@@ -495,6 +502,7 @@ def render_html(comp: Comparison, figures: dict[str, bytes], lang: str = "en") -
 <h2>{_e(tx["compared"])}</h2>
 <table><tr><th class="l">{tx["scenario"]}</th><th class="l">{tx["description"]}</th></tr>{scen_rows}</table>
 <p>{_e(tx["setup"].format(n=n, ticks=comp.ticks, vr=f"{100 * vr_med:.0f}%", corr=f"{corr_med:.2f}"))}</p>
+{f"<p>{_e(tx['burn_in'].format(b=comp.burn_in, ticks=comp.ticks))}</p>" if comp.burn_in else ""}
 {_settling_html(comp, lang)}
 <details><summary>{_e(tx["how_to_read"])}</summary><p class=note>{_e(tx["how"].format(n=n))}</p></details>
 <h2>{_e(tx["headline"])}</h2>

@@ -48,11 +48,12 @@ def canonical(value: Any) -> Any:
     return value
 
 
-def run_id(params: dict[str, Any], seed: int, ticks: int) -> str:
-    """Deterministic id of one run: a hash of its full parameter set, seed and length."""
-    doc = json.dumps(
-        {"params": canonical(params), "seed": int(seed), "ticks": int(ticks)}, sort_keys=True, separators=(",", ":")
-    )
+def run_id(params: dict[str, Any], seed: int, ticks: int, burn_in: dict[str, Any] | None = None) -> str:
+    """Deterministic id of one run: a hash of its full parameter set, seed, length (and burn-in, if any)."""
+    doc = {"params": canonical(params), "seed": int(seed), "ticks": int(ticks)}
+    if burn_in:
+        doc["burn_in"] = canonical(burn_in)
+    doc = json.dumps(doc, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(doc.encode("utf-8")).hexdigest()[:20]
 
 
@@ -185,34 +186,50 @@ def drop_runs(directory: Path, ids: list[str] | set[str]) -> int:
 DEFAULT_WINDOW = 30  # days: stocks are averaged over the last WINDOW days of a run
 
 
-def aggregation(name: str, ticks: int, window: int = DEFAULT_WINDOW) -> str:
-    """How ``summary_row`` reduces outcome ``name`` of a run of ``ticks`` days, in words."""
-    kind = OUTCOME_KIND[name]
+# cumulative outcomes that are running means since day 0 (they cannot be restarted after a burn-in)
+RUNNING_MEANS = frozenset(
+    n
+    for n in OUTCOME_KIND
+    if n.startswith("days_to_resolve_")
+    or n in ("incentive_cost_per_activity", "project_overrun", "implementation_overrun")
+)
+
+
+def aggregation(name: str, ticks: int, window: int = DEFAULT_WINDOW, start: int = 0) -> str:
+    """How ``summary_values`` reduces outcome ``name`` of a run of ``ticks`` days after ``start``, in words."""
+    kind, end = OUTCOME_KIND[name], start + ticks
     if kind == "flow":
-        return f"total over days 1–{ticks}" if ticks >= 1 else "day 0"
+        return f"total over days {start + 1}–{end}" if ticks >= 1 else f"day {end}"
     if kind == "cumulative":
-        return f"running total on day {ticks}"
-    first = max(ticks - window + 1, 1) if ticks >= 1 else 0
-    return f"mean of days {first}–{ticks}" if first < ticks else f"day {ticks}"
+        if start and name not in RUNNING_MEANS:
+            return f"increase from day {start} to day {end}"
+        return f"running {'mean' if name in RUNNING_MEANS else 'total'} on day {end}"
+    first = max(end - window + 1, start + 1) if ticks >= 1 else end
+    return f"mean of days {first}–{end}" if first < end else f"day {end}"
 
 
-def summary_values(series: pd.DataFrame, window: int = DEFAULT_WINDOW) -> dict[str, float]:
+def summary_values(series: pd.DataFrame, window: int = DEFAULT_WINDOW, start: int = 0) -> dict[str, float]:
     """One value per outcome of one run's per-tick table, by the outcome's kind.
 
     Flows (counts for a day) are summed over days 1..T: a weekly meeting is
     counted whether or not the last day is a meeting day. Stocks (levels) are
     averaged over the last ``window`` days, which damps day-to-day noise.
     Cumulative outcomes (running totals or means since day 0) are read on the
-    last day. Day 0 is the initial state and never counts.
+    last day. Day 0 is the initial state and never counts. With a burn-in of
+    ``start`` days only the days after it count: flows are summed over days
+    start+1..T, stocks averaged over the window within them, running totals
+    counted from day ``start`` (running means stay since day 0).
     """
     if window < 1:
         raise ValueError(f"window {window}: allowed: 1 or more days")
     s = series.sort_values("tick")
     tick = s["tick"].to_numpy()
     last_tick = int(tick[-1])
-    days = s[tick >= 1] if last_tick >= 1 else s
-    recent = s[tick >= max(last_tick - window + 1, 1)] if last_tick >= 1 else s
+    first = start + 1 if last_tick > start else start
+    days = s[tick >= first]
+    recent = s[tick >= max(last_tick - window + 1, first)]
     last = s.iloc[-1]
+    at_start = s[tick == start].iloc[0] if start else None
     out: dict[str, float] = {}
     for name, kind in OUTCOME_KIND.items():
         if name not in s.columns:
@@ -221,6 +238,8 @@ def summary_values(series: pd.DataFrame, window: int = DEFAULT_WINDOW) -> dict[s
             out[name] = days[name].sum()
         elif kind == "stock":
             out[name] = recent[name].mean()
+        elif at_start is not None and name not in RUNNING_MEANS:
+            out[name] = last[name] - at_start[name]
         else:
             out[name] = last[name]
     return out

@@ -487,3 +487,39 @@ def test_ema_scripts_run_through_the_store_and_resume(tmp_path):
         _, again = perform_experiments(model, scenarios=3, evaluator=ev2, uncertainty_sampling_kwargs={"rng": 7})
     assert ev2.last.finished == 0, "stored runs are reused"
     assert np.allclose(again["participation"], outs["participation"])
+
+
+# --- item 8: burn-in -----------------------------------------------------------------------------
+
+
+def test_summary_after_a_burn_in_counts_only_the_later_days():
+    s = _series({2, 9, 12}, ticks=12)
+    s["project_overrun"] = 1.5  # a running mean: not restartable
+    v = store.summary_values(s, window=30, start=5)
+    assert v["meetings"] == 2  # days 9 and 12, not day 2
+    assert v["disputes_total"] == 14  # 24 - 10: counted from day 5
+    assert v["participation"] == pytest.approx(s["participation"].iloc[6:].mean())
+    assert v["project_overrun"] == 1.5
+    assert store.aggregation("disputes_total", 7, 30, start=5) == "increase from day 5 to day 12"
+    assert store.aggregation("meetings", 7, 30, start=5) == "total over days 6–12"
+
+
+def test_burn_in_runs_the_baseline_until_the_scenarios_differ(tmp_path):
+    (tmp_path / "a.toml").write_text(
+        '[scenario]\ndescription = "no meetings"\n[consultation]\nmeeting_cadence = "none"\n'
+    )
+    (tmp_path / "b.toml").write_text('[scenario]\ndescription = "weekly"\n[consultation]\nmeeting_cadence = "weekly"\n')
+    refs = [str(tmp_path / "a.toml"), str(tmp_path / "b.toml")]
+    kw = dict(seeds=2, ticks=14, overrides=TINY_POP, workers=0, quiet=True)
+    comp = compare.run_comparison(refs, out=tmp_path / "burn", burn_in=10, **kw)
+    s = comp.series.sort_values(["scenario", "seed", "tick"])
+    assert s["tick"].max() == 24
+    early = s[s["tick"] <= 10]
+    a, b = (early[early["scenario"] == n].drop(columns="scenario").reset_index(drop=True) for n in comp.names)
+    pd.testing.assert_frame_equal(a, b)  # same parameters during the burn-in: identical runs
+    assert (s[(s["tick"] > 10) & (s["scenario"] == comp.names[1])]["meetings"] > 0).any()
+    for seed in comp.seeds:
+        g = s[(s["scenario"] == comp.names[1]) & (s["seed"] == seed)]
+        assert comp.finals.loc[(comp.names[1], seed), "meetings"] == g[g["tick"] > 10]["meetings"].sum()
+    cold = compare.run_comparison(refs, out=tmp_path / "cold", **kw)
+    assert not set(cold.run_ids[comp.names[0]]) & set(comp.run_ids[comp.names[0]])
