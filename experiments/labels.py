@@ -232,8 +232,9 @@ TEXT = {
         "effect": "d_z",
         "summary": "Summary",
         "burn_in": "Burn-in: every run first simulated {b} days with the baseline's parameters (the "
-        "community's structure, such as its size and organisations, was each scenario's own from the start); "
-        "only the {ticks} days after it count, and day numbers include the burn-in.",
+        "community's structure, such as its size and organisations, was each scenario's own from the start; "
+        "structural parameters that differ: {structural}); only the {ticks} days after it count, and day "
+        "numbers include the burn-in.",
         "identical": "identical in every run: not tested",
         "equiv_tag": "equivalent",
         "settled_yes": "settled",
@@ -311,7 +312,7 @@ TEXT = {
         "effect": "d_z",
         "summary": "汇总",
         "burn_in": "预热：每次运行先按基准情景的参数模拟 {b} 天（社区结构，如规模和组织，自始即为各情景自己的设定），"
-        "只统计其后的 {ticks} 天；天数编号包含预热期。",
+        "各情景不同的结构参数：{structural}；只统计其后的 {ticks} 天；天数编号包含预热期。",
         "identical": "各次运行完全相同：未检验",
         "equiv_tag": "等效",
         "settled_yes": "已稳定",

@@ -391,6 +391,16 @@ def _outcome_rows(comp: Comparison, outcomes: list[str], lang: str) -> str:
     return f"<table>{head}{''.join(rows)}</table>"
 
 
+def _burn_in_html(comp: Comparison, lang: str) -> str:
+    from sim.params import STRUCTURAL
+
+    if not comp.burn_in:
+        return ""
+    structural = [n for n in differing_parameters(comp.scenarios) if n in STRUCTURAL]
+    text = TEXT[lang]["burn_in"].format(b=comp.burn_in, ticks=comp.ticks, structural=", ".join(structural) or "–")
+    return f"<p>{_e(text)}</p>"
+
+
 def _summary_text(comp: Comparison, name: str) -> str:
     return store.aggregation(name, comp.ticks, comp.window, comp.burn_in)
 
@@ -502,7 +512,7 @@ def render_html(comp: Comparison, figures: dict[str, bytes], lang: str = "en") -
 <h2>{_e(tx["compared"])}</h2>
 <table><tr><th class="l">{tx["scenario"]}</th><th class="l">{tx["description"]}</th></tr>{scen_rows}</table>
 <p>{_e(tx["setup"].format(n=n, ticks=comp.ticks, vr=f"{100 * vr_med:.0f}%", corr=f"{corr_med:.2f}"))}</p>
-{f"<p>{_e(tx['burn_in'].format(b=comp.burn_in, ticks=comp.ticks))}</p>" if comp.burn_in else ""}
+{_burn_in_html(comp, lang)}
 {_settling_html(comp, lang)}
 <details><summary>{_e(tx["how_to_read"])}</summary><p class=note>{_e(tx["how"].format(n=n))}</p></details>
 <h2>{_e(tx["headline"])}</h2>

@@ -523,3 +523,23 @@ def test_burn_in_runs_the_baseline_until_the_scenarios_differ(tmp_path):
         assert comp.finals.loc[(comp.names[1], seed), "meetings"] == g[g["tick"] > 10]["meetings"].sum()
     cold = compare.run_comparison(refs, out=tmp_path / "cold", **kw)
     assert not set(cold.run_ids[comp.names[0]]) & set(comp.run_ids[comp.names[0]])
+
+
+def test_report_states_the_burn_in_and_the_summary_of_each_outcome(tmp_path):
+    from experiments.report import write_report
+
+    (tmp_path / "a.toml").write_text('[scenario]\ndescription = "a"\n[consultation]\nmeeting_cadence = "none"\n')
+    (tmp_path / "b.toml").write_text('[scenario]\ndescription = "b"\n[consultation]\nmeeting_cadence = "weekly"\n')
+    refs = [str(tmp_path / "a.toml"), str(tmp_path / "b.toml")]
+    comp = compare.run_comparison(
+        refs, seeds=3, ticks=8, overrides=TINY_POP, workers=0, quiet=True, out=tmp_path, burn_in=5
+    )
+    html = write_report(comp, tmp_path).read_text(encoding="utf-8")
+    assert "Burn-in: every run first simulated 5 days" in html
+    assert "total over days 6–13" in html and "mean of days 6–13" in html
+    m_conf = int((comp.table["family"] == "confirmatory").sum())
+    m_expl = int((comp.table["family"] == "exploratory").sum())
+    assert 0 < m_conf <= 8 and m_expl > 0
+    assert f"confirmatory family ({m_conf} tests, Holm)" in html and f"exploratory ({m_expl} tests" in html
+    assert "Not tested:" in html
+    assert "median" in html and "CRN" in html and "Settling after 13 days" in html
