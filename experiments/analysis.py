@@ -218,6 +218,9 @@ def sensitivity_chart(indices: pd.DataFrame, title: str, path: str | Path | None
         ax.barh(y + 0.2, df["ST"], 0.4, xerr=df["ST_conf"], capsize=3, label="total order (ST)", color="#c0392b")
         ax.barh(y - 0.2, df["S1"], 0.4, xerr=df["S1_conf"], capsize=3, label="first order (S1)", color="#2980b9")
         ax.set_xlabel("Sobol index (share of output variance)")
+        if DUMMY in set(df["parameter"]):  # the dummy's ST: indices below it cannot be told from seed noise
+            floor = float(df.loc[df["parameter"] == DUMMY, "ST"].iloc[0])
+            ax.axvline(floor, color="grey", ls="--", lw=1, label=f"noise floor (dummy ST {floor:.2f})")
         ax.legend(frameon=False, fontsize=8)
     else:
         ax.barh(y, df["mu_star"], 0.6, xerr=df["mu_star_conf"], capsize=3, color="#2980b9")
