@@ -8,8 +8,10 @@ A sweep file is a scenario file with two extra tables::
     base = "governance-partners"        # preset, path (relative to this file) or "defaults"
     design = "grid"                     # grid | lhs | sobol | morris
     samples = 5                         # grid: levels per numeric range; lhs: points;
-                                        # sobol: base sample N (N*(D+2) points); morris: trajectories
-    seeds = 4                           # seeds per point (the same seeds at every point)
+                                        # sobol: base sample N, a power of two (N*(D+3) points with
+                                        # the dummy factor); morris: trajectories
+    seeds = 4                           # seeds per point (the same seeds at every point; sobol: 2 or
+                                        # more, and the dummy factor shifts a point's seed set)
     seed_start = 1                      # first seed (default 1)
     ticks = 365
     design_seed = 20240601              # seeds the sampler (lhs, sobol, morris)
