@@ -8,8 +8,10 @@ A sweep file is a scenario file with two extra tables::
     base = "governance-partners"        # preset, path (relative to this file) or "defaults"
     design = "grid"                     # grid | lhs | sobol | morris
     samples = 5                         # grid: levels per numeric range; lhs: points;
-                                        # sobol: base sample N (N*(D+2) points); morris: trajectories
-    seeds = 4                           # seeds per point (the same seeds at every point)
+                                        # sobol: base sample N, a power of two (N*(D+3) points with
+                                        # the dummy factor); morris: trajectories
+    seeds = 4                           # seeds per point (the same seeds at every point; sobol: 2 or
+                                        # more, and the dummy factor shifts a point's seed set)
     seed_start = 1                      # first seed (default 1)
     ticks = 365
     design_seed = 20240601              # seeds the sampler (lhs, sobol, morris)
@@ -61,6 +63,7 @@ SWEEP_KEYS = {
     "levels": int,
 }
 DEFAULT_SAMPLES = {"grid": 3, "lhs": 20, "sobol": 8, "morris": 4}
+DUMMY = "dummy"  # name of the Sobol design's dummy factor (not a parameter: the model never reads it)
 
 
 class SweepFileError(ValueError):
@@ -120,13 +123,15 @@ class SweepSpec:
     second_order: bool = False
     raw: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def dummy_factor(self) -> bool:
+        """Sobol designs carry a dummy factor the model never reads: its ST is the noise floor."""
+        return self.design == "sobol"
+
     def problem(self) -> dict[str, Any]:
-        """The SALib problem: every factor on the unit interval."""
-        return {
-            "num_vars": len(self.factors),
-            "names": [f.name for f in self.factors],
-            "bounds": [[0.0, 1.0]] * len(self.factors),
-        }
+        """The SALib problem: every factor on the unit interval (and the dummy factor of a Sobol design)."""
+        names = [f.name for f in self.factors] + ([DUMMY] if self.dummy_factor else [])
+        return {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
 
 
 def _fail(path: Path | str, key: str, problem: str, allowed: str) -> SweepFileError:
@@ -161,9 +166,23 @@ def load_sweep_file(path: str | Path) -> SweepSpec:
     minimum = 2 if design in ("grid", "sobol", "morris") else 1
     if samples < minimum:
         raise _fail(path, "[sweep] samples", f"{samples} is too few", f"an integer of at least {minimum}")
-    seeds = sweep.get("seeds", 1)
+    if design == "sobol" and samples & (samples - 1):
+        raise _fail(
+            path,
+            "[sweep] samples",
+            f"{samples} is not a power of two (Saltelli's scheme loses its balance properties)",
+            "2, 4, 8, 16, 32, 64, ...",
+        )
+    seeds = sweep.get("seeds", 2 if design == "sobol" else 1)
     if seeds < 1:
         raise _fail(path, "[sweep] seeds", f"{seeds} seeds", "an integer of at least 1")
+    if design == "sobol" and seeds < 2:
+        raise _fail(
+            path,
+            "[sweep] seeds",
+            f"{seeds} seed per point cannot separate seed noise from parameter effects in Sobol indices",
+            "2 or more seeds per point",
+        )
     ticks = sweep.get("ticks", 365)
     if ticks < 0:
         raise _fail(path, "[sweep] ticks", f"{ticks} ticks", "an integer of at least 0")
@@ -335,6 +354,13 @@ def unit_sample(spec: SweepSpec) -> np.ndarray:
     raise ValueError(f"no unit sample for design {spec.design}")
 
 
+def unit_design(spec: SweepSpec) -> pd.DataFrame | None:
+    """The design on the unit cube (one column per factor, and the dummy), stored for the analysis; None for grid."""
+    if spec.design == "grid":
+        return None
+    return pd.DataFrame(unit_sample(spec), columns=spec.problem()["names"])
+
+
 def points(spec: SweepSpec) -> list[dict[str, Any]]:
     """The design's parameter points, in design order (SALib's order for sobol and morris)."""
     if spec.design == "grid":
@@ -345,6 +371,27 @@ def points(spec: SweepSpec) -> list[dict[str, Any]]:
     return [{f.name: canonical(cols[j][i]) for j, f in enumerate(spec.factors)} for i in range(len(u))]
 
 
+DUMMY_LEVELS = 2**16  # distinct seed sets the dummy factor can select
+
+
+def point_seeds(spec: SweepSpec) -> list[list[int]]:
+    """The seeds of each design point: the sweep's seeds, shifted by the dummy factor in a Sobol design.
+
+    The dummy factor selects one of ``DUMMY_LEVELS`` disjoint seed sets and
+    changes nothing else. In Saltelli's scheme the rows that vary a real factor
+    keep the dummy of their base row, so they keep its seeds (common random
+    numbers), while the rows that vary the dummy rerun the same parameters with
+    other seeds: the dummy's total index is the share of variance that a pure
+    re-draw of the randomness produces, the noise floor of every other index.
+    """
+    n = len(points(spec)) if spec.design == "grid" else None
+    if not spec.dummy_factor:
+        return [list(spec.seeds)] * (n if n is not None else len(unit_sample(spec)))
+    u = unit_sample(spec)[:, -1]
+    shift = np.minimum((u * DUMMY_LEVELS).astype(int), DUMMY_LEVELS - 1) * len(spec.seeds)
+    return [[s + int(k) for s in spec.seeds] for k in shift]
+
+
 def design_table(spec: SweepSpec) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
     """One row per (point, seed) with its run id, and the distinct run tasks.
 
@@ -352,15 +399,16 @@ def design_table(spec: SweepSpec) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
     that breaks a cross-field rule raises ``SweepFileError``.
     """
     rows, tasks = [], {}
+    seed_sets = point_seeds(spec)
     for i, pt in enumerate(points(spec)):
         try:
             scen = spec.base.with_overrides(**pt)
         except ScenarioError as exc:
             raise SweepFileError(f"{spec.path}: [vary] point {i} ({pt}) is not a valid scenario: {exc}") from None
         params = canonical(scen.params)
-        for seed in spec.seeds:
+        for rep, seed in enumerate(seed_sets[i]):
             rid = run_id(params, seed, spec.ticks)
-            rows.append({"point": i, "seed": seed, "run_id": rid, **pt})
+            rows.append({"point": i, "seed": seed, "replicate": rep, "run_id": rid, **pt})
             if rid not in tasks:
                 tasks[rid] = {
                     "run_id": rid,

@@ -167,9 +167,11 @@ TEXT = {
         "scenario": "Scenario",
         "description": "Description",
         "baseline": "baseline",
-        "setup": "Each scenario was run {n} times ({ticks} days each) with the same {n} random seeds "
-        "(common random numbers: the same residents and the same chance events wherever the "
-        "scenarios do not differ), so differences come from the policies, not from luck of the draw.",
+        "setup": "Each scenario was run {n} times ({ticks} days each, from a cold start: nobody has taken "
+        "part on day 0) with the same {n} random seeds (common random numbers: the same residents and "
+        "the same first chance events). Once the policies make the runs diverge the draws differ too, "
+        "so pairing by seed removes only part of the luck of the draw: here a median {vr} of the "
+        "variance of the differences (correlation of paired runs {corr}), see the table.",
         "headline": "Headline differences",
         "beyond": "Differences larger than the noise between runs",
         "within": "Differences within noise (could be chance across the {n} runs)",
@@ -179,20 +181,27 @@ TEXT = {
         "lower": "lower",
         "same": "the same",
         "sentence": "{label}: {value_b} under {b} against {value_a} under {a}, {diff} {dir} "
-        "(95% CI of the difference {lo} to {hi}; {effect} effect; adjusted p {p}).",
+        "(CI of the difference {lo} to {hi}; d_z {dz}; adjusted p {p}).",
         "sentence_noise": "{label}: {value_b} under {b} against {value_a} under {a} "
         "(difference {diff}, 95% CI {lo} to {hi}; adjusted p {p}).",
-        "effects": {"negligible": "negligible", "small": "small", "medium": "medium", "large": "large", "n/a": "no"},
+        "equivalent": "{label}: {value_b} under {b} against {value_a} under {a}: equivalent within ±{delta} "
+        "(difference {diff}, CI {lo} to {hi}; equivalence test adjusted p {p}).",
+        "settled": "Settling after {ticks} days from a cold start (change of the mean over the last {k} days "
+        "against the {k} days before, baseline): {items}.",
         "figures": "Figures",
         "fig_traj": "Outcomes over time: mean of the runs with 95% confidence band",
         "fig_final": "Outcomes at the end of the run: mean and 95% confidence interval",
         "fig_groups": "Who takes part and who is satisfied: breakdown by group (end of run, 95% CI)",
         "table": "Outcome table (end of run)",
-        "table_note": "Mean and 95% confidence interval across runs; difference from the baseline "
-        "({base}) paired by seed, with its 95% CI; effect size d = difference / pooled "
-        "standard deviation across runs; p from a paired t-test, adjusted with the {corr} "
-        "method for the {m} comparisons made. 'noise' marks differences whose adjusted p "
-        "is 0.05 or more.",
+        "table_note": "Mean and 95% confidence interval across runs of each outcome's run summary "
+        "(column 'summary': flows summed over the run, levels averaged over the last {window} days, "
+        "running totals on the last day); difference from the baseline ({base}) paired by seed, with "
+        "its CI at the level that agrees with the adjustment; d_z = difference / standard deviation "
+        "of the paired differences; p from a paired t-test. The headline outcomes form the "
+        "confirmatory family ({m_conf} tests, Holm); the other outcomes are exploratory ({m_expl} "
+        "tests, {corr}). 'noise' marks differences whose adjusted p is 0.05 or more. "
+        "'CRN' is the share of the variance of the difference removed by pairing runs by seed. "
+        "Not tested: {identical}.",
         "all_outcomes": "All outcomes",
         "assumptions": "Assumptions behind the scenarios",
         "assump_intro": "These parameters differ between the compared scenarios. Values marked "
@@ -220,7 +229,17 @@ TEXT = {
         "mean": "Mean",
         "ci": "95% CI",
         "diff": "Difference",
-        "effect": "Effect d",
+        "effect": "d_z",
+        "summary": "Summary",
+        "burn_in": "Burn-in: every run first simulated {b} days with the baseline's parameters (the "
+        "community's structure, such as its size and organisations, was each scenario's own from the start; "
+        "structural parameters that differ: {structural}); only the {ticks} days after it count, and day "
+        "numbers include the burn-in.",
+        "identical": "identical in every run: not tested",
+        "equiv_tag": "equivalent",
+        "settled_yes": "settled",
+        "settled_no": "still changing",
+        "crn": "CRN",
         "p_adj": "Adjusted p",
         "noise": "noise",
         "day": "day",
@@ -237,9 +256,10 @@ TEXT = {
         "scenario": "情景",
         "description": "说明",
         "baseline": "基准",
-        "setup": "每个情景运行 {n} 次（每次 {ticks} 天），各情景使用相同的 {n} 个随机种子"
-        "（共同随机数：凡情景之间没有差别之处，居民和偶然事件都相同），"
-        "因此差异来自政策本身，而非随机运气。",
+        "setup": "每个情景运行 {n} 次（每次 {ticks} 天，从冷启动开始：第 0 天无人参与），"
+        "各情景使用相同的 {n} 个随机种子（共同随机数：居民和最初的偶然事件相同）。"
+        "政策使各次运行分化后，随机抽取也随之不同，因此按种子配对只消除了部分随机运气："
+        "本次差异方差的中位降幅为 {vr}（配对运行的相关系数 {corr}），详见表格。",
         "headline": "主要差异",
         "beyond": "超出运行间随机波动的差异",
         "within": "处于随机波动范围内的差异（可能只是 {n} 次运行的偶然结果）",
@@ -249,18 +269,22 @@ TEXT = {
         "lower": "更低",
         "same": "相同",
         "sentence": "{label}：{b} 下为 {value_b}，{a} 下为 {value_a}，{dir} {diff}"
-        "（差异的95%置信区间 {lo} 至 {hi}；效应{effect}；校正后 p {p}）。",
+        "（差异的置信区间 {lo} 至 {hi}；d_z {dz}；校正后 p {p}）。",
         "sentence_noise": "{label}：{b} 下为 {value_b}，{a} 下为 {value_a}"
         "（差异 {diff}，95%置信区间 {lo} 至 {hi}；校正后 p {p}）。",
-        "effects": {"negligible": "可忽略", "small": "小", "medium": "中等", "large": "大", "n/a": "无"},
+        "equivalent": "{label}：{b} 下为 {value_b}，{a} 下为 {value_a}：在 ±{delta} 内等效"
+        "（差异 {diff}，置信区间 {lo} 至 {hi}；等效检验校正后 p {p}）。",
+        "settled": "从冷启动运行 {ticks} 天后的稳定情况（基准情景最后 {k} 天均值相对前 {k} 天的变化）：{items}。",
         "figures": "图表",
         "fig_traj": "指标随时间变化：各次运行的均值及95%置信带",
         "fig_final": "运行结束时的指标：均值及95%置信区间",
         "fig_groups": "谁在参与、谁满意：按群体分列（运行结束时，95%置信区间）",
         "table": "指标表（运行结束时）",
-        "table_note": "各次运行的均值及95%置信区间；与基准（{base}）按种子配对的差异及其95%置信区间；"
-        "效应量 d = 差异 / 合并标准差；p 值来自配对 t 检验，并按 {corr} 方法对 {m} "
-        "项比较做多重比较校正。“波动”表示校正后 p ≥ 0.05 的差异。",
+        "table_note": "各次运行汇总值（“汇总”列：流量指标为全程合计，存量指标为最后 {window} 天均值，"
+        "累计指标为最后一天的值）的均值及95%置信区间；与基准（{base}）按种子配对的差异及与校正一致的置信区间；"
+        "d_z = 差异 / 配对差异的标准差；p 值来自配对 t 检验。主要指标构成验证性检验族（{m_conf} 项，Holm），"
+        "其余为探索性检验族（{m_expl} 项，{corr}）。“波动”表示校正后 p ≥ 0.05 的差异。"
+        "“CRN”为按种子配对所消除的差异方差比例。未检验：{identical}。",
         "all_outcomes": "全部指标",
         "assumptions": "情景背后的假设",
         "assump_intro": "以下参数在所比较的情景之间不同。标为“假设”的取值并非来自种子文献或实地数据，"
@@ -285,7 +309,15 @@ TEXT = {
         "mean": "均值",
         "ci": "95%置信区间",
         "diff": "差异",
-        "effect": "效应量 d",
+        "effect": "d_z",
+        "summary": "汇总",
+        "burn_in": "预热：每次运行先按基准情景的参数模拟 {b} 天（社区结构，如规模和组织，自始即为各情景自己的设定），"
+        "各情景不同的结构参数：{structural}；只统计其后的 {ticks} 天；天数编号包含预热期。",
+        "identical": "各次运行完全相同：未检验",
+        "equiv_tag": "等效",
+        "settled_yes": "已稳定",
+        "settled_no": "仍在变化",
+        "crn": "CRN",
         "p_adj": "校正后 p",
         "noise": "波动",
         "day": "天",

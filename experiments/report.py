@@ -14,7 +14,6 @@ import html
 import io
 import json
 import platform
-import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -204,8 +203,13 @@ def fig_groups(comp: Comparison, lang: str) -> bytes:
 # --- text -----------------------------------------------------------------------------------------
 
 
+def fmt_dz(v: float) -> str:
+    """d_z to two decimals, '–' when undefined (no spread in the differences)."""
+    return f"{v:.2f}" if np.isfinite(v) else "–"
+
+
 def headline_sentences(comp: Comparison, lang: str) -> tuple[list[str], list[str]]:
-    """Plain-language headline differences: (beyond noise, within noise)."""
+    """Plain-language headline differences: (beyond noise, within noise or equivalent)."""
     tx = TEXT[lang]
     base = comp.names[0]
     t = comp.table.set_index(["outcome", "scenario"])
@@ -223,9 +227,16 @@ def headline_sentences(comp: Comparison, lang: str) -> tuple[list[str], list[str
                 "lo": fmt_diff(name, r["diff_low"], lang),
                 "hi": fmt_diff(name, r["diff_high"], lang),
                 "p": fmt_p(r["p_adj"]),
-                "effect": tx["effects"][r["effect_size"]],
+                "dz": fmt_dz(r["d_z"]),
             }
-            if r["within_noise"]:
+            if r["verdict"] == "equivalent":
+                args["p"] = fmt_p(r["p_equiv_adj"])
+                within.append(
+                    tx["equivalent"].format(
+                        diff=fmt_diff(name, r["diff"], lang), delta=fmt_diff(name, r["sesoi"], lang).lstrip("+"), **args
+                    )
+                )
+            elif r["verdict"] != "different":
                 within.append(tx["sentence_noise"].format(diff=fmt_diff(name, r["diff"], lang, r["rel_diff"]), **args))
             else:
                 d = r["diff"]
@@ -235,6 +246,20 @@ def headline_sentences(comp: Comparison, lang: str) -> tuple[list[str], list[str
                     diff += f" ({100 * abs(r['rel_diff']):.0f}%)"
                 beyond.append(tx["sentence"].format(diff=diff, dir=word, **args))
     return beyond, within
+
+
+def identical_outcomes(comp: Comparison) -> list[str]:
+    """Outcomes equal in every run of every scenario (fixed by construction): not tested, not tabled."""
+    t = comp.table[comp.table["scenario"] != comp.names[0]]
+    same = t.groupby("outcome", sort=False)["family"].apply(lambda f: bool((f == "identical").all()))
+    return [o for o, v in same.items() if v]
+
+
+def crn_summary(comp: Comparison) -> tuple[float, float]:
+    """Median achieved correlation of paired runs and median variance reduction over the tested rows."""
+    t = comp.table[comp.table["family"].isin(("confirmatory", "exploratory"))]
+    corr, vr = t["crn_corr"].dropna(), t["var_reduction"].dropna()
+    return (float(corr.median()) if len(corr) else float("nan"), float(vr.median()) if len(vr) else float("nan"))
 
 
 def differing_parameters(scens) -> list[str]:
@@ -258,14 +283,7 @@ def provenance(comp: Comparison) -> dict[str, Any]:
     import mesa
     import scipy
 
-    commit = ""
-    try:
-        root = Path(sim.__file__).resolve().parent.parent
-        commit = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=5
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        pass
+    commit = store.git_commit()[:12]
     return {
         "created": time.strftime("%Y-%m-%d %H:%M:%S %z"),
         "command": comp.command,
@@ -280,7 +298,14 @@ def provenance(comp: Comparison) -> dict[str, Any]:
         "dask": dask.__version__,
         "seeds": comp.seeds,
         "ticks": comp.ticks,
-        "correction": comp.correction,
+        "correction": {"confirmatory": "holm", "exploratory": comp.correction},
+        "window": comp.window,
+        "burn_in": comp.burn_in,
+        "summaries": {
+            o: store.aggregation(o, comp.ticks, comp.window, comp.burn_in) for o in comp.table["outcome"].unique()
+        },
+        "sesoi": comp.sesoi,
+        "source": comp.source,
         "overrides": comp.overrides,
         "runtime_s": round(comp.seconds, 1),
         "workers": comp.workers,
@@ -333,18 +358,24 @@ def _outcome_rows(comp: Comparison, outcomes: list[str], lang: str) -> str:
             first = (
                 f'<td class="l" rowspan="{len(comp.names)}" title="{_e(outcome_meaning(name, lang))}">'
                 f"{_e(outcome_label(name, lang))}</td>"
+                f'<td class="l" rowspan="{len(comp.names)}">{_e(_summary_text(comp, name))}</td>'
                 if k == 0
                 else ""
             )
             if k == 0:
-                diff = f'<td colspan="4" class="l">{_e(tx["baseline"])}</td>'
+                diff = f'<td colspan="5" class="l">{_e(tx["baseline"])}</td>'
+            elif r["family"] == "identical":
+                diff = f'<td colspan="5" class="l">{_e(tx["identical"])}</td>'
             else:
+                crn = f"{100 * r['var_reduction']:.0f}%" if np.isfinite(r["var_reduction"]) else "–"
+                tag = {"within noise": tx["noise"], "equivalent": tx["equiv_tag"], "inconclusive": tx["noise"]}
+                label = tag.get(r["verdict"], "")
                 diff = (
                     f"<td>{_e(fmt_diff(name, r['diff'], lang, r['rel_diff']))}</td>"
                     f"<td>{_e(fmt_diff(name, r['diff_low'], lang))} … "
-                    f"{_e(fmt_diff(name, r['diff_high'], lang))}</td>"
-                    f"<td>{r['effect']:.2f}</td><td>{_e(fmt_p(r['p_adj']))}"
-                    f"{' <span class=tag>' + _e(tx['noise']) + '</span>' if noise else ''}</td>"
+                    f"{_e(fmt_diff(name, r['diff_high'], lang))} ({100 * r['ci_level']:.1f}%)</td>"
+                    f"<td>{_e(fmt_dz(r['d_z']))}</td><td>{_e(crn)}</td><td>{_e(fmt_p(r['p_adj']))}"
+                    f"{' <span class=tag>' + _e(label) + '</span>' if label else ''}</td>"
                 )
             rows.append(
                 f'<tr class="{"noise" if noise else ""}">{first}<td class="l">{_e(scen)}</td>'
@@ -353,11 +384,37 @@ def _outcome_rows(comp: Comparison, outcomes: list[str], lang: str) -> str:
                 f"{diff}</tr>"
             )
     head = (
-        f'<tr><th class="l">{tx["outcome"]}</th><th class="l">{tx["scenario"]}</th><th>{tx["mean"]}</th>'
-        f"<th>{tx['ci']}</th><th>{tx['diff']}</th><th>{tx['ci']}</th><th>{tx['effect']}</th>"
-        f"<th>{tx['p_adj']}</th></tr>"
+        f'<tr><th class="l">{tx["outcome"]}</th><th class="l">{tx["summary"]}</th><th class="l">{tx["scenario"]}</th>'
+        f"<th>{tx['mean']}</th><th>{tx['ci']}</th><th>{tx['diff']}</th><th>CI</th><th>{tx['effect']}</th>"
+        f"<th>{tx['crn']}</th><th>{tx['p_adj']}</th></tr>"
     )
     return f"<table>{head}{''.join(rows)}</table>"
+
+
+def _burn_in_html(comp: Comparison, lang: str) -> str:
+    from sim.params import STRUCTURAL
+
+    if not comp.burn_in:
+        return ""
+    structural = [n for n in differing_parameters(comp.scenarios) if n in STRUCTURAL]
+    text = TEXT[lang]["burn_in"].format(b=comp.burn_in, ticks=comp.ticks, structural=", ".join(structural) or "–")
+    return f"<p>{_e(text)}</p>"
+
+
+def _summary_text(comp: Comparison, name: str) -> str:
+    return store.aggregation(name, comp.ticks, comp.window, comp.burn_in)
+
+
+def _settling_html(comp: Comparison, lang: str) -> str:
+    from experiments.compare import settling
+
+    tx = TEXT[lang]
+    st = settling(comp.series[comp.series["scenario"] == comp.names[0]], list(HEADLINE), comp.window)
+    word = {True: tx["settled_yes"], False: tx["settled_no"]}
+    items = "; ".join(
+        f"{outcome_label(r.outcome, lang)} {100 * r.rel_change:+.1f}% ({word[r.settled]})" for r in st.itertuples()
+    )
+    return f"<p class=note>{_e(tx['settled'].format(ticks=comp.burn_in + comp.ticks, k=comp.window, items=items))}</p>"
 
 
 def _assumptions(comp: Comparison, lang: str) -> str:
@@ -444,14 +501,19 @@ def render_html(comp: Comparison, figures: dict[str, bytes], lang: str = "en") -
         for i, s in enumerate(comp.scenarios)
     )
     beyond, within = headline_sentences(comp, lang)
-    m = int(np.isfinite(comp.table["p"]).sum())
+    fam = comp.table["family"]
+    m_conf, m_expl = int((fam == "confirmatory").sum()), int((fam == "exploratory").sum())
     corr = "Holm" if comp.correction == "holm" else "Benjamini–Hochberg"
-    others = [o for o in comp.table["outcome"].unique() if o not in HEADLINE]
+    same = identical_outcomes(comp)
+    others = [o for o in comp.table["outcome"].unique() if o not in HEADLINE and o not in same]
+    corr_med, vr_med = crn_summary(comp)
     body = f"""
 <h1>{_e(tx["title"])}: {_e(" · ".join(comp.names))}</h1>
 <h2>{_e(tx["compared"])}</h2>
 <table><tr><th class="l">{tx["scenario"]}</th><th class="l">{tx["description"]}</th></tr>{scen_rows}</table>
-<p>{_e(tx["setup"].format(n=n, ticks=comp.ticks))}</p>
+<p>{_e(tx["setup"].format(n=n, ticks=comp.ticks, vr=f"{100 * vr_med:.0f}%", corr=f"{corr_med:.2f}"))}</p>
+{_burn_in_html(comp, lang)}
+{_settling_html(comp, lang)}
 <details><summary>{_e(tx["how_to_read"])}</summary><p class=note>{_e(tx["how"].format(n=n))}</p></details>
 <h2>{_e(tx["headline"])}</h2>
 <h3>{_e(tx["beyond"])}</h3>
@@ -463,7 +525,18 @@ def render_html(comp: Comparison, figures: dict[str, bytes], lang: str = "en") -
 <h3>{_e(tx["fig_final"])}</h3>{_img(figures["final"], tx["fig_final"])}
 <h3>{_e(tx["fig_groups"])}</h3>{_img(figures["groups"], tx["fig_groups"])}
 <h2>{_e(tx["table"])}</h2>
-<p class=note>{_e(tx["table_note"].format(base=base, corr=corr, m=m))}</p>
+<p class=note>{
+        _e(
+            tx["table_note"].format(
+                base=base,
+                corr=corr,
+                m_conf=m_conf,
+                m_expl=m_expl,
+                window=comp.window,
+                identical=", ".join(same) or "–",
+            )
+        )
+    }</p>
 {_outcome_rows(comp, list(HEADLINE), lang)}
 <details><summary>{_e(tx["all_outcomes"])}</summary>{_outcome_rows(comp, others, lang)}</details>
 <h2>{_e(tx["assumptions"])}</h2>{_assumptions(comp, lang)}

@@ -43,6 +43,11 @@ def run_task(task: dict[str, Any]) -> tuple[str, pd.DataFrame]:
         list(task.get("chain", [])),
     )
     model = CommunityModel(scenario=scen, seed=int(task["seed"]))
+    burn = task.get("burn_in")
+    if burn:  # days before the policies differ: the baseline's run-time parameters, then this scenario's
+        model.apply_shock(dict(burn["params"]))
+        model.run(int(burn["days"]))
+        model.apply_shock({k: scen.params[k] for k in burn["params"]})
     model.run(int(task["ticks"]))
     return task["run_id"], model.results()
 

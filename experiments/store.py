@@ -20,6 +20,7 @@ overwrites its parts with the same content: a run is never stored twice.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -33,7 +34,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.outcomes import OUTCOMES
+from sim.outcomes import OUTCOME_KIND
 
 RUNS, SERIES = "runs", "series"
 PART_META_KEY = b"cogov"  # Parquet key-value metadata of a run part: checksums of the run's two parts
@@ -54,11 +55,12 @@ def canonical(value: Any) -> Any:
     return value
 
 
-def run_id(params: dict[str, Any], seed: int, ticks: int) -> str:
-    """Deterministic id of one run: a hash of its full parameter set, seed and length."""
-    doc = json.dumps(
-        {"params": canonical(params), "seed": int(seed), "ticks": int(ticks)}, sort_keys=True, separators=(",", ":")
-    )
+def run_id(params: dict[str, Any], seed: int, ticks: int, burn_in: dict[str, Any] | None = None) -> str:
+    """Deterministic id of one run: a hash of its full parameter set, seed, length (and burn-in, if any)."""
+    doc = {"params": canonical(params), "seed": int(seed), "ticks": int(ticks)}
+    if burn_in:
+        doc["burn_in"] = canonical(burn_in)
+    doc = json.dumps(doc, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(doc.encode("utf-8")).hexdigest()[:20]
 
 
@@ -105,13 +107,172 @@ def atomic_write_json(obj: Any, path: Path) -> None:
     atomic_write_bytes(path, json.dumps(obj, indent=2, ensure_ascii=False, default=str).encode("utf-8"))
 
 
-def summary_row(series: pd.DataFrame, rid: str) -> pd.DataFrame:
-    """One-row table of a run: its id, seed and every outcome at the last tick."""
-    last = series.iloc[-1]
+# --- source identity (which model code made a run) -------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def source_identity() -> str:
+    """Identity of the model code that makes runs here: a hash of the installed ``sim`` sources.
+
+    A run id hashes parameters, seed and length, not the code, so a run stored
+    by older code would otherwise be reused silently. The hash covers every
+    ``.py`` and ``.toml`` file of the ``sim`` package (the code and the presets
+    that define a run) and nothing else, so editing docs or experiments does not
+    invalidate stored runs, while an uncommitted edit of the model does (which a
+    git commit alone would miss). ``git_commit()`` is recorded next to it.
+    """
+    import sim
+
+    root = Path(sim.__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".toml") and "__pycache__" not in p.parts):
+        h.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=1)
+def git_commit() -> str:
+    """The git commit of the checkout ``sim`` is imported from ('' outside git), with '-dirty' if edited."""
+    import subprocess
+
+    import sim
+
+    root = Path(sim.__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5
+        ).stdout.strip()
+        if not head:
+            return ""
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--", "sim"], capture_output=True, text=True, timeout=5
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return head + ("-dirty" if dirty else "")
+
+
+class StaleRunsError(ValueError):
+    """Stored runs were made by other model sources than the code running now."""
+
+
+def stored_sources(directory: Path, ids: list[str] | set[str]) -> dict[str, str]:
+    """Source identity of each stored run among ``ids`` ('unknown' for parts written before it was recorded)."""
+    folder = Path(directory) / RUNS
+    out: dict[str, str] = {}
+    for rid in ids:
+        path = folder / f"{rid}.parquet"
+        if not path.exists():
+            continue
+        try:
+            df = pd.read_parquet(path, columns=["source"])
+            out[rid] = str(df["source"].iloc[0])
+        except (KeyError, ValueError, OSError):  # a part written before the source was recorded
+            out[rid] = "unknown"
+    return out
+
+
+def check_sources(directory: Path, ids: list[str] | set[str]) -> None:
+    """Refuse stored runs among ``ids`` made by other model sources than this code (``StaleRunsError``)."""
+    here = source_identity()
+    stale = {rid: src for rid, src in stored_sources(directory, ids).items() if src != here}
+    if stale:
+        other = sorted(set(stale.values()))
+        raise StaleRunsError(
+            f"{directory}: {len(stale)} stored runs were made by other model sources ({', '.join(other[:3])}) "
+            f"than this code ({here}); allowed: --fresh to recompute them, or another --out"
+        )
+
+
+def drop_runs(directory: Path, ids: list[str] | set[str]) -> int:
+    """Delete the stored parts of the runs ``ids`` (for ``--fresh``); return how many runs were removed."""
+    n = 0
+    for rid in ids:
+        found = False
+        for sub in (SERIES, RUNS):
+            path = Path(directory) / sub / f"{rid}.parquet"
+            if path.exists():
+                path.unlink()
+                found = True
+        n += found
+    return n
+
+
+DEFAULT_WINDOW = 30  # days: stocks are averaged over the last WINDOW days of a run
+
+
+# cumulative outcomes that are running means since day 0 (they cannot be restarted after a burn-in)
+RUNNING_MEANS = frozenset(
+    n
+    for n in OUTCOME_KIND
+    if n.startswith("days_to_resolve_")
+    or n in ("incentive_cost_per_activity", "project_overrun", "implementation_overrun")
+)
+
+
+def aggregation(name: str, ticks: int, window: int = DEFAULT_WINDOW, start: int = 0) -> str:
+    """How ``summary_values`` reduces outcome ``name`` of a run of ``ticks`` days after ``start``, in words."""
+    kind, end = OUTCOME_KIND[name], start + ticks
+    if kind == "flow":
+        return f"total over days {start + 1}–{end}" if ticks >= 1 else f"day {end}"
+    if kind == "cumulative":
+        if start and name not in RUNNING_MEANS:
+            return f"increase from day {start} to day {end}"
+        return f"running {'mean' if name in RUNNING_MEANS else 'total'} on day {end}"
+    first = max(end - window + 1, start + 1) if ticks >= 1 else end
+    return f"mean of days {first}–{end}" if first < end else f"day {end}"
+
+
+def summary_values(series: pd.DataFrame, window: int = DEFAULT_WINDOW, start: int = 0) -> dict[str, float]:
+    """One value per outcome of one run's per-tick table, by the outcome's kind.
+
+    Flows (counts for a day) are summed over days 1..T: a weekly meeting is
+    counted whether or not the last day is a meeting day. Stocks (levels) are
+    averaged over the last ``window`` days, which damps day-to-day noise.
+    Cumulative outcomes (running totals or means since day 0) are read on the
+    last day. Day 0 is the initial state and never counts. With a burn-in of
+    ``start`` days only the days after it count: flows are summed over days
+    start+1..T, stocks averaged over the window within them, running totals
+    counted from day ``start`` (running means stay since day 0).
+    """
+    if window < 1:
+        raise ValueError(f"window {window}: allowed: 1 or more days")
+    s = series.sort_values("tick")
+    tick = s["tick"].to_numpy()
+    last_tick = int(tick[-1])
+    first = start + 1 if last_tick > start else start
+    days = s[tick >= first]
+    recent = s[tick >= max(last_tick - window + 1, first)]
+    last = s.iloc[-1]
+    at_start = s[tick == start].iloc[0] if start else None
+    out: dict[str, float] = {}
+    for name, kind in OUTCOME_KIND.items():
+        if name not in s.columns:
+            continue
+        if kind == "flow":
+            out[name] = days[name].sum()
+        elif kind == "stock":
+            out[name] = recent[name].mean()
+        elif at_start is not None and name not in RUNNING_MEANS:
+            out[name] = last[name] - at_start[name]
+        else:
+            out[name] = last[name]
+    return out
+
+
+def summary_row(series: pd.DataFrame, rid: str | None = None, window: int = DEFAULT_WINDOW) -> pd.DataFrame:
+    """One-row table of a run: its id, seed, length, source identity and one value per outcome.
+
+    The values come from ``summary_values`` (flows summed, stocks averaged over
+    the last ``window`` days, cumulative outcomes on the last day).
+    """
+    last = series.sort_values("tick").iloc[-1]
+    if rid is None:
+        rid = str(last["run_id"]) if "run_id" in series.columns else ""
     row: dict[str, Any] = {"run_id": rid, "seed": int(last["seed"]), "ticks": int(last["tick"])}
-    for name in OUTCOMES:
-        if name != "tick":
-            row[name] = last[name]
+    row.update(summary_values(series, window))
+    row["window"] = int(window)
+    row["source"] = source_identity()
     return pd.DataFrame([row])
 
 
@@ -235,16 +396,47 @@ def _read_parts(folder: Path, ids: list[str] | None) -> pd.DataFrame:
     return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
 
 
+SUMMARY, SERIES_DATASET = "summary.parquet", "series.parquet"
+
+
+def _current_summary(directory: Path, design: pd.DataFrame) -> pd.DataFrame | None:
+    """``summary.parquet`` when it holds exactly the finished runs of the design (else None)."""
+    path = directory / SUMMARY
+    if not path.exists():
+        return None
+    summary = pd.read_parquet(path)
+    if len(summary) != len(design) or "ticks" not in summary.columns:
+        return None
+    if not summary["run_id"].equals(design["run_id"]):
+        return None
+    stored = set(summary.loc[summary["ticks"].notna(), "run_id"])
+    if stored != done_ids(directory) & set(design["run_id"]):
+        return None
+    return summary
+
+
 def load_sweep(directory: str | Path, complete: bool = False) -> pd.DataFrame:
     """Load a sweep directory into one DataFrame: one row per (point, seed).
 
-    Columns: ``point``, ``seed``, ``run_id``, the varied parameters, then every
-    outcome at the last tick (an outcome named like a varied parameter, such as
-    ``residents``, gets the suffix ``_outcome``). Rows are in design order;
-    runs not finished yet have missing outcomes unless ``complete`` drops them.
+    Columns: ``point``, ``seed``, ``run_id``, the varied parameters, then one
+    value per outcome (``summary_row``; an outcome named like a varied
+    parameter, such as ``residents``, gets the suffix ``_outcome``). Rows are in
+    design order; runs not finished yet have missing outcomes unless
+    ``complete`` drops them. Reads ``summary.parquet`` (one file) when it is
+    current, else one part per finished run.
     """
     directory = Path(directory)
     design = pd.read_parquet(directory / "design.parquet")
+    out = _current_summary(directory, design)
+    if out is None:
+        out = _merge_parts(directory, design)
+    if complete:
+        done = done_ids(directory)
+        out = out[out["run_id"].isin(done)].reset_index(drop=True)
+    return out
+
+
+def _merge_parts(directory: Path, design: pd.DataFrame) -> pd.DataFrame:
     uniq = list(dict.fromkeys(design["run_id"]))
     runs = _read_parts(directory / RUNS, uniq)
     if runs.empty:
@@ -252,15 +444,64 @@ def load_sweep(directory: str | Path, complete: bool = False) -> pd.DataFrame:
     runs = runs.drop(columns=["seed"], errors="ignore")
     clash = [c for c in runs.columns if c in design.columns and c != "run_id"]
     runs = runs.rename(columns={c: f"{c}_outcome" for c in clash})
-    out = design.merge(runs, on="run_id", how="left", sort=False)
-    if complete:
-        out = out[out["run_id"].isin(set(runs["run_id"]))].reset_index(drop=True)
-    return out
+    return design.merge(runs, on="run_id", how="left", sort=False)
+
+
+def compact_series(directory: str | Path) -> int:
+    """Gather the per-run series parts into one Parquet dataset, ``series.parquet``; return the runs moved.
+
+    One row group per run, sorted by run id, so reading some runs reads only
+    their row groups. Crash-safe: the dataset (old content plus the parts) is
+    written atomically before any part is deleted, and readers prefer it, so a
+    kill in between leaves duplicates that are ignored, never a lost series.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    directory = Path(directory)
+    parts = sorted((directory / SERIES).glob("*.parquet"))
+    if not parts:
+        return 0
+    frames = [pd.read_parquet(p) for p in parts]
+    target = directory / SERIES_DATASET
+    if target.exists():
+        frames.insert(0, pd.read_parquet(target))
+    table = pd.concat(frames, ignore_index=True).drop_duplicates(["run_id", "tick"], keep="last")
+    table = table.sort_values(["run_id", "tick"], kind="stable").reset_index(drop=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    os.close(fd)
+    try:
+        arrow = pa.Table.from_pandas(table, preserve_index=False)
+        with pq.ParquetWriter(tmp, arrow.schema) as writer:
+            for _, idx in table.groupby("run_id", sort=True).indices.items():
+                writer.write_table(arrow.take(pa.array(idx)))
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    for p in parts:
+        p.unlink(missing_ok=True)
+    return len(parts)
 
 
 def load_series(directory: str | Path, run_ids: list[str] | None = None) -> pd.DataFrame:
     """Per-tick series of the finished runs of a sweep (all, or those in ``run_ids``)."""
-    return _read_parts(Path(directory) / SERIES, run_ids)
+    directory = Path(directory)
+    parts = _read_parts(directory / SERIES, run_ids)
+    target = directory / SERIES_DATASET
+    if not target.exists():
+        return parts
+    filters = [("run_id", "in", list(run_ids))] if run_ids is not None else None
+    packed = pd.read_parquet(target, filters=filters)
+    if not parts.empty:
+        packed = packed[~packed["run_id"].isin(set(parts["run_id"]))]
+    out = pd.concat([packed, parts], ignore_index=True) if not parts.empty else packed
+    if run_ids is not None:
+        order = {r: i for i, r in enumerate(dict.fromkeys(run_ids))}
+        out = out.sort_values(["run_id", "tick"], key=lambda c: c.map(order) if c.name == "run_id" else c)
+    return out.reset_index(drop=True)
 
 
 def read_manifest(directory: str | Path) -> dict[str, Any]:

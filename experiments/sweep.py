@@ -24,7 +24,7 @@ import numpy as np
 
 import sim
 from experiments import runner, store
-from experiments.design import SweepFileError, SweepSpec, design_table, load_sweep_file
+from experiments.design import SweepFileError, SweepSpec, design_table, load_sweep_file, unit_design
 from sim import safety
 from sim.params import BY_NAME
 
@@ -94,8 +94,33 @@ def check_spec(spec: SweepSpec, max_runs: int = safety.MAX_RUNS) -> tuple[int, i
     return points, runs
 
 
-def prepare(spec: SweepSpec, out: Path) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Write design and manifest (or check them on resume); return the missing tasks and the manifest."""
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries that make and analyse a sweep's numbers."""
+    from importlib import metadata
+
+    import dask
+    import pandas as pd
+    import scipy
+    import sklearn
+
+    return {
+        "mesa": mesa.__version__,
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "pandas": pd.__version__,
+        "SALib": metadata.version("SALib"),
+        "scikit-learn": sklearn.__version__,
+        "dask": dask.__version__,
+        "python": platform.python_version(),
+    }
+
+
+def prepare(spec: SweepSpec, out: Path, fresh: bool = False) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Write design and manifest (or check them on resume); return the missing tasks and the manifest.
+
+    Stored runs made by other model sources raise ``store.StaleRunsError``;
+    ``fresh`` deletes them (and the summary) so they are recomputed.
+    """
     table, tasks = design_table(spec)
     fp = spec_fingerprint(spec, list(table["run_id"]))
     out.mkdir(parents=True, exist_ok=True)
@@ -139,12 +164,27 @@ def prepare(spec: SweepSpec, out: Path) -> tuple[list[dict[str, Any]], dict[str,
             "mesa_version": mesa.__version__,
             "numpy_version": np.__version__,
             "python": platform.python_version(),
+            "versions": library_versions(),
+            "git_commit": store.git_commit(),
+            "source": store.source_identity(),
+            "window": store.DEFAULT_WINDOW,
+            "dummy_factor": spec.dummy_factor,
             "sessions": [],
         }
         store.atomic_write_parquet(table, out / "design.parquet")
+        unit = unit_design(spec)
+        if unit is not None:
+            store.atomic_write_parquet(unit, out / "unit_design.parquet")
         store.atomic_write_json(manifest, mpath)
     store.clean_temporaries(out)
+    ids = {t["run_id"] for t in tasks}
+    if fresh:
+        store.drop_runs(out, ids)
+        (out / "summary.parquet").unlink(missing_ok=True)
     done = store.done_ids(out, expected={t["run_id"]: t["ticks"] for t in tasks})
+    store.check_sources(out, done & ids)
+    manifest["source"] = store.source_identity()
+    manifest["git_commit"] = store.git_commit()
     return [t for t in tasks if t["run_id"] not in done], manifest
 
 
@@ -155,6 +195,7 @@ def run_sweep(
     scheduler: str | None = None,
     quiet: bool = False,
     max_runs: int = safety.MAX_RUNS,
+    fresh: bool = False,
 ) -> runner.Outcome:
     """Run (or resume) a sweep into ``out``; return what this session did.
 
@@ -167,7 +208,7 @@ def run_sweep(
     safety.check_output_dir(out)
     stream = io.StringIO() if quiet else sys.stderr
     print(f"{spec.name}: {runs:,} runs ({points:,} points × {len(spec.seeds):,} seeds) into {out}", file=stream)
-    todo, manifest = prepare(spec, out)
+    todo, manifest = prepare(spec, out, fresh)
     total = manifest["distinct_runs"]
     already = total - len(todo)
     if already and not quiet:
@@ -195,7 +236,8 @@ def run_sweep(
     manifest["failed"] = result.failed
     store.atomic_write_json(manifest, out / "manifest.json")
     if len(store.done_ids(out) & set(manifest_ids(out))) == total:
-        store.atomic_write_parquet(store.load_sweep(out), out / "summary.parquet")
+        store.atomic_write_parquet(store.load_sweep(out), out / store.SUMMARY)
+        store.compact_series(out)
     return result
 
 
@@ -224,6 +266,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"refuse designs of more than N runs (default: {safety.MAX_RUNS:,})",
     )
+    parser.add_argument(
+        "--fresh", action="store_true", help="recompute stored runs instead of reusing them (after a code change)"
+    )
 
 
 def main_args(args: argparse.Namespace) -> int:
@@ -232,9 +277,15 @@ def main_args(args: argparse.Namespace) -> int:
         spec = load_sweep_file(args.file)
         out = Path(args.out) if args.out else default_out(spec)
         result = run_sweep(
-            spec, out, workers=args.workers, scheduler=args.scheduler, quiet=args.quiet, max_runs=args.max_runs
+            spec,
+            out,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            quiet=args.quiet,
+            max_runs=args.max_runs,
+            fresh=args.fresh,
         )
-    except (SweepFileError, SweepDirError, safety.OutputError, runner.SchedulerError) as exc:
+    except (SweepFileError, SweepDirError, safety.OutputError, runner.SchedulerError, store.StaleRunsError) as exc:
         safety.report_error(str(exc))
         return EXIT_BAD_INPUT
     if result.interrupted:

@@ -311,6 +311,146 @@ def calibrate(
     )
 
 
+# --- uncertainty: history matching ------------------------------------------------------------------
+
+CUTOFF = 3.0  # implausibility above which a parameter set is ruled out (Pukelsheim's three-sigma rule)
+OBS_SD_REL = 0.05  # assumption: observation error sd of a target, as a share of its value, when not given
+DISCREPANCY_REL = 0.05  # assumption: model discrepancy sd, as a share of the target's value
+
+
+@dataclass
+class HistoryMatch:
+    """Parameter sets not ruled out by the targets, and the plausible range they span."""
+
+    plausible: dict[str, tuple[float, float]]
+    points: list[dict[str, Any]]
+    waves: int
+    cutoff: float
+    obs_sd_rel: float
+    discrepancy_rel: float
+    seeds: list[int]
+    ticks: int
+
+    def summary(self) -> str:
+        """One line per free parameter."""
+        kept = sum(p["plausible"] for p in self.points if p["wave"] == self.waves)
+        last = sum(p["wave"] == self.waves for p in self.points)
+        lines = [
+            f"history matching: {self.waves} waves, {len(self.points)} parameter sets x {len(self.seeds)} seeds, "
+            f"implausibility cutoff {self.cutoff:g}; last wave kept {kept} of {last}"
+        ]
+        lines += [f"  plausible {k}: {lo:.4g} .. {hi:.4g}" for k, (lo, hi) in self.plausible.items()]
+        return "\n".join(lines)
+
+
+def implausibility(t: Target, mean: float, sd: float, n: int, obs_sd_rel: float, discrepancy_rel: float) -> float:
+    """|simulated mean - observed| over the combined sd of observation error, discrepancy and seed noise.
+
+    Craig et al. (1997); Andrianakis et al. (2015) for stochastic models: the
+    seed noise enters as the variance of the mean over ``n`` seeds. A target's
+    ``scale`` column, when given, is taken as its observation error sd.
+    """
+    obs = t.scale if t.scale else obs_sd_rel * abs(t.value)
+    var = obs**2 + (discrepancy_rel * abs(t.value)) ** 2 + (sd**2 / max(n, 1))
+    return abs(mean - t.value) / math.sqrt(var) if var > 0 else (0.0 if mean == t.value else math.inf)
+
+
+def _wave_points(box: dict[str, tuple[float, float]], n: int, seed: int) -> list[dict[str, float]]:
+    names = list(box)
+    if len(names) == 1:
+        lo, hi = box[names[0]]
+        return [{names[0]: float(v)} for v in np.linspace(lo, hi, n)]
+    from scipy.stats import qmc
+
+    u = qmc.LatinHypercube(d=len(names), seed=seed).random(n)
+    return [{k: float(box[k][0] + u[i, j] * (box[k][1] - box[k][0])) for j, k in enumerate(names)} for i in range(n)]
+
+
+def history_match(
+    scenario: Any,
+    targets: Sequence[Target],
+    free: dict[str, tuple[float, float]],
+    seeds: Sequence[int] = tuple(range(1, 9)),
+    ticks: int = 365,
+    fixed: dict[str, Any] | None = None,
+    points: int = 12,
+    waves: int = 2,
+    cutoff: float = CUTOFF,
+    obs_sd_rel: float = OBS_SD_REL,
+    discrepancy_rel: float = DISCREPANCY_REL,
+    jobs: int = 1,
+    log: Callable[[str], None] | None = None,
+) -> HistoryMatch:
+    """The plausible range of the ``free`` parameters given the targets, by history matching.
+
+    Why history matching and not a point estimate or ABC-SMC: a target such as
+    one volunteer share is a single moment, so many parameter values fit it
+    equally well; what matters downstream (uncertainty and robustness analysis)
+    is the range that the evidence cannot rule out. History matching evaluates
+    the model on a design over the box, rules out every parameter set whose
+    implausibility (``implausibility``) on any target exceeds ``cutoff``, and
+    refines the design inside the bounding box of the survivors in the next
+    wave. With one to three parameters the model is cheap enough to run
+    directly (no emulator) and, unlike ABC, it needs no prior beyond the box
+    and no acceptance tolerance: the error budget (observation error,
+    discrepancy, seed noise) is stated explicitly. ``plausible`` is the range of
+    the last wave's surviving points widened by half a design step; when no
+    point survives a wave, ``ValueError`` says the model cannot match the
+    targets within the stated errors.
+    """
+    fixed = dict(fixed or {})
+    scen = load_scenario(scenario, **fixed)
+    box = dict(free)
+    out: list[dict[str, Any]] = []
+    for wave in range(1, waves + 1):
+        for pt in _wave_points(box, points, seed=wave):
+            sims = simulate(scen, dict(fixed, **pt), targets, seeds, ticks, jobs)
+            imp = max(
+                implausibility(
+                    t,
+                    float(sims[_key(t)].mean()),
+                    float(sims[_key(t)].std(ddof=1)) if len(seeds) > 1 else 0.0,
+                    len(seeds),
+                    obs_sd_rel,
+                    discrepancy_rel,
+                )
+                for t in targets
+            )
+            out.append(
+                {
+                    "wave": wave,
+                    **pt,
+                    "implausibility": imp,
+                    "plausible": bool(imp <= cutoff),
+                    **{_key(t): float(sims[_key(t)].mean()) for t in targets},
+                }
+            )
+            if log:
+                log(f"  wave {wave}: " + ", ".join(f"{k}={v:.4f}" for k, v in pt.items()) + f" -> I = {imp:.2f}")
+        kept = [p for p in out if p["wave"] == wave and p["plausible"]]
+        if not kept:
+            raise ValueError(
+                f"history matching wave {wave}: every parameter set is ruled out (implausibility > {cutoff:g}); "
+                "the model cannot reach the targets within the stated errors: widen the bounds or the error budget"
+            )
+        new = {}
+        for k, (lo, hi) in box.items():
+            step = (hi - lo) / max(points - 1, 1) if len(box) == 1 else (hi - lo) / points ** (1 / len(box))
+            vals = [p[k] for p in kept]
+            new[k] = (max(free[k][0], min(vals) - step / 2), min(free[k][1], max(vals) + step / 2))
+        box = new
+    return HistoryMatch(
+        {k: (float(lo), float(hi)) for k, (lo, hi) in box.items()},
+        out,
+        waves,
+        cutoff,
+        obs_sd_rel,
+        discrepancy_rel,
+        [int(s) for s in seeds],
+        ticks,
+    )
+
+
 # --- command line -----------------------------------------------------------------------------------
 
 
@@ -334,6 +474,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     ap.add_argument("--xatol", type=float, default=0.01, help="tolerance on the parameter (default 0.01)")
     ap.add_argument("--out", help="write calibration.json and evaluations.csv into this directory")
+    ap.add_argument(
+        "--plausible",
+        action="store_true",
+        help="also find the plausible range of the free parameters by history matching (plausible.json)",
+    )
+    ap.add_argument("--points", type=int, default=12, help="history matching: parameter sets per wave (default 12)")
     args = ap.parse_args(argv)
     try:
         targets = read_targets(args.targets)
@@ -353,12 +499,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         log=lambda s: print(s, flush=True),
     )
     print(result.summary())
+    hm = None
+    if args.plausible:
+        try:
+            hm = history_match(
+                args.scenario,
+                targets,
+                free,
+                seeds=range(1, args.seeds + 1),
+                ticks=args.ticks,
+                fixed=parse_sets(args.set),
+                points=args.points,
+                jobs=args.jobs,
+                log=lambda s: print(s, flush=True),
+            )
+        except ValueError as exc:
+            print(f"calibrate: error: {exc}", file=sys.stderr)
+            return 1
+        print(hm.summary())
     if args.out:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
         result.to_json(out / "calibration.json")
         pd.DataFrame(result.evaluations).to_csv(out / "evaluations.csv", index=False)
         print(f"written: {out / 'calibration.json'}, {out / 'evaluations.csv'}")
+        if hm is not None:
+            (out / "plausible.json").write_text(json.dumps(asdict(hm), indent=2, default=float) + "\n")
+            pd.DataFrame(hm.points).to_csv(out / "history-matching.csv", index=False)
+            print(f"written: {out / 'plausible.json'}, {out / 'history-matching.csv'}")
     return 0
 
 

@@ -94,6 +94,61 @@ def _outcome_table() -> dict[str, str]:
 
 
 OUTCOMES: dict[str, str] = _outcome_table()
+# How each outcome accumulates over a run, which decides how a run is summarised
+# (experiments.store.summary_row): a *flow* is a count for that day (summed over
+# the run), a *stock* is a level at that day (averaged over the last days), a
+# *cumulative* outcome is a running total or running mean since day 0 (read on
+# the last day).
+FLOW_OUTCOMES = frozenset(
+    {
+        "activities",
+        "meetings",
+        "meeting_attendance",
+        "disputes_new",
+        "disputes_escalated",
+        "disputes_mediated",
+        "norm_breaches",
+        "home_visits",
+        "paperwork_hours",
+    }
+)
+CUMULATIVE_OUTCOMES = frozenset(
+    {
+        "matters_raised",
+        "matters_surfaced",
+        "matters_resolved",
+        "buck_passes",
+        "disputes_total",
+        "escalations_total",
+        "mediated_total",
+        "refusals",
+        "firm_profit",
+        "firm_complaints",
+        "revenue_disputes",
+        "points_issued",
+        "points_redeemed",
+        "points_forfeited",
+        "redemptions_refused",
+        "incentive_cost_per_activity",
+        "projects_started",
+        "projects_completed",
+        "project_overrun",
+        "implementations_completed",
+        "implementation_overrun",
+        "arrivals",
+        "agenda_items",
+        "acceptances",
+        "breaches_total",
+        "fines",
+        "sanction_points",
+        *(f"{k}_{c}" for c in CLASSES for k in ("raised", "resolved", "days_to_resolve")),
+    }
+)
+OUTCOME_KIND: dict[str, str] = {
+    name: "flow" if name in FLOW_OUTCOMES else "cumulative" if name in CUMULATIVE_OUTCOMES else "stock"
+    for name in OUTCOMES
+    if name != "tick"
+}
 HEADLINE = (
     "participation",
     "volunteer_share",

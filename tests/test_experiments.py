@@ -93,8 +93,8 @@ def test_outcome_table_pairs_seeds_and_flags_noise():
     b = t.loc[("backlog", "B")]
     assert b["diff"] == pytest.approx(3.0) and b["diff_low"] < 3 < b["diff_high"] < 3.2
     assert b["p_adj"] < 0.001 and not b["within_noise"], "a shift of 3 sd with paired noise 0.1 is not noise"
-    assert t.loc[("meetings", "B")]["within_noise"], "identical values are within noise"
-    assert t.loc[("meetings", "B")]["p"] == 1.0
+    assert t.loc[("meetings", "B")]["family"] == "identical", "identical values are not a test"
+    assert np.isnan(t.loc[("meetings", "B")]["p"]) and not t.loc[("meetings", "B")]["within_noise"]
 
 
 # --- comparison end to end ---------------------------------------------------------------------
@@ -128,7 +128,8 @@ def test_compare_uses_common_seeds_and_matches_a_direct_run(comparison):
     comp, _ = comparison
     first = comp.scenarios[0]
     model = sim.CommunityModel(first, seed=3).run(25)
-    direct = model.results().iloc[-1]
+    direct = store.summary_values(model.results())  # participation: mean of days 1-25 (window 30)
+    assert direct["participation"] == pytest.approx(model.results()["participation"].iloc[1:].mean())
     assert comp.finals.loc[(first.name, 3), "participation"] == pytest.approx(direct["participation"])
     for scen in comp.names:
         assert sorted(comp.finals.loc[scen].index) == [1, 2, 3, 4]
@@ -214,7 +215,7 @@ def test_sampled_designs_stay_in_bounds_and_repeat(tmp_path, name, n):
     pts = design.points(spec)
     assert pts == design.points(load_sweep_file(path)), "same file, same design"
     assert all(0 <= p["points_budget"] <= 100000 and p["meeting_cadence"] in ("none", "weekly") for p in pts)
-    expected = {"lhs": n, "sobol": n * (2 + 2), "morris": n * (2 + 1)}[name]
+    expected = {"lhs": n, "sobol": n * (2 + 1 + 2), "morris": n * (2 + 1)}[name]  # sobol: + the dummy factor
     assert len(pts) == expected
 
 
@@ -332,9 +333,9 @@ def test_scenario_discovery_finds_the_planted_region():
     rng = np.random.default_rng(1)
     df = pd.DataFrame({"a": rng.uniform(0, 1, 400), "b": rng.uniform(0, 10, 400), "c": rng.choice(["x", "y"], 400)})
     df["conflict"] = ((df["a"] > 0.7) & (df["b"] < 4)).astype(float) + rng.normal(0, 0.01, 400)
-    rules = analysis.discover(df, ["a", "b", "c"], "conflict", threshold=0.5)
+    rules = analysis.discover(df, ["a", "b", "c"], "conflict", threshold=0.5, max_boxes=1, resamples=0)
     assert rules, "the planted region must be found"
     best = rules[0]
     text = best.text()
-    assert "a >" in text and "b <=" in text and best.density > 0.9 and best.coverage > 0.8
+    assert "<= a" in text and "b <=" in text and best.density > 0.9 and best.coverage > 0.8
     assert "c " not in " AND ".join(best.conditions)
