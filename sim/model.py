@@ -47,66 +47,127 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from sim import __version__
-from sim.agents.committees import Committee, Committees, HomeownersCommittee, HomeownersCommittees
+from sim.agents.committees import Committees, HomeownersCommittees
 from sim.agents.government import Government
-from sim.agents.grid_worker import GridWorker, GridWorkers
+from sim.agents.grid_worker import GridWorkers
 from sim.agents.party_member import PartyMemberView
-from sim.agents.property_firm import PropertyFirm, PropertyFirms
+from sim.agents.property_firm import PropertyFirms
 from sim.agents.resident import ResidentView
-from sim.agents.social_org import Organisations, SocialOrganisation
+from sim.agents.social_org import Organisations
 from sim.invariants import check_invariants
-from sim.mechanisms.attitudes import Attitudes
-from sim.mechanisms.channels import Channels
-from sim.mechanisms.cofunding import CoFunding
-from sim.mechanisms.consultation import Consultation
-from sim.mechanisms.disputes import Disputes, new_dispute_store
-from sim.mechanisms.funding import Funding, Funds
-from sim.mechanisms.incentives import Incentives
-from sim.mechanisms.matters import Needs, new_matter_store
-from sim.mechanisms.mediation import Mediation
-from sim.mechanisms.norms import Norms
-from sim.mechanisms.organisations import Organisations as OrganisationActivities
-from sim.mechanisms.participation import Participation, occasions, record_activity
-from sim.mechanisms.party import PartyDuties
-from sim.mechanisms.prices import Prices
-from sim.mechanisms.projects import Projects, new_project_store
-from sim.mechanisms.property import Property
-from sim.mechanisms.responsibility import Responsibility
-from sim.mechanisms.routing import Handling
-from sim.mechanisms.shocks import PolicyShock
-from sim.mechanisms.supervision import Supervision
-from sim.mechanisms.technology import Technology
-from sim.mechanisms.thresholds import Thresholds
-from sim.mechanisms.turnover import Turnover
+from sim.mechanisms import PIPELINE
+from sim.mechanisms.base import Mechanism, Outcome, State
+from sim.mechanisms.disputes import new_dispute_store
+from sim.mechanisms.funding import Funds
+from sim.mechanisms.matters import new_matter_store
+from sim.mechanisms.participation import occasions, record_activity
+from sim.mechanisms.projects import new_project_store
 from sim.outcomes import OUTCOMES, compute_row
+from sim.params import plugin_schema
 from sim.population import Index, build_residents
 from sim.rng import Streams, fresh_seed
-from sim.scenario import Scenario, load_scenario
+from sim.scenario import Scenario, ScenarioError, load_scenario
 
-PIPELINE = (
-    PolicyShock,
-    Turnover,
-    Funding,
-    Technology,
-    Supervision,
-    Needs,
-    Prices,
-    Norms,
-    PartyDuties,
-    Channels,
-    Handling,
-    Consultation,
-    Projects,
-    CoFunding,
-    Property,
-    OrganisationActivities,
-    Thresholds,
-    Participation,
-    Incentives,
-    Mediation,
-    Disputes,
-    Attitudes,
-)
+
+class Counters(dict):
+    """Today's or the running counters: reading a counter no mechanism declared is an error."""
+
+    __slots__ = ("names",)
+
+    def __init__(self, names: frozenset[str]):
+        super().__init__()
+        self.names = names
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """The counter's value (``default`` if nothing was counted yet); KeyError if undeclared."""
+        if name not in self.names:
+            raise KeyError(f"counter {name!r} is not declared by any mechanism")
+        return dict.get(self, name, default)
+
+
+def build_pipeline(plugins: list[type[Mechanism]] | tuple = ()) -> list[type[Mechanism]]:
+    """The registered mechanisms with ``plugins`` inserted where each declares, order checked."""
+    classes = list(PIPELINE)
+    for cls in plugins:
+        if not (isinstance(cls, type) and issubclass(cls, Mechanism)):
+            raise TypeError(f"plug-in {cls!r} is not a sim.Mechanism subclass")
+        if any(c.name == cls.name for c in classes):
+            raise ValueError(f"plug-in {cls.__name__}: a mechanism named {cls.name!r} already exists")
+        if cls.position_after is None:
+            classes.append(cls)
+        else:
+            names = [c.name for c in classes]
+            if cls.position_after not in names:
+                raise ValueError(
+                    f"plug-in {cls.__name__}: position_after {cls.position_after!r} is not a mechanism; "
+                    f"allowed: {', '.join(names)}"
+                )
+            classes.insert(names.index(cls.position_after) + 1, cls)
+    check_order(classes)
+    return classes
+
+
+def check_order(classes: list[type[Mechanism]]) -> None:
+    """Refuse an order that breaks a declared dependency, naming both mechanisms."""
+    where = {c.name: i for i, c in enumerate(classes)}
+    for i, cls in enumerate(classes):
+        for dep in cls.after:
+            if dep not in where:
+                raise ValueError(f"mechanism {cls.name} runs after {dep}, but there is no mechanism {dep}")
+            if where[dep] > i:
+                raise ValueError(
+                    f"mechanism {cls.name} must run after {dep} (it reads what {dep} writes that day), "
+                    f"but the pipeline puts {dep} later"
+                )
+        for dep in cls.needs:
+            if dep not in where:
+                raise ValueError(f"mechanism {cls.name} needs mechanism {dep}, which is not in the pipeline")
+
+
+def _declared_counters(classes: list[type[Mechanism]]) -> frozenset[str]:
+    names: dict[str, str] = {}
+    for cls in classes:
+        for c in cls.counters:
+            if c in names:
+                raise ValueError(f"counter {c} declared twice (by {names[c]} and {cls.name})")
+            names[c] = cls.name
+    return frozenset(names)
+
+
+def load_plugin(spec: str) -> type[Mechanism]:
+    """The mechanism class named by ``path/to/file.py:ClassName`` (``cogov run --plugin``).
+
+    Raises:
+        ScenarioError: naming the file, the class and what is wrong.
+    """
+    import importlib.util
+    from pathlib import Path
+
+    path, sep, cls_name = spec.rpartition(":")
+    if not sep or not path or not cls_name:
+        raise ScenarioError(f"{spec}: --plugin: expected path/to/file.py:ClassName; allowed: a Python file and a class")
+    file = Path(path)
+    if not file.is_file():
+        raise ScenarioError(f"{path}: --plugin: no such file; allowed: an existing .py file")
+    name = f"cogov_plugin_{file.stem}"
+    module_spec = importlib.util.spec_from_file_location(name, file)
+    if module_spec is None or module_spec.loader is None:
+        raise ScenarioError(f"{path}: --plugin: not a Python module; allowed: a .py file")
+    module = importlib.util.module_from_spec(module_spec)
+    try:
+        module_spec.loader.exec_module(module)
+    except Exception as exc:  # the user's own file: report its error in one line
+        raise ScenarioError(f"{path}: --plugin: importing it failed ({type(exc).__name__}: {exc})") from exc
+    cls = getattr(module, cls_name, None)
+    if not (isinstance(cls, type) and issubclass(cls, Mechanism)):
+        found = sorted(
+            k
+            for k, v in vars(module).items()
+            if isinstance(v, type) and issubclass(v, Mechanism) and v is not Mechanism
+        )
+        allowed = ", ".join(found) or "none found"
+        raise ScenarioError(f"{path}: {cls_name}: not a sim.Mechanism subclass in this file; allowed: {allowed}")
+    return cls
 
 
 class CommunityModel(mesa.Model):
@@ -123,29 +184,45 @@ class CommunityModel(mesa.Model):
     """
 
     def __init__(
-        self, scenario: str | Scenario | None = None, seed: int | None = None, check: bool = False, **overrides: Any
+        self,
+        scenario: str | Scenario | None = None,
+        seed: int | None = None,
+        check: bool = False,
+        plugins: list[type[Mechanism]] | tuple = (),
+        **overrides: Any,
     ):
-        scen = load_scenario(scenario, **overrides)
+        classes = build_pipeline(plugins)
+        self.plugin_params = [p for cls in classes if cls not in PIPELINE for p in cls.params]
+        # plug-in parameters join the schema while the scenario loads: their own [section] in a
+        # scenario file and flat overrides are validated like every other parameter
+        with plugin_schema(self.plugin_params):
+            scen = load_scenario(scenario, **overrides)
         self.seed = fresh_seed() if seed is None else int(seed)
         super().__init__(rng=self.seed)
         self.config = scen
         self.p: dict[str, Any] = dict(scen.params)
+        for prm in self.plugin_params:  # a Scenario loaded before the plug-in was known
+            self.p.setdefault(prm.name, prm.default)
         self.check = check
         self.wall_time = 0.0
         self.streams = Streams(self.seed)
+        self._counter_names = _declared_counters(classes)
         self._build_population()
+        self._build_states(classes)
         self._build_actors()
-        self.mech = {cls.name: cls(self) for cls in PIPELINE}
-        self.mech["responsibility"] = Responsibility(self)
-        self.pipeline = [self.mech[cls.name] for cls in PIPELINE]
-        self.today: dict[str, float] = {}
-        self.totals: dict[str, float] = {}
+        self.mech: dict[str, Mechanism] = {cls.name: cls(self) for cls in classes}
+        self.pipeline = [self.mech[cls.name] for cls in classes]
+        self.today = Counters(self._counter_names)
+        self.totals = Counters(self._counter_names)
+        registered = set(OUTCOMES)
+        self.mechanism_outcomes: list[Outcome] = [o for cls in classes for o in cls.outcomes]
+        self.outcome_names = list(OUTCOMES) + [o.name for o in self.mechanism_outcomes if o.name not in registered]
         self._row: dict[str, float] = {}
         self.regroup()
         self._after_step()
         self._row.update(compute_row(self))
         self.datacollector = mesa.DataCollector(
-            model_reporters={k: [operator.itemgetter(k), [self._row]] for k in OUTCOMES}
+            model_reporters={k: [operator.itemgetter(k), [self._row]] for k in self.outcome_names}
         )
         self.datacollector.collect(self)
         if self.check:
@@ -176,25 +253,37 @@ class CommunityModel(mesa.Model):
         self.disputes = new_dispute_store()
         self.projects = new_project_store()
 
+    def _build_states(self, classes: list[type[Mechanism]]) -> None:
+        """Create the per-resident arrays the mechanisms declare (or check those the population made)."""
+        res, n = self.residents, self.residents.n
+        self.states: dict[str, State] = {}
+        for cls in classes:
+            for st in cls.states:
+                if st.name in self.states:
+                    raise ValueError(f"resident state {st.name} declared twice (again by mechanism {cls.name})")
+                self.states[st.name] = st
+                arr = getattr(res, st.name, None)
+                if arr is None:
+                    setattr(res, st.name, np.full(n, st.default, st.dtype))
+                elif arr.shape != (n,) or arr.dtype != np.dtype(st.dtype):
+                    raise ValueError(f"resident state {st.name}: built as {arr.dtype}{arr.shape}, declared {st.dtype}")
+
+    def reset_states(self, who: np.ndarray) -> None:
+        """Give newcomers ``who`` the declared initial value of every mechanism-owned state."""
+        res = self.residents
+        for st in self.states.values():
+            getattr(res, st.name)[who] = st.default
+
     def _build_actors(self) -> None:
         p, s = self.p, self.struct
         hh_per_estate = np.bincount(s.building_estate[s.household_building], minlength=s.n_estates)
-        self.firms = PropertyFirms(s.n_estates, hh_per_estate, p["property_fee"])
+        self.firms = PropertyFirms(s.n_estates, hh_per_estate, p["property_fee"], p)
         self.orgs = Organisations(p, s.n_communities, self.streams["organisations.setup"])
         self.grid_workers = GridWorkers(s.grid_community, s.grid_households)
         self.committees = Committees(s.n_communities)
         self.homeowners = HomeownersCommittees(s.n_estates)
         self.government = Government(self, p["government_budget"])
         self.funds = Funds(s.n_communities, p["initial_fund"])
-        for e in range(s.n_estates):
-            PropertyFirm(self, e)
-            HomeownersCommittee(self, e)
-        for i in range(self.orgs.n):
-            SocialOrganisation(self, i)
-        for g in range(self.grid_workers.n):
-            GridWorker(self, g)
-        for c in range(s.n_communities):
-            Committee(self, c)
 
     # --- services used by mechanisms ---------------------------------------------------------
     @property
@@ -203,7 +292,9 @@ class CommunityModel(mesa.Model):
         return self.steps
 
     def count(self, name: str, value: float) -> None:
-        """Add ``value`` to today's and the running total of counter ``name``."""
+        """Add ``value`` to today's and the running total of counter ``name`` (declared by a mechanism)."""
+        if name not in self._counter_names:
+            raise KeyError(f"counter {name!r} is not declared by any mechanism (Mechanism.counters)")
         self.today[name] = self.today.get(name, 0) + value
         self.totals[name] = self.totals.get(name, 0) + value
 
@@ -225,13 +316,14 @@ class CommunityModel(mesa.Model):
     def apply_shock(self, values: dict[str, Any]) -> None:
         """Change parameters from today on (a policy shock or a dashboard lever)."""
         self.p.update(values)
-        self.firms.fee = self.p["property_fee"]
+        for mech in self.pipeline:
+            mech.params_changed()
 
     # --- the tick ---------------------------------------------------------------------
     def step(self) -> None:
         """Advance one day: run the mechanisms in order, then record outcomes."""
         t0 = time.perf_counter()
-        self.today = {}
+        self.today = Counters(self._counter_names)
         p = self.p
         for mech in self.pipeline:
             if mech.active(p):
@@ -260,7 +352,7 @@ class CommunityModel(mesa.Model):
         # residents are stored building by building, so a segmented sum counts each building
         active = np.add.reduceat(self.recent.view(np.uint8), self.index.b_start, dtype=np.int32)
         self.building_activity = active / self.adults_per_building
-        self.occasions = occasions(self.orgs, self.struct.n_communities)
+        self.occasions = occasions(self.orgs, self.struct.n_communities, self.p["occasions_half"])
 
     def run(self, ticks: int, progress: bool = False) -> CommunityModel:
         """Run ``ticks`` days; show a progress bar on a terminal if ``progress``."""
@@ -296,6 +388,9 @@ class CommunityModel(mesa.Model):
             "seed": self.seed,
             "ticks": self.tick,
             "parameters": {k: v for k, v in self.config.params.items()},
+            "plugins": [
+                f"{type(m).__module__}.{type(m).__qualname__}" for m in self.pipeline if type(m) not in PIPELINE
+            ],
             "package": "cogov-sim",
             "version": __version__,
             "mesa_version": mesa.__version__,

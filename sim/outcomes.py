@@ -1,8 +1,14 @@
-"""Outcomes: defined once, computed once a tick, used everywhere.
+"""Outcomes: declared once (name, meaning, unit, labels, kind, direction), computed once a tick.
 
-``OUTCOMES`` names every column of the per-tick table with its meaning; the
-comparison report, sweeps and dashboard read the same names. ``HEADLINE``
-lists the outcomes shown first in figures and reports.
+Every outcome is an ``Outcome`` declaration (``sim.mechanisms.base``): the core
+outcomes of the resident population and the shared records are declared here
+and computed together in ``compute_row`` (one bincount over the 24 resident
+cells serves all group outcomes); a mechanism declares its own outcomes in its
+module (``Mechanism.outcomes``) with their computation. The views other code
+reads are derived from the declarations: ``OUTCOMES`` (name -> meaning),
+``OUTCOME_KIND`` (flow/stock/cumulative), ``OUTCOME_BETTER`` (higher/lower/
+neutral), ``OUTCOME_LABELS`` (name -> (English, Chinese)) and ``HEADLINE``
+(the outcomes shown first in figures and reports).
 """
 
 from __future__ import annotations
@@ -10,90 +16,462 @@ from __future__ import annotations
 import numpy as np
 
 from sim.agents.resident import ACTORS, ELDERLY, WORKING
+from sim.mechanisms.base import Outcome
 from sim.mechanisms.matters import CLASSES
 from sim.store import RecordStore
 
 GROUPS = ("elderly", "working", "owner", "renter", "local", "migrant", "party", "nonparty")
 
+ZH_CLASS = {"small": "小事", "major": "大事", "hard": "难事"}
+ZH_ACTOR = {
+    "residents_committee": "居委会",
+    "party_committee": "党组织",
+    "property_firm": "物业公司",
+    "social_orgs": "社会组织",
+    "government": "政府",
+    "homeowners_committee": "业委会",
+    "grid_workers": "网格员",
+    "neighbours": "邻居",
+}
+ZH_GROUP = {
+    "elderly": "老年人",
+    "working": "劳动年龄人口",
+    "owner": "业主",
+    "renter": "租户",
+    "local": "本地居民",
+    "migrant": "外来人口",
+    "party": "党员",
+    "nonparty": "非党员",
+}
+EN_GROUP = {
+    "elderly": "elderly",
+    "working": "working age",
+    "owner": "owners",
+    "renter": "renters",
+    "local": "locals",
+    "migrant": "migrants",
+    "party": "Party members",
+    "nonparty": "non-members",
+}
 
-def _outcome_table() -> dict[str, str]:
-    out = {
-        "tick": "day of the run (0 = initial state)",
-        "participation": "share of adults who took part in an activity within the activity window",
-        "activities": "activities joined today (all kinds)",
-        "registered_volunteers": "residents registered as volunteers",
-        "volunteer_share": "registered volunteers as a share of all residents",
-        "active_volunteers": "registered volunteers active within the activity window",
-        "meetings": "consultation meetings held today (all communities)",
-        "meeting_attendance": "seats filled at today's meetings (1+3 institutional + residents)",
-        "matters_raised": "matters raised so far",
-        "matters_surfaced": "matters surfaced to a handler so far",
-        "matters_resolved": "matters resolved so far",
-        "backlog": "open matters (raised, not yet resolved)",
-        "unsurfaced": "open matters nobody has heard of yet",
-        "buck_passes": "handling attempts passed on instead of done so far",
-        "disputes_new": "disputes opened today",
-        "disputes_escalated": "disputes escalated today (petition, lawsuit)",
-        "disputes_mediated": "disputes settled by mediation today",
-        "disputes_open": "disputes currently open",
-        "disputes_total": "disputes opened so far",
-        "escalations_total": "disputes escalated so far",
-        "mediated_total": "disputes mediated so far",
-        "norm_breaches": "norm breaches today (litter, noise, parking, pets)",
-        "refusals": "invitations to activities refused so far",
-        "home_visits": "residents reached by Party members' home visits today",
-        "satisfaction": "mean satisfaction of adults (0–1)",
-        "belonging": "mean sense of belonging of adults (0–1)",
-        "cohesion": "mean share of building neighbours active within the window (0–1)",
-        "firm_effort": "mean service effort of property firms (0–1)",
-        "firm_shirking": "mean effort withheld below the governance target (0–1)",
-        "firm_profit": "property firms' cumulative profit (yuan)",
-        "firm_complaints": "complaints about property service so far",
-        "revenue_disputes": "shared-revenue disputes between firms and homeowners' committees so far",
-        "fund_balance": "money in the community funds (yuan)",
-        "points_budget_left": "money left for redeeming points this year (yuan)",
-        "points_issued": "points issued so far",
-        "points_redeemed": "points redeemed so far",
-        "points_held": "points held by residents",
-        "points_forfeited": "points lost when their holders moved away",
-        "redemptions_refused": "redemptions refused for lack of budget so far",
-        "incentive_cost_per_activity": "redemption cost so far per activity so far (yuan)",
-        "paperwork_hours": "grid workers' hours on forms today",
-        "grid_workers": "grid workers in post",
-        "projects_started": "governance projects started so far",
-        "projects_completed": "governance projects completed so far",
-        "projects_open": "governance projects under way",
-        "project_overrun": "mean actual/planned duration of completed projects (1 = on time)",
-        "implementations_completed": "agreed problems implemented without a funded project so far",
-        "implementation_overrun": "mean actual/planned duration of completed implementations (1 = on time)",
-        "residents": "residents (conserved: leavers are replaced)",
-        "households": "households (conserved)",
-        "arrivals": "newcomers so far",
-        "participation_gap_age": "participation of elderly minus working-age adults",
-        "participation_gap_origin": "participation of locals minus migrants",
-        "participation_gap_tenure": "participation of owners minus renters",
-        "agenda_items": "problems deliberated at consultation meetings so far",
-        "acceptances": "invitations to activities accepted so far",
-        "breaches_total": "norm breaches so far",
-        "fines": "norm breaches fined so far",
-        "cofunding_contribution": "mean contribution in the latest co-funding round (share of endowment; 0 before any)",
-        "sanction_points": "peer-sanction points assigned in co-funding rounds so far",
-    }
+F, S, C = "flow", "stock", "cumulative"
+HI, LO, N = "higher", "lower", "neutral"
+
+# name: (meaning, unit, English label, Chinese label, kind, better)
+_CORE = {
+    "tick": ("day of the run (0 = initial state)", "days", "Day", "天数", S, N),
+    "participation": (
+        "share of adults who took part in an activity within the activity window",
+        "share",
+        "Participation",
+        "参与率",
+        S,
+        HI,
+    ),
+    "activities": ("activities joined today (all kinds)", "activities", "Activities today", "当日参与活动人次", F, HI),
+    "registered_volunteers": (
+        "residents registered as volunteers",
+        "residents",
+        "Registered volunteers",
+        "注册志愿者人数",
+        S,
+        HI,
+    ),
+    "volunteer_share": (
+        "registered volunteers as a share of all residents",
+        "share",
+        "Volunteers (share of residents)",
+        "志愿者占居民比例",
+        S,
+        HI,
+    ),
+    "active_volunteers": (
+        "registered volunteers active within the activity window",
+        "residents",
+        "Active volunteers",
+        "活跃志愿者人数",
+        S,
+        HI,
+    ),
+    "meetings": (
+        "consultation meetings held today (all communities)",
+        "meetings",
+        "Meetings today",
+        "当日协商议事会次数",
+        F,
+        N,
+    ),
+    "meeting_attendance": (
+        "seats filled at today's meetings (1+3 institutional + residents)",
+        "seats",
+        "Meeting attendance today",
+        "当日议事会出席人次",
+        F,
+        HI,
+    ),
+    "matters_raised": ("matters raised so far", "matters", "Matters raised so far", "累计提出事项", C, N),
+    "matters_surfaced": (
+        "matters surfaced to a handler so far",
+        "matters",
+        "Matters surfaced so far",
+        "累计上报事项",
+        C,
+        HI,
+    ),
+    "matters_resolved": ("matters resolved so far", "matters", "Matters resolved so far", "累计解决事项", C, HI),
+    "backlog": (
+        "open matters (raised, not yet resolved)",
+        "matters",
+        "Open matters (backlog)",
+        "未解决事项（积压）",
+        S,
+        LO,
+    ),
+    "unsurfaced": ("open matters nobody has heard of yet", "matters", "Unsurfaced matters", "尚未被发现的事项", S, LO),
+    "buck_passes": (
+        "handling attempts passed on instead of done so far",
+        "attempts",
+        "Buck-passing so far",
+        "累计推诿次数",
+        C,
+        LO,
+    ),
+    "disputes_new": ("disputes opened today", "disputes", "New disputes today", "当日新增纠纷", F, LO),
+    "disputes_escalated": (
+        "disputes escalated today (petition, lawsuit)",
+        "disputes",
+        "Disputes escalated today",
+        "当日升级纠纷（信访、诉讼）",
+        F,
+        LO,
+    ),
+    "disputes_mediated": (
+        "disputes settled by mediation today",
+        "disputes",
+        "Disputes mediated today",
+        "当日调解成功纠纷",
+        F,
+        HI,
+    ),
+    "disputes_open": ("disputes currently open", "disputes", "Disputes open", "未结纠纷", S, LO),
+    "disputes_total": ("disputes opened so far", "disputes", "Disputes so far", "累计纠纷", C, LO),
+    "escalations_total": ("disputes escalated so far", "disputes", "Escalated disputes so far", "累计升级纠纷", C, LO),
+    "mediated_total": ("disputes mediated so far", "disputes", "Disputes mediated so far", "累计调解纠纷", C, HI),
+    "norm_breaches": (
+        "norm breaches today (litter, noise, parking, pets)",
+        "breaches",
+        "Norm breaches today",
+        "当日违规行为",
+        F,
+        LO,
+    ),
+    "refusals": (
+        "invitations to activities refused so far",
+        "invitations",
+        "Refusals so far",
+        "累计拒绝参加活动",
+        C,
+        LO,
+    ),
+    "home_visits": (
+        "residents reached by Party members' home visits today",
+        "residents",
+        "Home visits today",
+        "当日党员入户走访人数",
+        F,
+        HI,
+    ),
+    "satisfaction": ("mean satisfaction of adults (0–1)", "0–1", "Satisfaction", "满意度", S, HI),
+    "belonging": ("mean sense of belonging of adults (0–1)", "0–1", "Sense of belonging", "归属感", S, HI),
+    "cohesion": (
+        "mean share of building neighbours active within the window (0–1)",
+        "0–1",
+        "Neighbours active in building",
+        "楼栋邻里活跃度",
+        S,
+        HI,
+    ),
+    "firm_effort": (
+        "mean service effort of property firms (0–1)",
+        "0–1",
+        "Firm service effort",
+        "物业服务努力程度",
+        S,
+        HI,
+    ),
+    "firm_shirking": (
+        "mean effort withheld below the governance target (0–1)",
+        "0–1",
+        "Firm shirking",
+        "物业服务懈怠程度",
+        S,
+        LO,
+    ),
+    "firm_profit": (
+        "property firms' cumulative profit (yuan)",
+        "yuan",
+        "Firm profit so far",
+        "物业累计利润（元）",
+        C,
+        N,
+    ),
+    "firm_complaints": (
+        "complaints about property service so far",
+        "complaints",
+        "Firm complaints so far",
+        "累计物业投诉",
+        C,
+        LO,
+    ),
+    "revenue_disputes": (
+        "shared-revenue disputes between firms and homeowners' committees so far",
+        "disputes",
+        "Revenue disputes so far",
+        "累计公共收益纠纷",
+        C,
+        LO,
+    ),
+    "fund_balance": ("money in the community funds (yuan)", "yuan", "Community funds", "社区基金余额（元）", S, N),
+    "points_budget_left": (
+        "money left for redeeming points this year (yuan)",
+        "yuan",
+        "Points budget left",
+        "积分兑换剩余预算（元）",
+        S,
+        N,
+    ),
+    "points_issued": ("points issued so far", "points", "Points issued so far", "累计发放积分", C, N),
+    "points_redeemed": ("points redeemed so far", "points", "Points redeemed so far", "累计兑换积分", C, N),
+    "points_held": ("points held by residents", "points", "Points held", "居民持有积分", S, N),
+    "points_forfeited": (
+        "points lost when their holders moved away",
+        "points",
+        "Points forfeited so far",
+        "累计作废积分",
+        C,
+        N,
+    ),
+    "redemptions_refused": (
+        "redemptions refused for lack of budget so far",
+        "redemptions",
+        "Redemptions refused so far",
+        "累计因预算不足拒绝兑换",
+        C,
+        LO,
+    ),
+    "incentive_cost_per_activity": (
+        "redemption cost so far per activity so far (yuan)",
+        "yuan",
+        "Incentive cost per activity",
+        "每次活动激励成本（元）",
+        C,
+        LO,
+    ),
+    "paperwork_hours": (
+        "grid workers' hours on forms today",
+        "hours",
+        "Paperwork hours today",
+        "当日网格员填表工时",
+        F,
+        LO,
+    ),
+    "grid_workers": ("grid workers in post", "workers", "Grid workers", "网格员人数", S, N),
+    "projects_started": (
+        "governance projects started so far",
+        "projects",
+        "Projects started so far",
+        "累计启动项目",
+        C,
+        HI,
+    ),
+    "projects_completed": (
+        "governance projects completed so far",
+        "projects",
+        "Projects completed so far",
+        "累计完成项目",
+        C,
+        HI,
+    ),
+    "projects_open": ("governance projects under way", "projects", "Projects under way", "在建项目", S, N),
+    "project_overrun": (
+        "mean actual/planned duration of completed projects (1 = on time)",
+        "×",
+        "Project overrun",
+        "项目工期超支比",
+        C,
+        LO,
+    ),
+    "implementations_completed": (
+        "agreed problems implemented without a funded project so far",
+        "problems",
+        "Implementations completed so far",
+        "累计完成落实事项",
+        C,
+        HI,
+    ),
+    "implementation_overrun": (
+        "mean actual/planned duration of completed implementations (1 = on time)",
+        "×",
+        "Implementation overrun",
+        "落实工期超支比",
+        C,
+        LO,
+    ),
+    "residents": ("residents (conserved: leavers are replaced)", "residents", "Residents", "居民人数", S, N),
+    "households": ("households (conserved)", "households", "Households", "户数", S, N),
+    "arrivals": ("newcomers so far", "residents", "Newcomers so far", "累计新迁入居民", C, N),
+    "participation_gap_age": (
+        "participation of elderly minus working-age adults",
+        "share",
+        "Participation gap, elderly − working age",
+        "参与率差距（老年−劳动年龄）",
+        S,
+        N,
+    ),
+    "participation_gap_origin": (
+        "participation of locals minus migrants",
+        "share",
+        "Participation gap, locals − migrants",
+        "参与率差距（本地−外来）",
+        S,
+        LO,
+    ),
+    "participation_gap_tenure": (
+        "participation of owners minus renters",
+        "share",
+        "Participation gap, owners − renters",
+        "参与率差距（业主−租户）",
+        S,
+        LO,
+    ),
+    "agenda_items": (
+        "problems deliberated at consultation meetings so far",
+        "problems",
+        "Agenda items so far",
+        "累计议事议题",
+        C,
+        HI,
+    ),
+    "acceptances": (
+        "invitations to activities accepted so far",
+        "invitations",
+        "Acceptances so far",
+        "累计接受邀请",
+        C,
+        HI,
+    ),
+    "breaches_total": ("norm breaches so far", "breaches", "Norm breaches so far", "累计违规行为", C, LO),
+    "fines": ("norm breaches fined so far", "fines", "Fines so far", "累计罚款次数", C, N),
+    "sanction_points": (
+        "peer-sanction points assigned in co-funding rounds so far",
+        "points",
+        "Sanction points so far",
+        "累计同伴惩罚点数",
+        C,
+        N,
+    ),
+}
+
+
+def _core_outcomes() -> list[Outcome]:
+    out = [Outcome(k, *v) for k, v in _CORE.items()]
     for c in CLASSES:
-        out[f"raised_{c}"] = f"{c} matters raised so far"
-        out[f"resolved_{c}"] = f"{c} matters resolved so far"
-        out[f"backlog_{c}"] = f"open {c} matters"
-        out[f"days_to_resolve_{c}"] = f"mean days from raising to resolution of {c} matters resolved so far"
+        zc = ZH_CLASS[c]
+        out += [
+            Outcome(
+                f"raised_{c}",
+                f"{c} matters raised so far",
+                "matters",
+                f"{c.capitalize()} matters raised so far",
+                f"累计提出{zc}",
+                C,
+                N,
+            ),
+            Outcome(
+                f"resolved_{c}",
+                f"{c} matters resolved so far",
+                "matters",
+                f"{c.capitalize()} matters resolved so far",
+                f"累计解决{zc}",
+                C,
+                HI,
+            ),
+            Outcome(f"backlog_{c}", f"open {c} matters", "matters", f"Open {c} matters", f"未解决{zc}", S, LO),
+            Outcome(
+                f"days_to_resolve_{c}",
+                f"mean days from raising to resolution of {c} matters resolved so far",
+                "days",
+                f"Days to resolve {c} matters",
+                f"平均解决天数：{zc}",
+                C,
+                LO,
+            ),
+        ]
     for a in ACTORS:
-        out[f"trust_{a}"] = f"mean trust of adults in the {a.replace('_', ' ')} (0–1)"
+        words = a.replace("_", " ")
+        out.append(
+            Outcome(
+                f"trust_{a}",
+                f"mean trust of adults in the {words} (0–1)",
+                "0–1",
+                f"Trust in the {words}",
+                f"对{ZH_ACTOR[a]}的信任度",
+                S,
+                HI,
+            )
+        )
     for g in GROUPS:
-        out[f"participation_{g}"] = f"participation of {g} adults"
-        out[f"satisfaction_{g}"] = f"mean satisfaction of {g} adults"
-        out[f"trust_{g}"] = f"mean trust (all actors) of {g} adults"
+        eg, zg = EN_GROUP[g], ZH_GROUP[g]
+        out += [
+            Outcome(
+                f"participation_{g}",
+                f"participation of {g} adults",
+                "share",
+                f"Participation, {eg}",
+                f"{zg}参与率",
+                S,
+                HI,
+            ),
+            Outcome(
+                f"satisfaction_{g}",
+                f"mean satisfaction of {g} adults",
+                "0–1",
+                f"Satisfaction, {eg}",
+                f"{zg}满意度",
+                S,
+                HI,
+            ),
+            Outcome(
+                f"trust_{g}", f"mean trust (all actors) of {g} adults", "0–1", f"Trust, {eg}", f"{zg}的信任度", S, HI
+            ),
+        ]
     return out
 
 
-OUTCOMES: dict[str, str] = _outcome_table()
+CORE_OUTCOMES: tuple[Outcome, ...] = tuple(_core_outcomes())
+
+
+def _assemble() -> tuple[Outcome, ...]:
+    """Core outcomes followed by those the registered mechanisms declare."""
+    from sim.mechanisms import PIPELINE
+
+    out = list(CORE_OUTCOMES)
+    seen = {o.name for o in out}
+    for cls in PIPELINE:
+        for o in cls.outcomes:
+            if o.name in seen:
+                raise ValueError(f"outcome {o.name} declared twice (again by mechanism {cls.name})")
+            seen.add(o.name)
+            out.append(o)
+    return tuple(out)
+
+
+DECLARED: tuple[Outcome, ...] = _assemble()
+BY_NAME: dict[str, Outcome] = {o.name: o for o in DECLARED}
+OUTCOMES: dict[str, str] = {o.name: o.meaning for o in DECLARED}
+OUTCOME_KIND: dict[str, str] = {o.name: o.kind for o in DECLARED}
+OUTCOME_BETTER: dict[str, str] = {o.name: o.better for o in DECLARED}
+OUTCOME_LABELS: dict[str, tuple[str, str]] = {o.name: (o.en, o.zh) for o in DECLARED}
 HEADLINE = (
     "participation",
     "volunteer_share",
@@ -104,6 +482,26 @@ HEADLINE = (
     "trust_residents_committee",
     "belonging",
 )
+
+
+def outcome_label(name: str, lang: str = "en") -> str:
+    """The label of outcome ``name`` in ``lang`` ("en" or "zh"), from its declaration.
+
+    Plug-in outcomes not in the registered table fall back to their name.
+    """
+    o = BY_NAME.get(name)
+    if o is None:
+        return name.replace("_", " ").capitalize()
+    return o.zh if lang == "zh" else o.en
+
+
+def mechanism_value(m, o: Outcome) -> float:
+    """Value of a mechanism-declared outcome today."""
+    if o.compute is not None:
+        return o.compute(m)
+    if o.counter is not None:
+        return (m.today if o.kind == "flow" else m.totals).get(o.counter, 0)
+    raise ValueError(f"outcome {o.name} declares neither compute nor counter")
 
 
 def _group_matrix() -> np.ndarray:
@@ -207,7 +605,6 @@ def compute_row(m) -> dict[str, float]:
         "acceptances": t.get("acceptances", 0),
         "breaches_total": t.get("norm_breaches", 0),
         "fines": t.get("fines", 0),
-        "cofunding_contribution": m.mech["cofunding"].latest_contribution(),
         "sanction_points": t.get("sanction_points", 0.0),
     }
     for c, label in enumerate(CLASSES):
@@ -228,4 +625,6 @@ def compute_row(m) -> dict[str, float]:
     row["participation_gap_age"] = part["elderly"] - part["working"]
     row["participation_gap_origin"] = part["local"] - part["migrant"]
     row["participation_gap_tenure"] = part["owner"] - part["renter"]
+    for o in m.mechanism_outcomes:
+        row[o.name] = mechanism_value(m, o)
     return row

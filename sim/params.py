@@ -1,4 +1,4 @@
-"""The parameter schema: the single source of every scenario parameter.
+"""The parameter schema: every scenario parameter, assembled in one table.
 
 Validation, defaults, units, ranges, sources, CLI help, dashboard controls and
 the ODD parameter table are all generated from ``PARAMS``. Each parameter
@@ -9,73 +9,51 @@ passed to ``CommunityModel`` or ``load_scenario``.
 Sources cite the seed papers in ``shared/seeds`` ("seed 002 §2" means the
 second section of seed file 002) or the field figures in
 ``shared/data/field-figures.csv``; everything else is marked "assumption".
+
+``PARAMS`` is assembled: the structural and policy parameters written below,
+followed by the coefficients each mechanism declares in its own file
+(``Mechanism.params``, see ``sim.mechanisms.base``). ``Param`` lives in
+``sim.mechanisms.base`` so mechanisms can declare parameters without importing
+this module; it is re-exported here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+
+from sim.mechanisms.base import Param
 
 CADENCES = ("none", "weekly", "4-14-24", "monthly", "quarterly")
 MEETING_MODES = ("offline", "online", "mixed")
 DECISION_RULES = ("consensus", "majority", "leadership")
 
 
-@dataclass(frozen=True)
-class Param:
-    """One scenario parameter.
-
-    Attributes:
-        name: flat keyword, unique across sections.
-        section: scenario-file section (mechanism) it belongs to.
-        default: value used when no scenario sets it.
-        kind: "int", "float", "bool", "choice" or "table" (a table of overrides).
-        lo, hi: inclusive bounds for numbers.
-        choices: allowed values for "choice".
-        unit: unit of measure, "" for shares and flags.
-        meaning: one line for help texts and the ODD table.
-        source: seed file and section, field figure, or "assumption".
-        lever: True for policy levers (shown first in the dashboard); False
-            for behavioural uncertainties and structure.
-    """
-
-    name: str
-    section: str
-    default: Any
-    kind: str
-    meaning: str
-    source: str
-    unit: str = ""
-    lo: float | None = None
-    hi: float | None = None
-    choices: tuple = field(default_factory=tuple)
-    lever: bool = False
-
-    def allowed(self) -> str:
-        """Describe the allowed values in words, for error messages."""
-        if self.kind == "bool":
-            return "true or false"
-        if self.kind == "choice":
-            return "one of " + ", ".join(repr(c) for c in self.choices)
-        if self.kind == "table":
-            return "a table of parameter overrides"
-        what = "an integer" if self.kind == "int" else "a number"
-        return f"{what} in [{_fmt(self.lo)}, {_fmt(self.hi)}]"
+def _p(
+    name, section, default, kind, meaning, source, unit="", lo=None, hi=None, choices=(), lever=False, plausible=None
+) -> Param:
+    return Param(name, section, default, kind, meaning, source, unit, lo, hi, tuple(choices), lever, "", plausible)
 
 
-def _fmt(x: float | None) -> str:
-    if x is None:
-        return "?"
-    return f"{x:g}"
+def _assemble(core: list[Param]) -> list[Param]:
+    """The core table followed by the parameters every registered mechanism declares."""
+    from sim.mechanisms import PIPELINE
 
-
-def _p(name, section, default, kind, meaning, source, unit="", lo=None, hi=None, choices=(), lever=False) -> Param:
-    return Param(name, section, default, kind, meaning, source, unit, lo, hi, tuple(choices), lever)
+    out = list(core)
+    seen = {p.name for p in core}
+    for cls in PIPELINE:
+        for p in cls.params:
+            if p.name in seen:
+                raise ValueError(f"parameter {p.name} declared twice (again by mechanism {cls.name})")
+            seen.add(p.name)
+            out.append(p)
+    return out
 
 
 A = "assumption"
 
-PARAMS: list[Param] = [
+_CORE: list[Param] = [
     # --- population and structure -------------------------------------------------
     _p(
         "n_communities",
@@ -1048,10 +1026,12 @@ PARAMS: list[Param] = [
         0.65,
         "float",
         "chance that a mediation settles the dispute",
-        "field figures (61% of property cases mediated or withdrawn, Nanjing)",
+        "assumption, anchored on field figures (61% of first-instance property cases in Nanjing ended in "
+        "mediation or withdrawal: a court-case share including withdrawals, not a mediator's success rate)",
         "",
         0.0,
         1.0,
+        plausible=(0.4, 0.8),
     ),
     _p(
         "mediators_per_1000",
@@ -1633,8 +1613,10 @@ PARAMS: list[Param] = [
     ),
 ]
 
+PARAMS: list[Param] = _assemble(_CORE)
 BY_NAME: dict[str, Param] = {p.name: p for p in PARAMS}
-SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(p.section for p in PARAMS))
+# a list (not a tuple) so a plug-in's section can join it in place (see ``plugin_schema``)
+SECTIONS: list[str] = list(dict.fromkeys(p.section for p in PARAMS))
 
 # Parameters that fix the structure of the community: set once, never by a shock.
 STRUCTURAL = frozenset(
@@ -1654,6 +1636,41 @@ SUM_TO_ONE = (
     ("share_small", "share_major", "share_hard"),
     ("share_provider", "share_incubator", "share_fund"),
 )
+
+
+@contextmanager
+def plugin_schema(params: list[Param]) -> Iterator[None]:
+    """Extend the schema with plug-in parameters while the block runs (scenario loading).
+
+    The tables are extended in place, so every module that imported them sees the
+    plug-in's section and parameters: scenario files accept ``[section]`` tables and
+    ``--set name=value`` for them, validated like any other parameter.
+    """
+    from sim import scenario
+
+    added = []
+    for p in params:
+        if p.name in BY_NAME:
+            if BY_NAME[p.name] is p:
+                continue
+            raise ValueError(
+                f"plug-in parameter {p.name} clashes with a parameter of section [{BY_NAME[p.name].section}]"
+            )
+        added.append(p)
+    new_sections = [s for s in dict.fromkeys(p.section for p in added) if s not in SECTIONS]
+    PARAMS.extend(added)
+    BY_NAME.update({p.name: p for p in added})
+    SECTIONS.extend(new_sections)
+    scenario._model.cache_clear()
+    try:
+        yield
+    finally:
+        del PARAMS[len(PARAMS) - len(added) :]
+        for p in added:
+            del BY_NAME[p.name]
+        for s in new_sections:
+            SECTIONS.remove(s)
+        scenario._model.cache_clear()
 
 
 def defaults() -> dict[str, Any]:

@@ -9,6 +9,7 @@ label falls back to English (the tests check that none is missing).
 
 from __future__ import annotations
 
+from sim.outcomes import OUTCOME_LABELS
 from sim.params import BY_NAME
 
 LANGS = ("en", "zh")
@@ -262,6 +263,8 @@ PARAM_ZH: dict[str, str] = {
     "norm_restraint": "道德规范约束",
     "request_reward": "应邀参与报酬",
 }
+# mechanisms' declared coefficients carry their Chinese label in the declaration (sim.mechanisms.base.Param)
+PARAM_ZH.update({p.name: p.label_zh for p in BY_NAME.values() if p.label_zh and p.name not in PARAM_ZH})
 
 # Chinese one-line explanations of the policy levers (others fall back to English).
 MEANING_ZH: dict[str, str] = {
@@ -476,5 +479,7 @@ def choice_label(choice: str, lang: str = "en") -> str:
 
 
 def series_label(key: str, lang: str = "en") -> str:
-    """Label of a chart panel, series, map indicator or breakdown."""
+    """Label of a chart panel, series, map indicator or breakdown (outcomes: from their declarations)."""
+    if key not in SERIES and key in OUTCOME_LABELS:
+        return _pick(OUTCOME_LABELS[key], lang)
     return _pick(SERIES.get(key, (key.replace("_", " "), "")), lang)

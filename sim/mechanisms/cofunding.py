@@ -44,17 +44,60 @@ from typing import override
 
 import numpy as np
 
-from sim.mechanisms.base import Mechanism
+from sim.mechanisms.base import Mechanism, Outcome, coef
 
-PROJECT_SATISFACTION = 0.02  # satisfaction gain from a fully funded group project (assumption)
-FACE_COST = 0.02  # belonging lost by a member sanctioned the whole endowment's worth (assumption)
-BELIEF_SPREAD = 0.15  # sd of first-round beliefs around initial_belief (assumption)
+PARAMS = (
+    coef(
+        "cofunding",
+        "project_satisfaction",
+        0.02,
+        "satisfaction gain from a fully funded group project",
+        "集资项目满意度增益",
+        0.0,
+        0.5,
+        (0.005, 0.05),
+    ),
+    coef(
+        "cofunding",
+        "face_cost",
+        0.02,
+        "belonging lost by a member sanctioned the whole endowment's worth",
+        "被惩罚的面子损失",
+        0.0,
+        0.5,
+        (0.005, 0.05),
+    ),
+    coef(
+        "cofunding",
+        "belief_spread",
+        0.15,
+        "sd of first-round beliefs around initial_belief",
+        "初始预期离散度",
+        0.0,
+        0.5,
+        (0.05, 0.25),
+    ),
+)
 
 
 class CoFunding(Mechanism):
     """Play a co-funding round on round days; keep per-round statistics in ``history``."""
 
     name = "cofunding"
+    params = PARAMS
+    counters = ("cofunding_rounds", "cofunding_money", "cofunding_endowment", "sanction_points")
+    outcomes = (
+        Outcome(
+            "cofunding_contribution",
+            "mean contribution in the latest co-funding round (share of endowment; 0 before any)",
+            "share",
+            "Co-funding contribution (latest round)",
+            "最近一轮集资平均出资比例",
+            "stock",
+            "higher",
+            compute=lambda m: m.mech["cofunding"].latest_contribution(),
+        ),
+    )
 
     def __init__(self, model):
         super().__init__(model)
@@ -97,7 +140,7 @@ class CoFunding(Mechanism):
         if k > 0:
             cc[np.argsort(-spirit, kind="stable")[:k]] = True
         st["slope"][ids] = np.where(cc, p["cc_slope"], 0.0)
-        st["belief"][ids] = np.clip(p["initial_belief"] + self.rng.normal(0, BELIEF_SPREAD, len(ids)), 0, 1)
+        st["belief"][ids] = np.clip(p["initial_belief"] + self.rng.normal(0, p["belief_spread"], len(ids)), 0, 1)
         st["deterrence"][ids] = 0.0
 
     def _ensure_state(self) -> None:
@@ -185,12 +228,12 @@ class CoFunding(Mechanism):
         payoff = e * (1 - x) + p["mpcr"] * e * total[gid] - p["sanction_cost"] * given - p["sanction_impact"] * received
         # the pot funds the group's micro-project; sanctions cost face
         share = total[gid] / size[gid]
-        res.satisfaction[members] += (PROJECT_SATISFACTION * share * (1 - res.satisfaction[members])).astype(
+        res.satisfaction[members] += (p["project_satisfaction"] * share * (1 - res.satisfaction[members])).astype(
             res.satisfaction.dtype
         )
         if received.any():
             lost = np.minimum(p["sanction_impact"] * received / max(e, 1e-9), 1.0)
-            res.belonging[members] -= (FACE_COST * lost * res.belonging[members]).astype(res.belonging.dtype)
+            res.belonging[members] -= (p["face_cost"] * lost * res.belonging[members]).astype(res.belonging.dtype)
         self.rounds_played += 1
         self.last = {
             "members": members,

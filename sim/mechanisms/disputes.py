@@ -15,13 +15,36 @@ from typing import override
 
 import numpy as np
 
-from sim.agents.resident import T_GOV, T_PARTY, T_RC
-from sim.mechanisms.base import Mechanism
+from sim.agents.resident import NEVER, T_GOV, T_PARTY, T_RC
+from sim.mechanisms.base import Mechanism, State, coef
 from sim.store import RecordStore
 
 NEIGHBOUR, GRIEVANCE, FIRM, REVENUE = 0, 1, 2, 3
 KINDS = ("neighbour", "grievance", "firm", "revenue")
 OPEN, MEDIATED, ESCALATED, FADED = 0, 1, 2, 3
+
+PARAMS = (
+    coef(
+        "disputes",
+        "escalation_trust_keep",
+        0.85,
+        "share of trust in committee, Party and government kept after one's dispute escalates",
+        "纠纷升级后信任保留比例",
+        0.0,
+        1.0,
+        (0.7, 0.95),
+    ),
+    coef(
+        "disputes",
+        "escalation_satisfaction_keep",
+        0.9,
+        "share of satisfaction kept after one's dispute escalates",
+        "纠纷升级后满意度保留比例",
+        0.0,
+        1.0,
+        (0.8, 0.98),
+    ),
+)
 
 
 def new_dispute_store() -> RecordStore:
@@ -60,6 +83,10 @@ class Disputes(Mechanism):
     """Turn overdue matters into disputes; escalate or fade open disputes."""
 
     name = "disputes"
+    params = PARAMS
+    states = (State("last_dispute", np.int32, NEVER, "day the resident last opened a dispute"),)
+    counters = ("disputes_new", "disputes_escalated", "disputes_faded") + tuple(f"disputes_{k}" for k in KINDS)
+    after = ("mediation",)  # mediators settle before the rest escalate or fade
 
     @override
     def step(self) -> None:
@@ -87,8 +114,8 @@ class Disputes(Mechanism):
             m.count("disputes_escalated", len(esc))
             who = ds.column("resident")[esc]
             for col in (T_RC, T_PARTY, T_GOV):
-                res.trust[who, col] *= 0.85
-            res.satisfaction[who] *= 0.9
+                res.trust[who, col] *= p["escalation_trust_keep"]
+            res.satisfaction[who] *= p["escalation_satisfaction_keep"]
         ids = ds.open_ids
         old = ids[m.tick - ds.column("opened")[ids] >= p["dispute_days"]]
         if len(old):

@@ -15,6 +15,7 @@ from typing import override
 
 import numpy as np
 
+from sim.calendar import is_year_start, per_day
 from sim.mechanisms.base import Mechanism
 
 
@@ -24,16 +25,13 @@ class Funds:
     def __init__(self, n_communities: int, initial: float):
         self.community = np.full(n_communities, float(initial))
         self.points_budget = np.zeros(n_communities)
-        self.inflow = 0.0
-        self.outflow = {"points": 0.0, "projects": 0.0, "organisations": 0.0}
         self.bank_hours_forfeited = 0.0
 
-    def spend_community(self, c: int, amount: float, purpose: str) -> None:
+    def spend_community(self, c: int, amount: float) -> None:
         """Pay ``amount`` from community ``c``'s fund (callers check the balance)."""
         if amount > self.community[c] + 1e-9:
             raise ValueError("payment exceeds the community fund")
         self.community[c] -= amount
-        self.outflow[purpose] += amount
 
 
 class Funding(Mechanism):
@@ -44,13 +42,12 @@ class Funding(Mechanism):
     @override
     def step(self) -> None:
         m, p, f = self.model, self.model.p, self.model.funds
-        if m.tick % 365 == 1:
+        if is_year_start(m.tick):
             self._new_year()
         wealth = p["community_wealth"]
-        grant = p["government_grant"] * wealth / 365
-        income = p["service_income"] * wealth / 365
+        grant = per_day(p["government_grant"] * wealth)
+        income = per_day(p["service_income"] * wealth)
         f.community += grant + income * p["share_fund"]
-        f.inflow += (grant + income * p["share_fund"]) * len(f.community)
         orgs = m.orgs
         if orgs.n:
             per_c = np.bincount(orgs.community, minlength=len(f.community)).astype(float)
@@ -59,7 +56,6 @@ class Funding(Mechanism):
             incub = income * p["share_incubator"] / np.maximum(per_c, 1)
             prov = np.where(n_prov > 0, income * p["share_provider"] / np.maximum(n_prov, 1), 0.0)
             orgs.funding += incub[orgs.community] + providers * prov[orgs.community]
-            f.outflow["organisations"] += float(orgs.cost.sum())
             orgs.run_costs(p["org_friction_rate"])
 
     def _new_year(self) -> None:

@@ -18,18 +18,83 @@ from typing import override
 
 import numpy as np
 
-from sim.agents.resident import ELDERLY
-from sim.mechanisms.base import Mechanism
+from sim.agents.resident import ELDERLY, NEVER
+from sim.calendar import DAYS_PER_MONTH, is_month_start
+from sim.mechanisms.base import Mechanism, State, coef, group_cumsum, segment_starts, toward
 from sim.store import rank_within
 
-CARE_USE_RATE = 0.02  # daily chance an elderly account holder draws an hour of care (assumption)
-AWARDS_PER_1000 = 1.0  # monthly awards per 1,000 residents (assumption)
+
+def _c(name, default, meaning, zh, lo=0.0, hi=1.0, plausible=None, unit=""):
+    return coef("incentives", name, default, meaning, zh, lo, hi, plausible, unit)
+
+
+PARAMS = (
+    _c(
+        "care_use_rate",
+        0.02,
+        "daily chance an elderly account holder draws an hour of care",
+        "老人每日提取时间银行概率",
+        plausible=(0.005, 0.05),
+        unit="1/day",
+    ),
+    _c("awards_per_1000", 1.0, "monthly awards per 1,000 residents", "每千人每月表彰数", hi=20.0, plausible=(0.5, 3.0)),
+    _c(
+        "redeem_belief_rate",
+        0.2,
+        "daily step of residents' belief that points pay out towards what they hear",
+        "兑现信念调整速度",
+        plausible=(0.05, 0.5),
+    ),
+    _c(
+        "care_satisfaction_gain",
+        0.05,
+        "step of satisfaction towards 1 when an elderly resident draws an hour of care",
+        "时间银行养老满意度增益",
+        plausible=(0.02, 0.1),
+    ),
+    _c(
+        "award_belonging_gain",
+        0.1,
+        "step of a winner's belonging towards 1",
+        "获表彰者归属感增益",
+        plausible=(0.05, 0.2),
+    ),
+    _c(
+        "award_satisfaction_gain",
+        0.05,
+        "step of a winner's satisfaction towards 1",
+        "获表彰者满意度增益",
+        plausible=(0.02, 0.1),
+    ),
+    _c(
+        "award_neighbour_gain",
+        0.01,
+        "step of belonging towards 1 of neighbours in a winner's building",
+        "获表彰楼栋邻居归属感增益",
+        plausible=(0.0, 0.03),
+    ),
+)
 
 
 class Incentives(Mechanism):
     """Issue and redeem points; crowding-out; time bank; awards."""
 
     name = "incentives"
+    params = PARAMS
+    states = (
+        State("points", np.float64, 0.0, "points held"),
+        State("bank_hours", np.float32, 0.0, "time-bank hours held"),
+        State("last_redeemed", np.int32, NEVER, "day the resident last redeemed points"),
+    )
+    counters = (
+        "points_issued",
+        "points_redeemed",
+        "redemption_cost",
+        "redemptions_refused",
+        "care_hours_used",
+        "awards",
+    )
+    after = ("funding",)  # this year's points budget
 
     def __init__(self, model):
         super().__init__(model)
@@ -53,7 +118,7 @@ class Incentives(Mechanism):
                 self._crowd_out()
         if p["time_bank"]:
             self._use_time_bank()
-        if p["awards"] and self.model.tick % 30 == 0:
+        if p["awards"] and is_month_start(self.model.tick):
             self._awards()
 
     def _crowd_out(self) -> None:
@@ -68,7 +133,8 @@ class Incentives(Mechanism):
         holders = holders[self.rng.random(len(holders)) < p["redeem_rate"]]
         can_pay = f.points_budget >= thr * p["yuan_per_point"]
         # residents hear whether redemption still works; belief follows within days
-        self.redeemable += np.where(can_pay, 0.2 * (1 - self.redeemable), -0.2 * self.redeemable)
+        r = p["redeem_belief_rate"]
+        self.redeemable += np.where(can_pay, r * (1 - self.redeemable), -r * self.redeemable)
         if len(holders) == 0:
             return
         pts = np.floor(res.points[holders] / thr) * thr
@@ -76,11 +142,7 @@ class Incentives(Mechanism):
         comm = res.community[holders]
         order = np.argsort(comm, kind="stable")
         csum = np.empty(len(holders))
-        sorted_cost = cost[order]
-        cum = np.cumsum(sorted_cost)
-        start = np.r_[0, np.flatnonzero(np.diff(comm[order])) + 1]
-        offset = np.repeat(cum[start] - sorted_cost[start], np.diff(np.r_[start, len(order)]))
-        csum[order] = cum - offset
+        csum[order] = group_cumsum(cost[order], comm[order])
         paid = csum <= f.points_budget[comm] + 1e-9
         m.count("redemptions_refused", int((~paid).sum()))
         who, pts, cost, comm = holders[paid], pts[paid], cost[paid], comm[paid]
@@ -88,31 +150,30 @@ class Incentives(Mechanism):
         res.last_redeemed[who] = m.tick
         spent = np.bincount(comm, weights=cost, minlength=len(f.points_budget))
         f.points_budget -= spent
-        f.outflow["points"] += float(spent.sum())
         m.count("points_redeemed", float(pts.sum()))
         m.count("redemption_cost", float(cost.sum()))
 
     def _use_time_bank(self) -> None:
-        m, res = self.model, self.model.residents
+        m, p, res = self.model, self.model.p, self.model.residents
         holders = np.flatnonzero((res.bank_hours >= 1) & (res.age == ELDERLY))
-        use = holders[self.rng.random(len(holders)) < CARE_USE_RATE]
+        use = holders[self.rng.random(len(holders)) < p["care_use_rate"]]
         res.bank_hours[use] -= 1.0
-        res.satisfaction[use] += 0.05 * (1 - res.satisfaction[use])
+        res.satisfaction[use] = toward(res.satisfaction[use], p["care_satisfaction_gain"])
         m.count("care_hours_used", len(use))
 
     def _awards(self) -> None:
-        m, res = self.model, self.model.residents
-        recent = np.flatnonzero(res.last_active > m.tick - 30)
+        m, p, res = self.model, self.model.p, self.model.residents
+        recent = np.flatnonzero(res.last_active > m.tick - DAYS_PER_MONTH)
         if len(recent) == 0:
             return
         comm = res.community[recent]
-        k = np.maximum(1, np.round(m.community_sizes * AWARDS_PER_1000 / 1000)).astype(int)
+        k = np.maximum(1, np.round(m.community_sizes * p["awards_per_1000"] / 1000)).astype(int)
         top = recent[rank_within(comm, -res.activities[recent].astype(np.int64)) < k[comm]]
         m.count("awards", len(top))
-        res.belonging[top] += 0.1 * (1 - res.belonging[top])
-        res.satisfaction[top] += 0.05 * (1 - res.satisfaction[top])
+        res.belonging[top] = toward(res.belonging[top], p["award_belonging_gain"])
+        res.satisfaction[top] = toward(res.satisfaction[top], p["award_satisfaction_gain"])
         # role models: neighbours in the award winner's building feel a little prouder
         b = np.unique(res.building[top])
         counts = m.index.b_count[b]
-        nb = np.repeat(m.index.b_start[b] - np.r_[0, np.cumsum(counts)[:-1]], counts) + np.arange(counts.sum())
-        res.belonging[nb] += 0.01 * (1 - res.belonging[nb])
+        nb = np.repeat(m.index.b_start[b] - segment_starts(counts), counts) + np.arange(counts.sum())
+        res.belonging[nb] = toward(res.belonging[nb], p["award_neighbour_gain"])

@@ -11,15 +11,44 @@ from __future__ import annotations
 
 from typing import override
 
+import numpy as np
+
 from sim.agents.party_member import active_members, visit_households
-from sim.agents.resident import T_PARTY
-from sim.mechanisms.base import Mechanism
+from sim.agents.resident import NEVER, T_PARTY
+from sim.calendar import week_of
+from sim.mechanisms.base import Mechanism, State, coef, toward
+
+PARAMS = (
+    coef(
+        "party",
+        "visit_trust_gain",
+        0.03,
+        "step of a visited household's trust in the Party organisation towards 1",
+        "入户走访的党组织信任增益",
+        0.0,
+        1.0,
+        (0.01, 0.06),
+    ),
+    coef(
+        "party",
+        "visit_belonging_gain",
+        0.01,
+        "step of a visited household's belonging towards 1",
+        "入户走访的归属感增益",
+        0.0,
+        1.0,
+        (0.0, 0.03),
+    ),
+)
 
 
 class PartyDuties(Mechanism):
     """Today's home visits."""
 
     name = "party"
+    params = PARAMS
+    states = (State("last_visited", np.int32, NEVER, "day of the last Party member's home visit"),)
+    counters = ("home_visits",)
 
     def __init__(self, model):
         super().__init__(model)
@@ -33,7 +62,7 @@ class PartyDuties(Mechanism):
     @override
     def step(self) -> None:
         m, p, res = self.model, self.model.p, self.model.residents
-        key = (m.tick // 7, p["mobile_party_branch"])
+        key = (week_of(m.tick), p["mobile_party_branch"])
         if key != self._members_key:  # membership changes only through turnover: refresh weekly
             self._members, self._members_key = active_members(res, p["mobile_party_branch"]), key
         members = self._members
@@ -42,5 +71,5 @@ class PartyDuties(Mechanism):
             return
         res.last_visited[visited] = m.tick
         m.count("home_visits", len(visited))
-        res.trust[visited, T_PARTY] += 0.03 * (1 - res.trust[visited, T_PARTY])
-        res.belonging[visited] += 0.01 * (1 - res.belonging[visited])
+        res.trust[visited, T_PARTY] = toward(res.trust[visited, T_PARTY], p["visit_trust_gain"])
+        res.belonging[visited] = toward(res.belonging[visited], p["visit_belonging_gain"])

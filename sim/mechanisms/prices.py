@@ -39,11 +39,14 @@ import numpy as np
 
 from sim.mechanisms.base import Mechanism
 
+NO_RESTRAINT_BOOST = 10**6  # breach headroom when norms restrain nothing (r = 1): effectively unbounded
+
 
 class Prices(Mechanism):
     """Keep the price frame of norms; fine caught breaches; price civic requests."""
 
     name = "prices"
+    counters = ("fines", "fines_paid", "request_rewards", "request_reward_cost")
 
     def __init__(self, model):
         super().__init__(model)
@@ -82,7 +85,7 @@ class Prices(Mechanism):
         if self.frame is None:
             return 1.0
         r = self.model.p["norm_restraint"]
-        return 1.0 / (1.0 - r) if r < 1 else 1e6
+        return 1.0 / (1.0 - r) if r < 1 else NO_RESTRAINT_BOOST
 
     def breach_factor(self, ids: np.ndarray) -> np.ndarray:
         """Factor on the breach chance of residents ``ids`` from the price frame and the fine."""
@@ -101,7 +104,6 @@ class Prices(Mechanism):
             return
         paid = np.bincount(m.residents.community[caught], minlength=m.struct.n_communities) * p["breach_fine"]
         m.funds.community += paid
-        m.funds.inflow += float(paid.sum())
         m.count("fines", len(caught))
         m.count("fines_paid", float(paid.sum()))
 
@@ -129,6 +131,5 @@ class Prices(Mechanism):
         owed = np.bincount(m.residents.community[joined], minlength=m.struct.n_communities) * p["request_reward"]
         paid = np.minimum(owed, f.community)
         f.community -= paid
-        f.outflow["rewards"] = f.outflow.get("rewards", 0.0) + float(paid.sum())
         m.count("request_rewards", len(joined))
         m.count("request_reward_cost", float(paid.sum()))

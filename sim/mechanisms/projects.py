@@ -15,9 +15,48 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import T_PARTY, T_RC
-from sim.mechanisms.base import Mechanism
+from sim.mechanisms.base import Mechanism, coef
 from sim.mechanisms.matters import resolve
 from sim.store import RecordStore
+
+
+def _c(name, default, meaning, zh, lo=0.0, hi=1.0, plausible=None, unit=""):
+    return coef("projects", name, default, meaning, zh, lo, hi, plausible, unit)
+
+
+PARAMS = (
+    _c(
+        "cost_spread",
+        0.3,
+        "sd of the log of a project's cost around project_cost",
+        "项目成本对数标准差",
+        hi=2.0,
+        plausible=(0.1, 0.5),
+    ),
+    _c(
+        "plan_spread",
+        0.3,
+        "planned duration varies uniformly within ± this share of the standard duration",
+        "计划工期浮动比例",
+        hi=0.9,
+        plausible=(0.1, 0.5),
+    ),
+    _c(
+        "speed_spread",
+        0.1,
+        "work speed varies uniformly within ± this share",
+        "施工速度浮动比例",
+        hi=0.9,
+        plausible=(0.0, 0.3),
+    ),
+    _c(
+        "completion_satisfaction_gain",
+        0.04,
+        "step of the estate's satisfaction towards 1 when a fully legitimate project completes",
+        "项目完成的满意度增益",
+        plausible=(0.01, 0.08),
+    ),
+)
 
 
 def new_project_store() -> RecordStore:
@@ -47,6 +86,8 @@ def start_project(m, matter_ids: np.ndarray, c: int, estate: int, legitimacy: fl
     """
     p, ps = m.p, m.projects
     rng = m.mech["projects"].rng
+    spread = p["plan_spread"]
+    speed_spread = p["speed_spread"]
     funded = rng.random() < p["project_share"]
     cost = 0.0
     planned_days = p["implement_days"]
@@ -55,18 +96,18 @@ def start_project(m, matter_ids: np.ndarray, c: int, estate: int, legitimacy: fl
         if n_open >= p["max_open_projects"]:
             m.count("projects_waiting", 1)
             return False
-        cost = p["project_cost"] * float(rng.lognormal(0.0, 0.3))
+        cost = p["project_cost"] * float(rng.lognormal(0.0, p["cost_spread"]))
         gov_share = cost * p["government_cofunding"]
         own_share = cost - gov_share
         if own_share > m.funds.community[c] or gov_share > m.government.budget:
             m.count("projects_unfunded", 1)
             return False
         m.government.cofund(gov_share)
-        m.funds.spend_community(c, own_share, "projects")
+        m.funds.spend_community(c, own_share)
         planned_days = p["project_days"]
-    planned = max(1, int(round(planned_days * rng.uniform(0.7, 1.3))))
+    planned = max(1, int(round(planned_days * rng.uniform(1 - spread, 1 + spread))))
     drag = m.mech["supervision"].project_drag() + m.mech["responsibility"].drag()
-    speed = rng.uniform(0.9, 1.1) / (1.0 + drag)
+    speed = rng.uniform(1 - speed_spread, 1 + speed_spread) / (1.0 + drag)
     pid = ps.add(
         1,
         community=c,
@@ -87,6 +128,18 @@ class Projects(Mechanism):
     """Advance open projects; complete those that are finished."""
 
     name = "projects"
+    params = PARAMS
+    counters = (
+        "projects_started",
+        "projects_waiting",
+        "projects_unfunded",
+        "implementations_started",
+        "projects_completed",
+        "project_overrun_sum",
+        "implementations_completed",
+        "implementation_overrun_sum",
+    )
+    needs = ("supervision", "responsibility")  # project drag
 
     @override
     def step(self) -> None:
@@ -107,11 +160,11 @@ class Projects(Mechanism):
         m.count("project_overrun_sum", float(overrun[funded].sum()))
         m.count("implementations_completed", int((~funded).sum()))
         m.count("implementation_overrun_sum", float(overrun[~funded].sum()))
-        ms, res = m.matters, m.residents
+        ms, res, p = m.matters, m.residents, m.p
         mids = ms.open_ids[np.isin(ms.column("project")[ms.open_ids], done)]
         resolve(m, mids, T_RC)
         for pid in done:
             lo, hi = m.estate_range(int(ps.column("estate")[pid]))
-            gain = 0.04 * ps.column("legitimacy")[pid]
+            gain = p["completion_satisfaction_gain"] * ps.column("legitimacy")[pid]
             res.satisfaction[lo:hi] += gain * (1 - res.satisfaction[lo:hi])
             res.trust[lo:hi, T_PARTY] += 0.5 * gain * (1 - res.trust[lo:hi, T_PARTY])

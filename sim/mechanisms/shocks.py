@@ -18,6 +18,7 @@ class PolicyShock(Mechanism):
     """Apply the shock on its day."""
 
     name = "shock"
+    counters = ("shocks",)
 
     @override
     def active(self, p: dict) -> bool:

@@ -15,15 +15,49 @@ from typing import override
 
 import numpy as np
 
-from sim.mechanisms.base import Mechanism
+from sim.calendar import is_month_start
+from sim.mechanisms.base import Mechanism, coef
 
-PROJECT_DRAG = 1.2  # extra time (share of plan) of a project nobody inspects (assumption)
+
+def _c(name, default, meaning, zh, lo=0.0, hi=1.0, plausible=None, unit=""):
+    return coef("supervision", name, default, meaning, zh, lo, hi, plausible, unit)
+
+
+PARAMS = (
+    _c(
+        "project_drag",
+        1.2,
+        "extra time (share of plan) of a project nobody inspects",
+        "无人检查项目的额外工期比例",
+        hi=5.0,
+        plausible=(0.6, 1.8),
+        unit="×",
+    ),
+    _c(
+        "third_party_drag_cut",
+        0.3,
+        "share of the drag cut by informative third-party evaluation",
+        "第三方评估减少的拖延比例",
+        plausible=(0.1, 0.5),
+    ),
+    _c(
+        "inspection_scale",
+        3.0,
+        "inspection looks at which drag falls to 1/e",
+        "检查强度尺度",
+        lo=0.1,
+        hi=30.0,
+        plausible=(1.5, 6.0),
+    ),
+)
 
 
 class Supervision(Mechanism):
     """Monthly detection chances per estate; project drag from inspections."""
 
     name = "supervision"
+    params = PARAMS
+    counters = ("evaluations_captured",)
 
     def __init__(self, model):
         super().__init__(model)
@@ -39,7 +73,7 @@ class Supervision(Mechanism):
 
     @override
     def step(self) -> None:
-        if self.model.tick % 30 != 0:
+        if not is_month_start(self.model.tick):
             return
         p = self.model.p
         if p["third_party_evaluation"]:
@@ -54,5 +88,5 @@ class Supervision(Mechanism):
         """Extra project time (share of plan) from thin inspection."""
         p = self.model.p
         looks = p["inspections_per_month"] * (0.5 + p["formal_supervision"])
-        third = 0.3 * float(self.informative.mean()) if p["third_party_evaluation"] else 0.0
-        return PROJECT_DRAG * float(np.exp(-looks / 3)) * (1 - third)
+        third = p["third_party_drag_cut"] * float(self.informative.mean()) if p["third_party_evaluation"] else 0.0
+        return p["project_drag"] * float(np.exp(-looks / p["inspection_scale"])) * (1 - third)

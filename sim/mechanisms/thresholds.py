@@ -32,7 +32,7 @@ from typing import override
 import numpy as np
 from scipy.special import ndtri
 
-from sim.mechanisms.base import Mechanism
+from sim.mechanisms.base import Mechanism, segment_starts
 
 TOLERANCE = 1e-9  # shares equal up to rounding meet the threshold
 
@@ -71,7 +71,7 @@ class Thresholds(Mechanism):
         g = group[ids]
         order = np.lexsort((self.rng.random(len(ids)), g))
         sizes = np.bincount(g)
-        start = np.r_[0, np.cumsum(sizes)[:-1]]
+        start = segment_starts(sizes)
         sg = g[order]
         rank = np.arange(len(ids)) - start[sg]
         out = np.empty(len(ids))
