@@ -1,38 +1,14 @@
 """The community co-governance model.
 
-One tick is one day. Each tick runs the mechanism modules in this fixed order
-(each module draws from its own random stream and is skipped when switched off):
-
- 1. shock          policy shock takes effect on its day (mechanisms/shocks.py)
- 2. turnover       leavers replaced by newcomers (turnover.py)
- 3. funding        grants, service income 70/25/5, yearly budgets (funding.py)
- 4. technology     grid workers' paperwork, privacy cost to trust (technology.py)
- 5. supervision    monthly detection chances, third-party capture (supervision.py)
- 6. needs          residents raise small, major and hard matters (matters.py)
- 7. prices         a fine in force reframes norms as prices (prices.py; off
-                   unless breach_fine > 0)
- 8. norms          norm breaches under informal supervision, fines (norms.py)
- 9. party          Party members' home visits (party.py)
-10. channels       matters surface through the channels switched on (channels.py)
-11. handling       committees, organisations, cadres and government settle
-                   matters by class, with buck-passing without a list (routing.py,
-                   responsibility.py)
-12. consultation   meetings deliberate major problems and launch projects
-                   (consultation.py)
-13. projects       implementation, overrun, completion, feedback (projects.py)
-14. cofunding      residents' co-funding rounds for building micro-projects,
-                   peer sanctions (cofunding.py; off unless cofunding)
-15. property       firms' effort, complaints, revenue disputes (property.py)
-16. organisations  activities, refusals, paid requests (organisations.py)
-17. thresholds     threshold participation rule (thresholds.py; only with
-                   participation_rule = "threshold")
-18. participation  residents' daily logistic choice to take part (participation.py;
-                   only with participation_rule = "logit")
-19. incentives     points redemption, crowding-out, time bank, awards (incentives.py)
-20. mediation      mediators settle open disputes (mediation.py)
-21. disputes       grievances become disputes; escalation or fading (disputes.py)
-22. attitudes      weekly drift of satisfaction, belonging, trust (attitudes.py)
-23. record         outcomes collected by a Mesa DataCollector (outcomes.py)
+One tick is one day. Each tick runs the registered mechanisms in the order of
+``sim.mechanisms.PIPELINE`` (docs/ODD.md §3 says what each does), then any
+plug-ins where they declare, then records the outcomes. Each mechanism draws
+from its own random stream and is skipped when switched off. The model is
+assembled from the mechanisms' declarations (``sim.mechanisms.base``): their
+parameters join the schema, their resident state is created here and reset for
+newcomers, their counters are the only ones ``count`` accepts, their outcomes
+are columns of ``results()``, and their declared dependencies are checked
+against the order when the model is built.
 """
 
 from __future__ import annotations
@@ -56,7 +32,7 @@ from sim.agents.resident import ResidentView
 from sim.agents.social_org import Organisations
 from sim.invariants import check_invariants
 from sim.mechanisms import PIPELINE
-from sim.mechanisms.base import Mechanism, Outcome, State
+from sim.mechanisms.base import Mechanism, Outcome, State, segment_starts
 from sim.mechanisms.disputes import new_dispute_store
 from sim.mechanisms.funding import Funds
 from sim.mechanisms.matters import new_matter_store
@@ -235,12 +211,12 @@ class CommunityModel(mesa.Model):
         s, res = self.struct, self.residents
         self.index = Index(res, s.n_buildings, s.n_households)
         self.community_sizes = np.bincount(res.community, minlength=s.n_communities)
-        self.community_start = np.r_[0, np.cumsum(self.community_sizes)[:-1]]
+        self.community_start = segment_starts(self.community_sizes)
         self.community_slice = [
             (int(a), int(a + n)) for a, n in zip(self.community_start, self.community_sizes, strict=True)
         ]
         self.estate_sizes = np.bincount(res.estate, minlength=s.n_estates)
-        self.estate_start = np.r_[0, np.cumsum(self.estate_sizes)[:-1]]
+        self.estate_start = segment_starts(self.estate_sizes)
         self.building_activity = np.zeros(s.n_buildings)
         # ages never change (leavers are replaced within their age group), so adult weights are fixed
         self.adult_weight = res.adult.astype(np.float32)

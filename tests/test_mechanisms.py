@@ -11,6 +11,7 @@ import pytest
 from conftest import SMALL, assert_greater, cached_run, final, per_seed, run_small
 
 from sim.agents.resident import ELDERLY, WORKING
+from sim.mechanisms.consultation import INSTITUTIONAL_SEATS
 from sim.mechanisms.matters import HARD
 
 # --- incentives ------------------------------------------------------------------------
@@ -148,7 +149,7 @@ def test_paperwork_cuts_grid_walk_surfacing():
 def test_paperwork_hours_booked_exactly():
     m = run_small(10, seed=2, paperwork_share=0.45)
     d = m.results()
-    np.testing.assert_allclose(d["paperwork_hours"].iloc[1:], m.grid_workers.n * 8.0 * 0.45)
+    np.testing.assert_allclose(d["paperwork_hours"].iloc[1:], m.grid_workers.n * m.p["work_hours"] * 0.45)
     assert m.grid_workers.n == round(SMALL["households"] / SMALL["households_per_grid_worker"])
 
 
@@ -360,7 +361,7 @@ def test_more_resident_seats_raise_meeting_attendance():
     assert many["meeting_attendance"].sum() > few["meeting_attendance"].sum()
     # 1+3+N: every meeting seats the 4 institutions and N residents
     held = few["meetings"] > 0
-    assert (few.loc[held, "meeting_attendance"] == 4 + 3).all()
+    assert (few.loc[held, "meeting_attendance"] == INSTITUTIONAL_SEATS + 3).all()
 
 
 def test_no_meetings_without_cadence():

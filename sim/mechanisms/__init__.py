@@ -14,6 +14,7 @@ from sim.mechanisms.channels import Channels
 from sim.mechanisms.cofunding import CoFunding
 from sim.mechanisms.consultation import Consultation
 from sim.mechanisms.disputes import Disputes
+from sim.mechanisms.donations import Donations
 from sim.mechanisms.funding import Funding
 from sim.mechanisms.incentives import Incentives
 from sim.mechanisms.matters import Needs
@@ -49,6 +50,7 @@ PIPELINE: tuple[type[Mechanism], ...] = (
     Consultation,
     Projects,
     CoFunding,
+    Donations,
     Property,
     Organisations,
     Thresholds,

@@ -18,7 +18,7 @@ import numpy as np
 from sim.agents.resident import T_FIRM, T_GRID, T_PARTY, T_RC
 from sim.calendar import DAYS_PER_MONTH, is_week_start
 from sim.calendar import DAYS_PER_WEEK as WEEK
-from sim.mechanisms.base import Mechanism, coef
+from sim.mechanisms.base import Mechanism, coef, toward
 
 
 def _c(name, default, meaning, zh, lo=0.0, hi=1.0, plausible=None, unit=""):
@@ -167,7 +167,7 @@ class Attitudes(Mechanism):
             - p["sat_w_overdue"] * overdue
             - np.minimum(p["sat_breach_cap"], p["sat_w_breach"] * breach[res.building])
         )
-        res.satisfaction += k * (np.clip(sat_target, 0, 1) - res.satisfaction)
+        res.satisfaction[:] = toward(res.satisfaction, k, np.clip(sat_target, 0, 1))
         tenure = np.minimum(1.0, (m.tick - res.arrived) / p["integration_days"])
         tenure[res.arrived == 0] = 1.0
         excluded = res.migrant & (not p["inclusion"])
@@ -180,20 +180,17 @@ class Attitudes(Mechanism):
             - p["bel_w_excluded"] * excluded
             + p["bel_w_satisfaction"] * res.satisfaction
         )
-        res.belonging += k * (np.clip(bel_target, 0, 1) - res.belonging)
+        res.belonging[:] = toward(res.belonging, k, np.clip(bel_target, 0, 1))
         for col in (T_PARTY, T_RC):
-            res.trust[:, col] += (
-                p["trust_rate_share"]
-                * k
-                * (p["trust_base"] + p["trust_w_satisfaction"] * res.satisfaction - res.trust[:, col])
-            )
-        res.trust[:, T_FIRM] += k * (effort - res.trust[:, T_FIRM])
+            target = p["trust_base"] + p["trust_w_satisfaction"] * res.satisfaction
+            res.trust[:, col] = toward(res.trust[:, col], p["trust_rate_share"] * k, target)
+        res.trust[:, T_FIRM] = toward(res.trust[:, T_FIRM], k, effort)
         visit = m.grid_workers.visit_share(p["grid_visits_per_day"], p["paperwork_share"]) if p["grid_walks"] else 0.0
         grid_target = p["grid_trust_base"] + p["grid_trust_w_visits"] * np.minimum(
             1.0, np.asarray(visit) * DAYS_PER_MONTH
         )
         target = grid_target[res.grid] if np.ndim(grid_target) else grid_target
-        res.trust[:, T_GRID] += p["trust_rate_share"] * k * (target - res.trust[:, T_GRID])
+        res.trust[:, T_GRID] = toward(res.trust[:, T_GRID], p["trust_rate_share"] * k, target)
         np.clip(res.trust, 0, 1, out=res.trust)
         m.building_cohesion = np.bincount(
             res.building, weights=res.belonging, minlength=m.struct.n_buildings

@@ -63,6 +63,7 @@ class Param:
             calibrated and assumption number (when not declared: the default
             ±50 %, within [lo, hi]).
         label_zh: Chinese label (dashboard, reports).
+        meaning_zh: Chinese one-line explanation (levers, in the dashboard).
     """
 
     name: str
@@ -79,6 +80,7 @@ class Param:
     role: str = ""
     plausible: tuple[float, float] | None = None
     label_zh: str = ""
+    meaning_zh: str = ""
 
     def __post_init__(self) -> None:
         role = self.role or _derive_role(self)

@@ -44,7 +44,7 @@ from typing import override
 
 import numpy as np
 
-from sim.mechanisms.base import Mechanism, Outcome, coef
+from sim.mechanisms.base import Mechanism, ModelLike, Outcome, coef, segment_starts
 
 PARAMS = (
     coef(
@@ -99,7 +99,7 @@ class CoFunding(Mechanism):
         ),
     )
 
-    def __init__(self, model):
+    def __init__(self, model: ModelLike):
         super().__init__(model)
         self.rounds_played = 0
         self.next_round = -1
@@ -266,7 +266,7 @@ class CoFunding(Mechanism):
         n_groups, width = len(size), int(size.max())
         order = np.argsort(gid, kind="stable")
         sorted_gid = gid[order]
-        slot = np.arange(len(gid)) - np.repeat(np.r_[0, np.cumsum(size)[:-1]], size)
+        slot = np.arange(len(gid)) - np.repeat(segment_starts(size), size)
         xm = np.full((n_groups, width), np.nan)
         xm[sorted_gid, slot] = x[order]
         short = np.zeros((n_groups, width))

@@ -18,7 +18,7 @@ import numpy as np
 
 from sim.agents.resident import ELDERLY, T_PARTY, T_RC
 from sim.calendar import day_of_month, is_month_start, is_quarter_start, is_week_start, month_of
-from sim.mechanisms.base import Mechanism, coef, toward
+from sim.mechanisms.base import Mechanism, ModelLike, coef, toward
 from sim.mechanisms.channels import at_home
 from sim.mechanisms.matters import ROUTE_MEETING
 from sim.mechanisms.projects import start_project
@@ -138,7 +138,7 @@ class Consultation(Mechanism):
     counters = ("meetings", "meeting_attendance", "meeting_representativeness", "agenda_items", "agenda_agreed")
     needs = ("projects",)  # start_project draws from the projects stream
 
-    def __init__(self, model):
+    def __init__(self, model: ModelLike):
         super().__init__(model)
         self._shares: dict[int, tuple[int, np.ndarray]] = {}
         self.params_changed()

@@ -20,7 +20,7 @@ import numpy as np
 
 from sim.agents.resident import ELDERLY, NEVER
 from sim.calendar import DAYS_PER_MONTH, is_month_start
-from sim.mechanisms.base import Mechanism, State, coef, group_cumsum, segment_starts, toward
+from sim.mechanisms.base import Mechanism, ModelLike, State, coef, group_cumsum, segment_starts, toward
 from sim.store import rank_within
 
 
@@ -96,7 +96,7 @@ class Incentives(Mechanism):
     )
     after = ("funding",)  # this year's points budget
 
-    def __init__(self, model):
+    def __init__(self, model: ModelLike):
         super().__init__(model)
         self.redeemable = np.ones(model.struct.n_communities)  # residents' belief points pay out
 
@@ -124,7 +124,7 @@ class Incentives(Mechanism):
     def _crowd_out(self) -> None:
         p, res = self.model.p, self.model.residents
         floor = res.public_spirit * (1 - p["crowding_strength"])
-        res.intrinsic += p["crowding_rate"] * (np.minimum(floor, res.intrinsic) - res.intrinsic)
+        res.intrinsic[:] = toward(res.intrinsic, p["crowding_rate"], np.minimum(floor, res.intrinsic))
 
     def _redeem(self) -> None:
         m, p, res, f = self.model, self.model.p, self.model.residents, self.model.funds

@@ -17,7 +17,7 @@ import numpy as np
 
 from sim.agents.resident import ELDERLY, T_PARTY
 from sim.calendar import week_of
-from sim.mechanisms.base import Mechanism, coef, toward
+from sim.mechanisms.base import Mechanism, ModelLike, coef, toward
 from sim.mechanisms.disputes import MEDIATED, close_disputes
 from sim.store import take_capacity
 
@@ -85,7 +85,7 @@ class Mediation(Mechanism):
     params = PARAMS
     counters = ("mediations", "disputes_mediated")
 
-    def __init__(self, model):
+    def __init__(self, model: ModelLike):
         super().__init__(model)
         self._pool_week = -1
         self.pool_size = np.zeros(model.struct.n_communities)

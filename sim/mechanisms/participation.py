@@ -19,7 +19,7 @@ import numpy as np
 
 from sim.agents.resident import NEVER, T_ORGS, T_PARTY, T_RC
 from sim.calendar import week_of
-from sim.mechanisms.base import Mechanism, State, coef
+from sim.mechanisms.base import Mechanism, ModelLike, State, coef
 
 # children take part with their families, not on their own: a logit no chance can lift
 CHILD_LOGIT = -50
@@ -94,7 +94,7 @@ class Participation(Mechanism):
     counters = ("activities",)
     needs = ("incentives",)  # rewards and the belief that points pay out
 
-    def __init__(self, model):
+    def __init__(self, model: ModelLike):
         super().__init__(model)
         self._static_u: np.ndarray | None = None
         self._static_key = None

@@ -16,7 +16,7 @@ import numpy as np
 from sim.agents.party_member import active_members, visit_households
 from sim.agents.resident import NEVER, T_PARTY
 from sim.calendar import week_of
-from sim.mechanisms.base import Mechanism, State, coef, toward
+from sim.mechanisms.base import Mechanism, ModelLike, State, coef, toward
 
 PARAMS = (
     coef(
@@ -50,7 +50,7 @@ class PartyDuties(Mechanism):
     states = (State("last_visited", np.int32, NEVER, "day of the last Party member's home visit"),)
     counters = ("home_visits",)
 
-    def __init__(self, model):
+    def __init__(self, model: ModelLike):
         super().__init__(model)
         self._members, self._members_key = None, None
 

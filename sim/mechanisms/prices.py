@@ -37,7 +37,7 @@ from typing import override
 
 import numpy as np
 
-from sim.mechanisms.base import Mechanism
+from sim.mechanisms.base import Mechanism, ModelLike
 
 NO_RESTRAINT_BOOST = 10**6  # breach headroom when norms restrain nothing (r = 1): effectively unbounded
 
@@ -48,7 +48,7 @@ class Prices(Mechanism):
     name = "prices"
     counters = ("fines", "fines_paid", "request_rewards", "request_reward_cost")
 
-    def __init__(self, model):
+    def __init__(self, model: ModelLike):
         super().__init__(model)
         self.frame: np.ndarray | None = None  # per resident; None until a fine was ever in force
 

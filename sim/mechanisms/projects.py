@@ -15,7 +15,7 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import T_PARTY, T_RC
-from sim.mechanisms.base import Mechanism, coef
+from sim.mechanisms.base import Mechanism, coef, toward
 from sim.mechanisms.matters import resolve
 from sim.store import RecordStore
 
@@ -166,5 +166,5 @@ class Projects(Mechanism):
         for pid in done:
             lo, hi = m.estate_range(int(ps.column("estate")[pid]))
             gain = p["completion_satisfaction_gain"] * ps.column("legitimacy")[pid]
-            res.satisfaction[lo:hi] += gain * (1 - res.satisfaction[lo:hi])
-            res.trust[lo:hi, T_PARTY] += 0.5 * gain * (1 - res.trust[lo:hi, T_PARTY])
+            res.satisfaction[lo:hi] = toward(res.satisfaction[lo:hi], gain)
+            res.trust[lo:hi, T_PARTY] = toward(res.trust[lo:hi, T_PARTY], 0.5 * gain)

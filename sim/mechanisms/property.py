@@ -17,7 +17,7 @@ import numpy as np
 
 from sim.agents.resident import T_FIRM
 from sim.calendar import is_month_start, is_week_start
-from sim.mechanisms.base import Mechanism, coef
+from sim.mechanisms.base import Mechanism, ModelLike, coef
 from sim.mechanisms.disputes import FIRM, REVENUE, open_disputes
 from sim.mechanisms.matters import SMALL, add_matters
 from sim.store import sample_by_group
@@ -100,7 +100,7 @@ class Property(Mechanism):
     counters = ("firm_complaints", "revenue_disputes")
     after = ("supervision",)  # this month's detection chances
 
-    def __init__(self, model):
+    def __init__(self, model: ModelLike):
         super().__init__(model)
         self.collection = None
 

@@ -16,7 +16,7 @@ from typing import override
 import numpy as np
 
 from sim.calendar import is_month_start
-from sim.mechanisms.base import Mechanism, coef
+from sim.mechanisms.base import Mechanism, ModelLike, coef
 
 
 def _c(name, default, meaning, zh, lo=0.0, hi=1.0, plausible=None, unit=""):
@@ -59,7 +59,7 @@ class Supervision(Mechanism):
     params = PARAMS
     counters = ("evaluations_captured",)
 
-    def __init__(self, model):
+    def __init__(self, model: ModelLike):
         super().__init__(model)
         self.informative = np.zeros(model.struct.n_estates)
         self.detection = self._detection()

@@ -32,7 +32,7 @@ from typing import override
 import numpy as np
 from scipy.special import ndtri
 
-from sim.mechanisms.base import Mechanism, segment_starts
+from sim.mechanisms.base import Mechanism, ModelLike, segment_starts
 
 TOLERANCE = 1e-9  # shares equal up to rounding meet the threshold
 
@@ -42,7 +42,7 @@ class Thresholds(Mechanism):
 
     name = "thresholds"
 
-    def __init__(self, model):
+    def __init__(self, model: ModelLike):
         super().__init__(model)
         self._theta: np.ndarray | None = None
         self._last_tick = 0

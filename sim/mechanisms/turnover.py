@@ -17,7 +17,7 @@ import numpy as np
 
 from sim.agents.resident import ACTORS
 from sim.calendar import DAYS_PER_WEEK, DAYS_PER_YEAR, is_week_start
-from sim.mechanisms.base import Mechanism, coef
+from sim.mechanisms.base import Mechanism, ModelLike, coef
 from sim.population import draw_traits
 from sim.store import sample_by_group
 
@@ -68,7 +68,7 @@ class Turnover(Mechanism):
     params = PARAMS
     counters = ("departures", "arrivals", "points_forfeited")
 
-    def __init__(self, model):
+    def __init__(self, model: ModelLike):
         super().__init__(model)
         res = model.residents
         # renters or migrants, and migrant renters, move more often than local owners (assumption)

@@ -6,6 +6,7 @@ is *meant* to move numbers, run this script and say why in the commit message.
 
     PYTHONPATH=. python tests/golden/regenerate.py            # all presets (slow: 30 runs)
     PYTHONPATH=. python tests/golden/regenerate.py --check    # compare instead of writing
+    PYTHONPATH=. python tests/golden/regenerate.py --merge NAME  # add or replace one preset's rows
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ def differences(expected: dict, got: dict, tol: float = 0.0) -> list[str]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="compare with the golden file instead of writing it")
+    ap.add_argument("--merge", action="store_true", help="replace only the named presets' rows, keep the rest")
     ap.add_argument("presets", nargs="*", help="presets to run (default: all)")
     a = ap.parse_args()
     got = compute(a.presets or None)
@@ -71,6 +73,8 @@ def main() -> int:
         bad = differences(expected, got)
         print("\n".join(bad) or f"golden: {len(got)} runs identical")
         return 1 if bad else 0
+    if a.merge:
+        got = json.loads(GOLDEN.read_text()) | got
     GOLDEN.write_text(json.dumps(got, indent=1, sort_keys=True) + "\n")
     print(f"wrote {GOLDEN} ({len(got)} runs)")
     return 0
