@@ -18,7 +18,55 @@ import numpy as np
 from sim.agents.resident import T_FIRM, T_GRID, T_PARTY, T_RC
 from sim.calendar import DAYS_PER_MONTH, is_week_start
 from sim.calendar import DAYS_PER_WEEK as WEEK
-from sim.mechanisms.base import Mechanism, coef, toward
+from sim.mechanisms.base import A, Mechanism, Param, coef, param, toward
+
+# the mechanism's scenario parameters: levers, sourced values and uncertainties (section [attitudes])
+CORE_PARAMS: tuple[Param, ...] = (
+    param(
+        "attitude_rate",
+        "attitudes",
+        0.02,
+        "float",
+        "daily speed at which trust, belonging and satisfaction follow experience",
+        A,
+        "1/day",
+        0.0,
+        1.0,
+    ),
+    param(
+        "initial_trust",
+        "attitudes",
+        0.5,
+        "float",
+        "mean initial trust of long-standing residents in each actor",
+        A,
+        "",
+        0.0,
+        1.0,
+    ),
+    param(
+        "newcomer_trust",
+        "attitudes",
+        0.3,
+        "float",
+        "initial trust and belonging of newcomers",
+        "seed 003 §1(三); seed 000 §4.3.2 (weak identity of newcomers); value assumption",
+        "",
+        0.0,
+        1.0,
+    ),
+    param(
+        "privacy_trust_cost",
+        "attitudes",
+        0.002,
+        "float",
+        "daily trust lost per unit of data intensity",
+        "seed 004 §3(一) (privacy intrusions displease residents); value assumption",
+        "1/day",
+        0.0,
+        0.1,
+    ),
+)
 
 
 def _c(name, default, meaning, zh, lo=0.0, hi=1.0, plausible=None, unit=""):
@@ -143,7 +191,7 @@ class Attitudes(Mechanism):
     """Weekly drift of satisfaction, belonging and trust."""
 
     name = "attitudes"
-    params = PARAMS
+    params = CORE_PARAMS + PARAMS
     # breaches_by_building (norms) and building_activity (model, after participation) are read here
     after = ("norms", "participation", "property")
 

@@ -136,6 +136,24 @@ def _default_plausible(p: Param) -> tuple[float, float]:
     return (lo, hi)
 
 
+def param(
+    name: str,
+    section: str,
+    default: Any,
+    kind: str,
+    meaning: str,
+    source: str,
+    unit: str = "",
+    lo: float | None = None,
+    hi: float | None = None,
+    choices: tuple | list = (),
+    lever: bool = False,
+    plausible: tuple[float, float] | None = None,
+) -> Param:
+    """A scenario parameter (positional form of ``Param``; ``choices`` may be any sequence)."""
+    return Param(name, section, default, kind, meaning, source, unit, lo, hi, tuple(choices), lever, "", plausible)
+
+
 def coef(
     section: str,
     name: str,

@@ -15,11 +15,119 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import NEVER, T_RC
-from sim.mechanisms.base import Mechanism, State, coef
+from sim.mechanisms.base import A, Mechanism, Param, State, coef, param
 from sim.mechanisms.routing import route_for
 
 CHANNELS = ("office", "grid_walk", "listening", "online", "mobile", "home_visit")
 CLASS_NAMES = ("small", "major", "hard")
+
+# the mechanism's scenario parameters: levers, sourced values and uncertainties (section [channels])
+CORE_PARAMS: tuple[Param, ...] = (
+    param(
+        "grid_walks",
+        "channels",
+        True,
+        "bool",
+        "grid workers walk their grid and collect matters face to face (网格走访)",
+        "seed 002 §2 二是 (网格走访, daily); seed 000 §2.1.5",
+        lever=True,
+    ),
+    param(
+        "building_listening",
+        "channels",
+        False,
+        "bool",
+        "building chiefs / Party members listen door to door in their building (楼栋听访)",
+        "seed 002 §2 二是 (楼栋听访 by building Party leaders); seed 003 §1(二) (building chiefs)",
+        lever=True,
+    ),
+    param(
+        "online_collection",
+        "channels",
+        False,
+        "bool",
+        "matters collected online (WeChat groups, apps: 线上集访)",
+        "seed 002 §2 二是 (线上集访: WeChat groups, phone); seed 003 §1(二) (WeChat work group)",
+        lever=True,
+    ),
+    param(
+        "mobile_reporters",
+        "channels",
+        False,
+        "bool",
+        "couriers and delivery riders report public hazards as mobile grid workers",
+        "seed 001 §3 二是 (couriers and riders as 移动网格员)",
+        lever=True,
+    ),
+    param(
+        "households_per_grid_worker",
+        "channels",
+        300,
+        "int",
+        "households per grid worker (sets the number of grid workers)",
+        "assumption (typical grids of 300–500 households)",
+        "households",
+        30,
+        5000,
+        lever=True,
+    ),
+    param(
+        "grid_visits_per_day",
+        "channels",
+        12,
+        "int",
+        "households a grid worker can visit in a full working day",
+        A,
+        "households/day",
+        0,
+        200,
+    ),
+    param(
+        "listening_rate",
+        "channels",
+        0.02,
+        "float",
+        "daily chance that building listening reaches a given resident who is at home",
+        A,
+        "1/day",
+        0.0,
+        1.0,
+    ),
+    param(
+        "online_report_rate",
+        "channels",
+        0.04,
+        "float",
+        "daily chance that a digitally connected resident reports a pending matter online, at full platform level",
+        A,
+        "1/day",
+        0.0,
+        1.0,
+    ),
+    param(
+        "mobile_report_rate",
+        "channels",
+        0.05,
+        "float",
+        "daily chance that a pending public hazard is reported by a mobile reporter",
+        A,
+        "1/day",
+        0.0,
+        1.0,
+    ),
+    param(
+        "self_report_rate",
+        "channels",
+        0.004,
+        "float",
+        "daily chance that a resident walks into the committee office to report a matter unprompted",
+        A,
+        "1/day",
+        0.0,
+        1.0,
+    ),
+)
+
 
 PARAMS = (
     coef(
@@ -64,7 +172,7 @@ class Channels(Mechanism):
     """Surface pending matters through the channels switched on."""
 
     name = "channels"
-    params = PARAMS
+    params = CORE_PARAMS + PARAMS
     states = (State("last_reported", np.int32, NEVER, "day a matter of the resident's last surfaced"),)
     counters = tuple(f"surfaced_via_{c}" for c in CHANNELS) + tuple(f"surfaced_{c}" for c in CLASS_NAMES)
     after = ("needs", "party")  # today's matters and today's home visits

@@ -18,13 +18,83 @@ import numpy as np
 
 from sim.agents.resident import ELDERLY, T_PARTY, T_RC
 from sim.calendar import day_of_month, is_month_start, is_quarter_start, is_week_start, month_of
-from sim.mechanisms.base import Mechanism, ModelLike, coef, toward
+from sim.mechanisms.base import A, Mechanism, ModelLike, Param, coef, param, toward
 from sim.mechanisms.channels import at_home
 from sim.mechanisms.matters import ROUTE_MEETING
 from sim.mechanisms.projects import start_project
 
+CADENCES = ("none", "weekly", "4-14-24", "monthly", "quarterly")
+MEETING_MODES = ("offline", "online", "mixed")
+DECISION_RULES = ("consensus", "majority", "leadership")
 INSTITUTIONAL_SEATS = 4  # the "1+3": Party organisation, residents' committee, firm, grid worker
 RULES = ("consensus", "majority", "leadership")
+
+
+# the mechanism's scenario parameters: levers, sourced values and uncertainties (section [consultation])
+CORE_PARAMS: tuple[Param, ...] = (
+    param(
+        "meeting_cadence",
+        "consultation",
+        "none",
+        "choice",
+        "how often consultation meetings (协商议事) sit",
+        "seed 002 §2 四是 (周周议 weekly, 逢四说事; the days 4th/14th/24th are our reading); seed 000 §5.1 "
+        "(monthly, quarterly)",
+        choices=CADENCES,
+        lever=True,
+    ),
+    param(
+        "resident_seats",
+        "consultation",
+        7,
+        "int",
+        "N in the 1+3+N seats: resident seats per meeting",
+        "seed 000 §5.5.1 (1+3+N; N not given, value assumption)",
+        "seats",
+        0,
+        200,
+        lever=True,
+    ),
+    param(
+        "meeting_mode",
+        "consultation",
+        "offline",
+        "choice",
+        "offline hall, online hall, or both",
+        "seed 000 §5.2.2 (elders' hall vs online hall)",
+        choices=MEETING_MODES,
+        lever=True,
+    ),
+    param("agenda_size", "consultation", 4, "int", "major matters deliberated per meeting", A, "matters", 1, 100),
+    param(
+        "decision_rule",
+        "consultation",
+        "majority",
+        "choice",
+        "how a meeting decides",
+        A,
+        choices=DECISION_RULES,
+        lever=True,
+    ),
+    param(
+        "feedback_loop",
+        "consultation",
+        False,
+        "bool",
+        "close the loop: results are fed back to the residents who raised the matter",
+        "seed 002 §2 四是 (loop 问题-商议-办理-落实; 有反馈 named separately)",
+        lever=True,
+    ),
+    param(
+        "prior_communication",
+        "consultation",
+        True,
+        "bool",
+        "organisations explain activities to residents before launch (without it, more invited residents refuse)",
+        "seed 000 §4.2.2 (Hangzhou sachets refused without prior communication)",
+        lever=True,
+    ),
+)
 
 
 def _c(name, default, meaning, zh, lo=0.0, hi=1.0, plausible=None):
@@ -134,7 +204,7 @@ class Consultation(Mechanism):
     """Hold meetings on meeting days, decide on agenda problems, launch projects."""
 
     name = "consultation"
-    params = PARAMS
+    params = CORE_PARAMS + PARAMS
     counters = ("meetings", "meeting_attendance", "meeting_representativeness", "agenda_items", "agenda_agreed")
     needs = ("projects",)  # start_project draws from the projects stream
 

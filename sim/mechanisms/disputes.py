@@ -16,12 +16,95 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import NEVER, T_GOV, T_PARTY, T_RC
-from sim.mechanisms.base import Mechanism, State, coef
+from sim.mechanisms.base import A, Mechanism, Param, State, coef, param
 from sim.store import RecordStore
 
 NEIGHBOUR, GRIEVANCE, FIRM, REVENUE = 0, 1, 2, 3
 KINDS = ("neighbour", "grievance", "firm", "revenue")
 OPEN, MEDIATED, ESCALATED, FADED = 0, 1, 2, 3
+
+# the mechanism's scenario parameters: levers, sourced values and uncertainties (section [disputes])
+CORE_PARAMS: tuple[Param, ...] = (
+    param(
+        "mediation",
+        "disputes",
+        False,
+        "bool",
+        "capable residents, organisation heads and old Party members mediate disputes (Fengqiao experience)",
+        "seed 002 §2 四是 (Fengqiao experience); seed 000 §5.5.5 (grid staff mediate)",
+        lever=True,
+    ),
+    param(
+        "mediation_success",
+        "disputes",
+        0.65,
+        "float",
+        "chance that a mediation settles the dispute",
+        "assumption, anchored on field figures (61% of first-instance property cases in Nanjing ended in "
+        "mediation or withdrawal: a court-case share including withdrawals, not a mediator's success rate)",
+        "",
+        0.0,
+        1.0,
+        plausible=(0.4, 0.8),
+    ),
+    param(
+        "mediators_per_1000",
+        "disputes",
+        1.0,
+        "float",
+        "active mediators per 1,000 residents when mediation is on",
+        A,
+        "mediators/1000",
+        0.0,
+        50.0,
+        lever=True,
+    ),
+    param(
+        "grievance_dispute_rate",
+        "disputes",
+        0.01,
+        "float",
+        "daily chance that an overdue matter turns into a dispute",
+        A,
+        "1/day",
+        0.0,
+        1.0,
+    ),
+    param(
+        "breach_dispute_rate",
+        "disputes",
+        0.05,
+        "float",
+        "chance that a norm breach starts a neighbour dispute",
+        A,
+        "",
+        0.0,
+        1.0,
+    ),
+    param(
+        "escalation_rate",
+        "disputes",
+        0.01,
+        "float",
+        "daily chance an open, unmediated dispute escalates (petition, lawsuit)",
+        A,
+        "1/day",
+        0.0,
+        1.0,
+    ),
+    param(
+        "dispute_days",
+        "disputes",
+        21,
+        "int",
+        "days after which an open dispute fades by itself if it has not escalated",
+        A,
+        "days",
+        1,
+        3650,
+    ),
+)
+
 
 PARAMS = (
     coef(
@@ -83,7 +166,7 @@ class Disputes(Mechanism):
     """Turn overdue matters into disputes; escalate or fade open disputes."""
 
     name = "disputes"
-    params = PARAMS
+    params = CORE_PARAMS + PARAMS
     states = (State("last_dispute", np.int32, NEVER, "day the resident last opened a dispute"),)
     counters = ("disputes_new", "disputes_escalated", "disputes_faded") + tuple(f"disputes_{k}" for k in KINDS)
     after = ("mediation",)  # mediators settle before the rest escalate or fade

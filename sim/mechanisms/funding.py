@@ -16,7 +16,79 @@ from typing import override
 import numpy as np
 
 from sim.calendar import is_year_start, per_day
-from sim.mechanisms.base import Mechanism
+from sim.mechanisms.base import A, Mechanism, Param, param
+
+# the mechanism's scenario parameters: levers, sourced values and uncertainties (section [funding])
+CORE_PARAMS: tuple[Param, ...] = (
+    param(
+        "government_grant",
+        "funding",
+        300000.0,
+        "float",
+        "government grant to each community fund per year",
+        A,
+        "yuan/year",
+        0.0,
+        1e9,
+        lever=True,
+    ),
+    param(
+        "government_budget",
+        "funding",
+        2_000_000.0,
+        "float",
+        "government budget per year for co-funding projects, shared by all communities",
+        A,
+        "yuan/year",
+        0.0,
+        1e10,
+    ),
+    param(
+        "service_income",
+        "funding",
+        100000.0,
+        "float",
+        "income from outsourced services per community per year",
+        "seed 001 §3 一是; amount assumption",
+        "yuan/year",
+        0.0,
+        1e9,
+    ),
+    param(
+        "share_provider",
+        "funding",
+        0.70,
+        "float",
+        "share of service income to the providing organisation",
+        "seed 001 §3 一是 (70/25/5)",
+        "",
+        0.0,
+        1.0,
+    ),
+    param(
+        "share_incubator",
+        "funding",
+        0.25,
+        "float",
+        "share of service income to the incubation platform (funds organisations)",
+        "seed 001 §3 一是 (70/25/5)",
+        "",
+        0.0,
+        1.0,
+    ),
+    param(
+        "share_fund",
+        "funding",
+        0.05,
+        "float",
+        "share of service income to the community fund",
+        "seed 001 §3 一是 (70/25/5)",
+        "",
+        0.0,
+        1.0,
+    ),
+    param("initial_fund", "funding", 100000.0, "float", "community fund at the start", A, "yuan", 0.0, 1e9),
+)
 
 
 class Funds:
@@ -38,6 +110,7 @@ class Funding(Mechanism):
     """Daily inflows, yearly budgets, organisations' funding."""
 
     name = "funding"
+    params = CORE_PARAMS
 
     @override
     def step(self) -> None:

@@ -20,8 +20,158 @@ import numpy as np
 
 from sim.agents.resident import ELDERLY, NEVER
 from sim.calendar import DAYS_PER_MONTH, is_month_start
-from sim.mechanisms.base import Mechanism, ModelLike, State, coef, group_cumsum, segment_starts, toward
+from sim.mechanisms.base import A, Mechanism, ModelLike, Param, State, coef, group_cumsum, param, segment_starts, toward
 from sim.store import rank_within
+
+# the mechanism's scenario parameters: levers, sourced values and uncertainties (section [incentives])
+CORE_PARAMS: tuple[Param, ...] = (
+    param(
+        "points",
+        "incentives",
+        False,
+        "bool",
+        "points for service and reporting, redeemable for goods (积分)",
+        "seed 001 §2 一是; seed 002 §2 三是",
+        lever=True,
+    ),
+    param(
+        "points_per_activity",
+        "incentives",
+        10.0,
+        "float",
+        "points earned per activity",
+        "field figures (10–600 points per activity)",
+        "points",
+        0.0,
+        600.0,
+        lever=True,
+    ),
+    param(
+        "yuan_per_point",
+        "incentives",
+        1.0,
+        "float",
+        "money value of one point at redemption",
+        "field figures (¥1 per point, Yandu 2021)",
+        "yuan",
+        0.0,
+        100.0,
+    ),
+    param(
+        "points_budget",
+        "incentives",
+        60000.0,
+        "float",
+        "money available for redeeming points per community per year (refilled on each anniversary)",
+        A,
+        "yuan/year",
+        0.0,
+        1e9,
+        lever=True,
+    ),
+    param(
+        "redeem_threshold",
+        "incentives",
+        40.0,
+        "float",
+        "points a resident gathers before redeeming an item",
+        "field figures (≈40 points per item, Shenzhen)",
+        "points",
+        1.0,
+        10000.0,
+    ),
+    param(
+        "redeem_rate",
+        "incentives",
+        0.05,
+        "float",
+        "daily chance that a resident above the threshold redeems",
+        A,
+        "1/day",
+        0.0,
+        1.0,
+    ),
+    param(
+        "ranking",
+        "incentives",
+        False,
+        "bool",
+        "public ranking of points (honour roll)",
+        "seed 001 §2 一是 (排名公示); seed 002 §2 三是 (honour roll)",
+        lever=True,
+    ),
+    param(
+        "time_bank",
+        "incentives",
+        False,
+        "bool",
+        "hours of service banked for later care (time bank)",
+        "seed 001 §2 一是; field figures",
+        lever=True,
+    ),
+    param(
+        "time_bank_cap",
+        "incentives",
+        1500.0,
+        "float",
+        "most hours one account can hold",
+        "field figures (Nanjing 2019)",
+        "hours",
+        1.0,
+        100000.0,
+    ),
+    param(
+        "awards",
+        "incentives",
+        False,
+        "bool",
+        "monthly role-model awards ('most beautiful family')",
+        "seed 001 §2 一是 (最美家庭评选); seed 000 §5.5.3; seed 002 §2 三是 (身边好人); monthly cadence assumption",
+        lever=True,
+    ),
+    param(
+        "crowding_out",
+        "incentives",
+        True,
+        "bool",
+        "extrinsic rewards crowd out intrinsic public spirit",
+        "assumption (motivation crowding theory)",
+    ),
+    param(
+        "crowding_strength",
+        "incentives",
+        0.5,
+        "float",
+        "largest share of public spirit rewards can crowd out",
+        A,
+        "",
+        0.0,
+        1.0,
+    ),
+    param(
+        "crowding_rate",
+        "incentives",
+        0.03,
+        "float",
+        "daily speed at which every resident's public spirit erodes towards the crowded-out level "
+        "while points are offered",
+        A,
+        "1/day",
+        0.0,
+        1.0,
+    ),
+    param(
+        "reward_half_value",
+        "incentives",
+        20.0,
+        "float",
+        "reward per activity (yuan) at which its pull on participation is half its maximum",
+        A,
+        "yuan",
+        0.1,
+        10000.0,
+    ),
+)
 
 
 def _c(name, default, meaning, zh, lo=0.0, hi=1.0, plausible=None, unit=""):
@@ -80,7 +230,7 @@ class Incentives(Mechanism):
     """Issue and redeem points; crowding-out; time bank; awards."""
 
     name = "incentives"
-    params = PARAMS
+    params = CORE_PARAMS + PARAMS
     states = (
         State("points", np.float64, 0.0, "points held"),
         State("bank_hours", np.float32, 0.0, "time-bank hours held"),

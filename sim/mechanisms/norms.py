@@ -16,9 +16,37 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import NEVER
-from sim.mechanisms.base import Mechanism, State, coef
+from sim.mechanisms.base import A, Mechanism, Param, State, coef, param
 from sim.mechanisms.disputes import NEIGHBOUR, open_disputes
 from sim.mechanisms.matters import MAJOR, add_matters
+
+# the mechanism's scenario parameters: levers, sourced values and uncertainties (section [norms])
+CORE_PARAMS: tuple[Param, ...] = (
+    param(
+        "breach_rate",
+        "norms",
+        0.0015,
+        "float",
+        "daily chance a resident breaks a norm (litter, noise, parking, pets) at convenient "
+        "facilities and no supervision",
+        A,
+        "1/day",
+        0.0,
+        1.0,
+    ),
+    param(
+        "garbage_distance",
+        "norms",
+        50.0,
+        "float",
+        "walking distance to the nearest garbage point",
+        "seed 000 §4.1.1 (Licheng: hundreds of metres after the cut); default 50 m assumption",
+        "m",
+        5.0,
+        2000.0,
+        lever=True,
+    ),
+)
 
 
 def _c(name, default, meaning, zh, lo=0.0, hi=1.0, plausible=None, unit=""):
@@ -80,7 +108,7 @@ class Norms(Mechanism):
     """Draw today's norm breaches and their consequences."""
 
     name = "norms"
-    params = PARAMS
+    params = CORE_PARAMS + PARAMS
     states = (State("last_breach", np.int32, NEVER, "day the resident last breached a norm"),)
     counters = ("norm_breaches",)
     after = ("prices",)  # today's price frame

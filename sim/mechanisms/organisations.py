@@ -16,7 +16,102 @@ import numpy as np
 
 from sim.agents.resident import T_ORGS
 from sim.calendar import DAYS_PER_MONTH
-from sim.mechanisms.base import Mechanism, coef, toward
+from sim.mechanisms.base import A, Mechanism, Param, coef, param, toward
+
+# the mechanism's scenario parameters: levers, sourced values and uncertainties (section [organisations])
+CORE_PARAMS: tuple[Param, ...] = (
+    param(
+        "volunteer_teams",
+        "organisations",
+        12,
+        "int",
+        "volunteer teams per community",
+        "seed 002 §2 一是 (X: 12 teams)",
+        "teams",
+        0,
+        500,
+        lever=True,
+    ),
+    param(
+        "professional_orgs",
+        "organisations",
+        2,
+        "int",
+        "professional service organisations (elderly care, tutoring)",
+        A,
+        "organisations",
+        0,
+        200,
+        lever=True,
+    ),
+    param("interest_groups", "organisations", 6, "int", "interest groups (square dance, chess)", A, "groups", 0, 500),
+    param(
+        "org_capacity",
+        "organisations",
+        0.8,
+        "float",
+        "small matters one organisation can settle per day at full skill",
+        A,
+        "matters/day",
+        0.0,
+        50.0,
+    ),
+    param(
+        "org_skill_mean",
+        "organisations",
+        0.6,
+        "float",
+        "mean skill of organisations",
+        "seed 000 §4.2.2 (uneven skill); value assumption",
+        "",
+        0.0,
+        1.0,
+    ),
+    param(
+        "org_skill_spread",
+        "organisations",
+        0.2,
+        "float",
+        "spread of skill across organisations",
+        "seed 000 §4.2.2; value assumption",
+        "",
+        0.0,
+        0.5,
+    ),
+    param(
+        "org_friction_rate",
+        "organisations",
+        0.01,
+        "float",
+        "daily growth of internal friction (resources, credit) when funding is short",
+        "seed 000 §4.2.1; value assumption",
+        "1/day",
+        0.0,
+        1.0,
+    ),
+    param(
+        "activities_per_month",
+        "organisations",
+        1.0,
+        "float",
+        "activities each organisation launches per month",
+        A,
+        "activities/month",
+        0.0,
+        30.0,
+    ),
+    param(
+        "refusal_without_communication",
+        "organisations",
+        0.5,
+        "float",
+        "share of invited residents who refuse an activity launched without prior communication, at zero trust",
+        "seed 000 §4.2.2; value assumption",
+        "",
+        0.0,
+        1.0,
+    ),
+)
 
 
 def _c(name, default, meaning, zh, lo=0.0, hi=1.0, plausible=None, unit="", kind="float"):
@@ -136,7 +231,9 @@ class Organisations(Mechanism):
     """Launch today's activities and record who joins or refuses."""
 
     name = "organisations"
-    params = PARAMS + TABLE_PARAMS  # the organisations' own table (running costs, skill floor, friction cap)
+    params = (
+        CORE_PARAMS + PARAMS + TABLE_PARAMS
+    )  # the organisations' own table (running costs, skill floor, friction cap)
     counters = ("org_activities", "invitations", "refusals", "acceptances")
     needs = ("prices",)  # paid requests
 

@@ -19,10 +19,118 @@ import numpy as np
 
 from sim.agents.resident import NEVER, T_ORGS, T_PARTY, T_RC
 from sim.calendar import week_of
-from sim.mechanisms.base import Mechanism, ModelLike, State, coef
+from sim.mechanisms.base import A, Mechanism, ModelLike, Param, State, coef, param
 
 # children take part with their families, not on their own: a logit no chance can lift
 CHILD_LOGIT = -50
+
+# the mechanism's scenario parameters: levers, sourced values and uncertainties (section [behaviour])
+CORE_PARAMS: tuple[Param, ...] = (
+    param(
+        "base_logit",
+        "behaviour",
+        -9.54,
+        "float",
+        "baseline log-odds of joining a community activity on a given day",
+        "calibrated: SMM fit to X's 5.6% registered volunteers after a year under "
+        "governance-partners (seed 002 §2; docs/validation.md, case 1)",
+        "logit",
+        -20.0,
+        5.0,
+    ),
+    param(
+        "w_public_spirit",
+        "behaviour",
+        3.0,
+        "float",
+        "weight of intrinsic public spirit in the participation choice",
+        A,
+        "logit",
+        0.0,
+        20.0,
+    ),
+    param("w_belonging", "behaviour", 1.5, "float", "weight of sense of belonging", A, "logit", 0.0, 20.0),
+    param("w_trust", "behaviour", 1.0, "float", "weight of trust in the community's organisers", A, "logit", 0.0, 20.0),
+    param("w_free_time", "behaviour", 1.5, "float", "weight of free time", A, "logit", 0.0, 20.0),
+    param(
+        "w_reward",
+        "behaviour",
+        2.0,
+        "float",
+        "weight of the expected material reward (scaled by reward sensitivity)",
+        A,
+        "logit",
+        0.0,
+        20.0,
+    ),
+    param(
+        "w_social",
+        "behaviour",
+        2.0,
+        "float",
+        "weight of the share of building neighbours recently active (neighbours lead neighbours)",
+        "seed 001 §2 二是 (邻居带邻居); weight assumption",
+        "logit",
+        0.0,
+        20.0,
+    ),
+    param(
+        "w_status",
+        "behaviour",
+        0.8,
+        "float",
+        "weight of public ranking for status-seeking residents",
+        A,
+        "logit",
+        0.0,
+        20.0,
+    ),
+    param(
+        "w_mobilised",
+        "behaviour",
+        1.2,
+        "float",
+        "boost after a Party member's home visit",
+        "seed 000 §5.1; weight assumption",
+        "logit",
+        0.0,
+        20.0,
+    ),
+    param(
+        "w_dissatisfaction",
+        "behaviour",
+        1.0,
+        "float",
+        "penalty of dissatisfaction with the community on participation",
+        A,
+        "logit",
+        0.0,
+        20.0,
+    ),
+    param(
+        "volunteer_after",
+        "behaviour",
+        6,
+        "int",
+        "activities after which a resident registers as a volunteer",
+        A,
+        "activities",
+        1,
+        100,
+    ),
+    param(
+        "activity_window",
+        "behaviour",
+        30,
+        "int",
+        "days over which a resident counts as participating after an activity",
+        A,
+        "days",
+        1,
+        365,
+    ),
+)
+
 
 PARAMS = (
     coef(
@@ -84,7 +192,7 @@ class Participation(Mechanism):
 
     name = "participation"
     section = "behaviour"
-    params = PARAMS
+    params = CORE_PARAMS + PARAMS
     # record_activity (below) is how every mechanism books an activity: its state and counter are declared here
     states = (
         State("activities", np.int32, 0, "activities joined"),

@@ -16,7 +16,65 @@ import numpy as np
 from sim.agents.party_member import active_members, visit_households
 from sim.agents.resident import NEVER, T_PARTY
 from sim.calendar import week_of
-from sim.mechanisms.base import Mechanism, ModelLike, State, coef, toward
+from sim.mechanisms.base import Mechanism, ModelLike, Param, State, coef, param, toward
+
+# the mechanism's scenario parameters: levers, sourced values and uncertainties (section [party])
+CORE_PARAMS: tuple[Param, ...] = (
+    param(
+        "home_visits_per_week",
+        "party",
+        0.0,
+        "float",
+        "households each Party member visits per week",
+        "seed 000 §5.1 (at least 5 households a week)",
+        "households/week",
+        0.0,
+        50.0,
+        lever=True,
+    ),
+    param(
+        "party_responsibility_zones",
+        "party",
+        False,
+        "bool",
+        "Party members hold responsibility zones in grids and lead building listening (党员责任区)",
+        "seed 000 §5.5.5 (党员责任区); seed 002 §2 二是 (building Party leaders listen)",
+        lever=True,
+    ),
+    param(
+        "party_duty_boost",
+        "party",
+        1.0,
+        "float",
+        "extra participation log-odds of Party members (duty and standing)",
+        "seed 001 §2 二是 (党员带群众); value assumption",
+        "logit",
+        0.0,
+        10.0,
+    ),
+    param(
+        "dispatched_cadres",
+        "party",
+        0,
+        "int",
+        "cadres dispatched down to the community (下沉干部), who take hard matters",
+        "seed 002 §2 一是, 二是 (下沉干部 take hard matters); count assumption",
+        "cadres",
+        0,
+        500,
+        lever=True,
+    ),
+    param(
+        "mobile_party_branch",
+        "party",
+        False,
+        "bool",
+        "mobile Party branch that organises migrant Party members",
+        "seed 001 §1 一是 (流动党支部)",
+        lever=True,
+    ),
+)
+
 
 PARAMS = (
     coef(
@@ -46,7 +104,7 @@ class PartyDuties(Mechanism):
     """Today's home visits."""
 
     name = "party"
-    params = PARAMS
+    params = CORE_PARAMS + PARAMS
     states = (State("last_visited", np.int32, NEVER, "day of the last Party member's home visit"),)
     counters = ("home_visits",)
 

@@ -37,15 +37,57 @@ from typing import override
 
 import numpy as np
 
-from sim.mechanisms.base import Mechanism, ModelLike
+from sim.mechanisms.base import A, Mechanism, ModelLike, Param, param
 
 NO_RESTRAINT_BOOST = 10**6  # breach headroom when norms restrain nothing (r = 1): effectively unbounded
+
+
+# the mechanism's scenario parameters: levers, sourced values and uncertainties (section [prices])
+CORE_PARAMS: tuple[Param, ...] = (
+    param(
+        "breach_fine",
+        "prices",
+        0.0,
+        "float",
+        "fine for a norm breach that is caught (0: no fine); with crowding-out it reframes the norm as a price",
+        "Gneezy & Rustichini 2000, J. Legal Stud. 29(1) (a fine for late pickup doubled it); amount assumption",
+        "yuan",
+        0.0,
+        1e5,
+        lever=True,
+    ),
+    param("fine_detection", "prices", 0.5, "float", "chance that a breach is caught and fined", A, "", 0.0, 1.0),
+    param(
+        "norm_restraint",
+        "prices",
+        0.75,
+        "float",
+        "share of would-be breaches the moral norm holds back before any price frame",
+        "assumption (Gneezy & Rustichini 2000: late pickups 8 → 18.5 a week once priced)",
+        "",
+        0.0,
+        0.99,
+    ),
+    param(
+        "request_reward",
+        "prices",
+        0.0,
+        "float",
+        "money offered to residents who accept an organisation's invitation (paid from the community fund)",
+        "Frey & Oberholzer-Gee 1997, AER 87(4) (compensation halved acceptance); amount assumption",
+        "yuan",
+        0.0,
+        1e5,
+        lever=True,
+    ),
+)
 
 
 class Prices(Mechanism):
     """Keep the price frame of norms; fine caught breaches; price civic requests."""
 
     name = "prices"
+    params = CORE_PARAMS
     counters = ("fines", "fines_paid", "request_rewards", "request_reward_cost")
 
     def __init__(self, model: ModelLike):

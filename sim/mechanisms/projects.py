@@ -15,9 +15,71 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import T_PARTY, T_RC
-from sim.mechanisms.base import Mechanism, coef, toward
+from sim.mechanisms.base import A, Mechanism, Param, coef, param, toward
 from sim.mechanisms.matters import resolve
 from sim.store import RecordStore
+
+# the mechanism's scenario parameters: levers, sourced values and uncertainties (section [projects])
+CORE_PARAMS: tuple[Param, ...] = (
+    param(
+        "project_cost",
+        "projects",
+        25000.0,
+        "float",
+        "mean cost of a governance project (micro-renovation etc.)",
+        A,
+        "yuan",
+        0.0,
+        1e8,
+    ),
+    param(
+        "project_days",
+        "projects",
+        90,
+        "int",
+        "planned duration of a project",
+        "seed 000 §4.1.3 (3-month renovation)",
+        "days",
+        1,
+        3650,
+    ),
+    param(
+        "government_cofunding",
+        "projects",
+        0.30,
+        "float",
+        "share of a project's cost paid by government",
+        "seed 000 §4.1.3 (30% co-funding)",
+        "",
+        0.0,
+        1.0,
+        lever=True,
+    ),
+    param(
+        "project_share",
+        "projects",
+        0.25,
+        "float",
+        "share of agreed problems that need a funded project; the rest are implemented by the "
+        "handlers within implement_days",
+        A,
+        "",
+        0.0,
+        1.0,
+    ),
+    param(
+        "implement_days",
+        "projects",
+        14,
+        "int",
+        "planned days to implement an agreed problem that needs no funded project",
+        A,
+        "days",
+        1,
+        365,
+    ),
+    param("max_open_projects", "projects", 4, "int", "projects a community can run at once", A, "projects", 0, 100),
+)
 
 
 def _c(name, default, meaning, zh, lo=0.0, hi=1.0, plausible=None, unit=""):
@@ -128,7 +190,7 @@ class Projects(Mechanism):
     """Advance open projects; complete those that are finished."""
 
     name = "projects"
-    params = PARAMS
+    params = CORE_PARAMS + PARAMS
     counters = (
         "projects_started",
         "projects_waiting",

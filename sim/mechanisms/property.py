@@ -17,10 +17,48 @@ import numpy as np
 
 from sim.agents.resident import T_FIRM
 from sim.calendar import is_month_start, is_week_start
-from sim.mechanisms.base import Mechanism, ModelLike, coef
+from sim.mechanisms.base import A, Mechanism, ModelLike, Param, coef, param
 from sim.mechanisms.disputes import FIRM, REVENUE, open_disputes
 from sim.mechanisms.matters import SMALL, add_matters
 from sim.store import sample_by_group
+
+# the mechanism's scenario parameters: levers, sourced values and uncertainties (section [property])
+CORE_PARAMS: tuple[Param, ...] = (
+    param(
+        "property_fee", "property", 120.0, "float", "monthly property fee per household", A, "yuan/month", 0.0, 5000.0
+    ),
+    param(
+        "firm_profit_motive",
+        "property",
+        0.6,
+        "float",
+        "how strongly the firm trades service for profit (profit over governance)",
+        "seed 002 §1 一是 (盈利大于治理); value assumption",
+        "",
+        0.0,
+        1.0,
+    ),
+    param(
+        "homeowners_committee",
+        "property",
+        True,
+        "bool",
+        "estates have homeowners' committees (业委会) that bargain over shared revenue",
+        "seed 002 §1 一是; seed 002 §2 四是 (revenue quarrels)",
+        lever=True,
+    ),
+    param(
+        "revenue_dispute_rate",
+        "property",
+        0.08,
+        "float",
+        "monthly chance of a shared-revenue dispute between firm and homeowners' committee when nothing is transparent",
+        "seed 002 §2 四是 (公共收益分成 quarrels); value assumption",
+        "1/month",
+        0.0,
+        1.0,
+    ),
+)
 
 
 def _c(name, default, meaning, zh, lo=0.0, hi=1.0, plausible=None, unit=""):
@@ -96,7 +134,7 @@ class Property(Mechanism):
     """Firms decide effort monthly, book accounts daily, draw complaints and quarrels."""
 
     name = "property"
-    params = PARAMS
+    params = CORE_PARAMS + PARAMS
     counters = ("firm_complaints", "revenue_disputes")
     after = ("supervision",)  # this month's detection chances
 

@@ -16,7 +16,88 @@ from typing import override
 import numpy as np
 
 from sim.calendar import is_month_start
-from sim.mechanisms.base import Mechanism, ModelLike, coef
+from sim.mechanisms.base import Mechanism, ModelLike, Param, coef, param
+
+# the mechanism's scenario parameters: levers, sourced values and uncertainties (section [supervision])
+CORE_PARAMS: tuple[Param, ...] = (
+    param(
+        "informal_supervision",
+        "supervision",
+        0.5,
+        "float",
+        "strength of acquaintance networks, face and reputation in keeping norms",
+        "seed 000 §3.4; value assumption",
+        "",
+        0.0,
+        1.0,
+        lever=True,
+    ),
+    param(
+        "formal_supervision",
+        "supervision",
+        0.5,
+        "float",
+        "strength of mutual formal supervision among committees, firm and organisations",
+        "seed 000 §3.4; value assumption",
+        "",
+        0.0,
+        1.0,
+        lever=True,
+    ),
+    param(
+        "inspections_per_month",
+        "supervision",
+        4.0,
+        "float",
+        "inspections of firms and projects per month",
+        "seed 000 §4.1.3 (Xi'an: fewer than 2); default 4 assumption",
+        "inspections/month",
+        0.0,
+        60.0,
+        lever=True,
+    ),
+    param(
+        "third_party_evaluation",
+        "supervision",
+        False,
+        "bool",
+        "an independent evaluator also rates firms and projects",
+        "seed 004 §3(三); seed 000 §5.2.3",
+        lever=True,
+    ),
+    param(
+        "evaluation_capture",
+        "supervision",
+        0.3,
+        "float",
+        "chance that the evaluator is captured by the side that pays it (its rating then says nothing)",
+        "seed 004 §3(三) (evaluators defer to the contracting party); value assumption",
+        "",
+        0.0,
+        1.0,
+        lever=True,
+    ),
+    param(
+        "responsibility_list",
+        "supervision",
+        False,
+        "bool",
+        "rights-and-responsibility list (权责清单): every matter has one clear handler",
+        "seed 000 §5.2.1",
+        lever=True,
+    ),
+    param(
+        "buck_passing",
+        "supervision",
+        0.35,
+        "float",
+        "chance that a handling attempt is passed to another party instead of done, without a list",
+        "seed 000 §5.2.1 (推诿); value assumption",
+        "1/day",
+        0.0,
+        0.95,
+    ),
+)
 
 
 def _c(name, default, meaning, zh, lo=0.0, hi=1.0, plausible=None, unit=""):
@@ -56,7 +137,7 @@ class Supervision(Mechanism):
     """Monthly detection chances per estate; project drag from inspections."""
 
     name = "supervision"
-    params = PARAMS
+    params = CORE_PARAMS + PARAMS
     counters = ("evaluations_captured",)
 
     def __init__(self, model: ModelLike):

@@ -13,7 +13,59 @@ from typing import override
 
 from sim.agents.resident import T_FIRM, T_GOV, T_GRID
 from sim.calendar import DAYS_PER_WEEK, is_week_start
-from sim.mechanisms.base import Mechanism, coef
+from sim.mechanisms.base import Mechanism, Param, coef, param
+
+# the mechanism's scenario parameters: levers, sourced values and uncertainties (section [technology])
+CORE_PARAMS: tuple[Param, ...] = (
+    param(
+        "platform_level",
+        "technology",
+        0.5,
+        "float",
+        "reach of the information platform: scales the online channel (0 none, 1 full)",
+        "seed 004 §2(二); value assumption",
+        "",
+        0.0,
+        1.0,
+        lever=True,
+    ),
+    param(
+        "paperwork_share",
+        "technology",
+        0.3,
+        "float",
+        "share of grid workers' time spent on forms and digital paperwork",
+        "seed 004 §3(二) (数字文牍主义); value assumption",
+        "",
+        0.0,
+        0.95,
+        lever=True,
+    ),
+    param(
+        "data_intensity",
+        "technology",
+        0.2,
+        "float",
+        "intensity of personal data collection (privacy intrusion costs trust)",
+        "seed 004 §3(一) (privacy intrusions); value assumption",
+        "",
+        0.0,
+        1.0,
+        lever=True,
+    ),
+    param(
+        "data_silos",
+        "technology",
+        0.3,
+        "float",
+        "how much data silos between departments slow hard matters",
+        "seed 004 §3(二) (信息孤岛); value assumption",
+        "",
+        0.0,
+        1.0,
+    ),
+)
+
 
 PARAMS = (
     coef(
@@ -35,7 +87,7 @@ class Technology(Mechanism):
     """Book paperwork hours daily; charge the privacy cost to trust weekly."""
 
     name = "technology"
-    params = PARAMS
+    params = CORE_PARAMS + PARAMS
     counters = ("paperwork_hours",)
 
     @override

@@ -17,11 +17,38 @@ import numpy as np
 
 from sim.agents.resident import ACTORS
 from sim.calendar import DAYS_PER_WEEK, DAYS_PER_YEAR, is_week_start
-from sim.mechanisms.base import Mechanism, ModelLike, coef
+from sim.mechanisms.base import A, Mechanism, ModelLike, Param, coef, param
 from sim.population import draw_traits
 from sim.store import sample_by_group
 
 MOVE_DAYS = DAYS_PER_WEEK  # moves are booked once a week: the week's leavers go and newcomers arrive together
+
+
+# the mechanism's scenario parameters: levers, sourced values and uncertainties (section [turnover])
+CORE_PARAMS: tuple[Param, ...] = (
+    param(
+        "turnover",
+        "turnover",
+        0.08,
+        "float",
+        "share of residents replaced by newcomers per year",
+        "seed 003 §1(三) (Wengdun: 20%+ a year); X default assumption",
+        "1/year",
+        0.0,
+        2.0,
+        lever=True,
+    ),
+    param("newcomer_migrant_share", "turnover", 0.6, "float", "share of newcomers who are migrants", A, "", 0.0, 1.0),
+    param(
+        "inclusion",
+        "turnover",
+        False,
+        "bool",
+        "non-locals sit on committees (e.g. 30% of the self-management committee)",
+        "seed 003 §1(三) (30% of Wengdun's self-management committee non-local)",
+        lever=True,
+    ),
+)
 
 
 def _c(name, default, meaning, zh, lo=0.0, hi=1.0, plausible=None, unit=""):
@@ -65,7 +92,7 @@ class Turnover(Mechanism):
     """Replace today's leavers by newcomers."""
 
     name = "turnover"
-    params = PARAMS
+    params = CORE_PARAMS + PARAMS
     counters = ("departures", "arrivals", "points_forfeited")
 
     def __init__(self, model: ModelLike):
