@@ -294,3 +294,14 @@ def test_odd_prose_quotes_the_declared_defaults():
         assert float(number.replace(",", "")) == pytest.approx(float(p.default)), f"ODD quotes {name} = {number}"
         checked += 1
     assert checked >= 20
+
+
+def test_outcomes_are_declared_by_their_mechanisms_and_read_declared_counters():
+    owner = {o.name: cls.name for cls in PIPELINE for o in cls.outcomes}
+    assert owner["meetings"] == "consultation" and owner["disputes_total"] == "disputes"
+    assert owner["firm_effort"] == "property" and owner["donations_total"] == "donations"
+    counters = {c for cls in PIPELINE for c in cls.counters}
+    for cls in PIPELINE:
+        for o in cls.outcomes:
+            assert (o.counter is None) != (o.compute is None), o.name
+            assert o.counter is None or o.counter in counters, o.name

@@ -205,6 +205,7 @@ class Outcome:
     better: str
     compute: Callable[[Any], float] | None = None
     counter: str | None = None
+    zero: float = 0  # a counter's value before anything was counted (0.0 for amounts, 0 for counts)
 
     def __post_init__(self) -> None:
         if self.kind not in OUTCOME_KINDS:

@@ -292,13 +292,29 @@ PARAMS = (
 )
 
 
+# the outcomes this mechanism defines (columns of results())
+OUTCOMES = (
+    Outcome(
+        "sanction_points",
+        "peer-sanction points assigned in co-funding rounds so far",
+        "points",
+        "Sanction points so far",
+        "累计同伴惩罚点数",
+        "cumulative",
+        "neutral",
+        counter="sanction_points",
+        zero=0.0,
+    ),
+)
+
+
 class CoFunding(Mechanism):
     """Play a co-funding round on round days; keep per-round statistics in ``history``."""
 
     name = "cofunding"
     params = CORE_PARAMS + PARAMS
     counters = ("cofunding_rounds", "cofunding_money", "cofunding_endowment", "sanction_points")
-    outcomes = (
+    outcomes = OUTCOMES + (
         Outcome(
             "cofunding_contribution",
             "mean contribution in the latest co-funding round (share of endowment; 0 before any)",

@@ -18,7 +18,7 @@ import numpy as np
 
 from sim.agents.resident import ELDERLY, T_PARTY, T_RC
 from sim.calendar import day_of_month, is_month_start, is_quarter_start, is_week_start, month_of
-from sim.mechanisms.base import A, Mechanism, ModelLike, Param, coef, param, toward
+from sim.mechanisms.base import A, Mechanism, ModelLike, Outcome, Param, coef, param, toward
 from sim.mechanisms.channels import at_home
 from sim.mechanisms.matters import ROUTE_MEETING
 from sim.mechanisms.projects import start_project
@@ -200,10 +200,46 @@ def is_meeting_day(tick: int, cadence: str) -> bool:
     return False
 
 
+# the outcomes this mechanism defines (columns of results())
+OUTCOMES = (
+    Outcome(
+        "meetings",
+        "consultation meetings held today (all communities)",
+        "meetings",
+        "Meetings today",
+        "当日协商议事会次数",
+        "flow",
+        "neutral",
+        counter="meetings",
+    ),
+    Outcome(
+        "meeting_attendance",
+        "seats filled at today's meetings (1+3 institutional + residents)",
+        "seats",
+        "Meeting attendance today",
+        "当日议事会出席人次",
+        "flow",
+        "higher",
+        counter="meeting_attendance",
+    ),
+    Outcome(
+        "agenda_items",
+        "problems deliberated at consultation meetings so far",
+        "problems",
+        "Agenda items so far",
+        "累计议事议题",
+        "cumulative",
+        "higher",
+        counter="agenda_items",
+    ),
+)
+
+
 class Consultation(Mechanism):
     """Hold meetings on meeting days, decide on agenda problems, launch projects."""
 
     name = "consultation"
+    outcomes = OUTCOMES
     params = CORE_PARAMS + PARAMS
     counters = ("meetings", "meeting_attendance", "meeting_representativeness", "agenda_items", "agenda_agreed")
     needs = ("projects",)  # start_project draws from the projects stream

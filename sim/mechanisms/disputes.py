@@ -16,7 +16,7 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import NEVER, T_GOV, T_PARTY, T_RC
-from sim.mechanisms.base import A, Mechanism, Param, State, coef, param
+from sim.mechanisms.base import A, Mechanism, Outcome, Param, State, coef, param
 from sim.store import RecordStore
 
 NEIGHBOUR, GRIEVANCE, FIRM, REVENUE = 0, 1, 2, 3
@@ -162,10 +162,66 @@ def close_disputes(m, ids: np.ndarray, outcome: int) -> None:
     m.disputes.close(ids)
 
 
+# the outcomes this mechanism defines (columns of results())
+OUTCOMES = (
+    Outcome(
+        "disputes_new",
+        "disputes opened today",
+        "disputes",
+        "New disputes today",
+        "当日新增纠纷",
+        "flow",
+        "lower",
+        counter="disputes_new",
+    ),
+    Outcome(
+        "disputes_escalated",
+        "disputes escalated today (petition, lawsuit)",
+        "disputes",
+        "Disputes escalated today",
+        "当日升级纠纷（信访、诉讼）",
+        "flow",
+        "lower",
+        counter="disputes_escalated",
+    ),
+    Outcome(
+        "disputes_total",
+        "disputes opened so far",
+        "disputes",
+        "Disputes so far",
+        "累计纠纷",
+        "cumulative",
+        "lower",
+        counter="disputes_new",
+    ),
+    Outcome(
+        "escalations_total",
+        "disputes escalated so far",
+        "disputes",
+        "Escalated disputes so far",
+        "累计升级纠纷",
+        "cumulative",
+        "lower",
+        counter="disputes_escalated",
+    ),
+    Outcome(
+        "disputes_open",
+        "disputes currently open",
+        "disputes",
+        "Disputes open",
+        "未结纠纷",
+        "stock",
+        "lower",
+        compute=lambda m: int(len(m.disputes.open_ids)),
+    ),
+)
+
+
 class Disputes(Mechanism):
     """Turn overdue matters into disputes; escalate or fade open disputes."""
 
     name = "disputes"
+    outcomes = OUTCOMES
     params = CORE_PARAMS + PARAMS
     states = (State("last_dispute", np.int32, NEVER, "day the resident last opened a dispute"),)
     counters = ("disputes_new", "disputes_escalated", "disputes_faded") + tuple(f"disputes_{k}" for k in KINDS)

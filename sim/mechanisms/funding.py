@@ -16,7 +16,7 @@ from typing import override
 import numpy as np
 
 from sim.calendar import is_year_start, per_day
-from sim.mechanisms.base import A, Mechanism, Param, param
+from sim.mechanisms.base import A, Mechanism, Outcome, Param, param
 
 # the mechanism's scenario parameters: levers, sourced values and uncertainties (section [funding])
 CORE_PARAMS: tuple[Param, ...] = (
@@ -106,10 +106,36 @@ class Funds:
         self.community[c] -= amount
 
 
+# the outcomes this mechanism defines (columns of results())
+OUTCOMES = (
+    Outcome(
+        "fund_balance",
+        "money in the community funds (yuan)",
+        "yuan",
+        "Community funds",
+        "社区基金余额（元）",
+        "stock",
+        "neutral",
+        compute=lambda m: float(m.funds.community.sum()),
+    ),
+    Outcome(
+        "points_budget_left",
+        "money left for redeeming points this year (yuan)",
+        "yuan",
+        "Points budget left",
+        "积分兑换剩余预算（元）",
+        "stock",
+        "neutral",
+        compute=lambda m: float(m.funds.points_budget.sum()),
+    ),
+)
+
+
 class Funding(Mechanism):
     """Daily inflows, yearly budgets, organisations' funding."""
 
     name = "funding"
+    outcomes = OUTCOMES
     params = CORE_PARAMS
 
     @override

@@ -20,7 +20,19 @@ import numpy as np
 
 from sim.agents.resident import ELDERLY, NEVER
 from sim.calendar import DAYS_PER_MONTH, is_month_start
-from sim.mechanisms.base import A, Mechanism, ModelLike, Param, State, coef, group_cumsum, param, segment_starts, toward
+from sim.mechanisms.base import (
+    A,
+    Mechanism,
+    ModelLike,
+    Outcome,
+    Param,
+    State,
+    coef,
+    group_cumsum,
+    param,
+    segment_starts,
+    toward,
+)
 from sim.store import rank_within
 
 # the mechanism's scenario parameters: levers, sourced values and uncertainties (section [incentives])
@@ -226,10 +238,68 @@ PARAMS = (
 )
 
 
+# the outcomes this mechanism defines (columns of results())
+OUTCOMES = (
+    Outcome(
+        "points_issued",
+        "points issued so far",
+        "points",
+        "Points issued so far",
+        "累计发放积分",
+        "cumulative",
+        "neutral",
+        counter="points_issued",
+        zero=0.0,
+    ),
+    Outcome(
+        "points_redeemed",
+        "points redeemed so far",
+        "points",
+        "Points redeemed so far",
+        "累计兑换积分",
+        "cumulative",
+        "neutral",
+        counter="points_redeemed",
+        zero=0.0,
+    ),
+    Outcome(
+        "points_held",
+        "points held by residents",
+        "points",
+        "Points held",
+        "居民持有积分",
+        "stock",
+        "neutral",
+        compute=lambda m: float(m.residents.points.sum()),
+    ),
+    Outcome(
+        "redemptions_refused",
+        "redemptions refused for lack of budget so far",
+        "redemptions",
+        "Redemptions refused so far",
+        "累计因预算不足拒绝兑换",
+        "cumulative",
+        "lower",
+        counter="redemptions_refused",
+    ),
+    Outcome(
+        "incentive_cost_per_activity",
+        "redemption cost so far per activity so far (yuan)",
+        "yuan",
+        "Incentive cost per activity",
+        "每次活动激励成本（元）",
+        "cumulative",
+        "lower",
+        compute=lambda m: m.totals.get("redemption_cost", 0.0) / max(m.totals.get("activities", 0), 1),
+    ),
+)
+
+
 class Incentives(Mechanism):
     """Issue and redeem points; crowding-out; time bank; awards."""
 
     name = "incentives"
+    outcomes = OUTCOMES
     params = CORE_PARAMS + PARAMS
     states = (
         State("points", np.float64, 0.0, "points held"),

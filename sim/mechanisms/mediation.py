@@ -17,7 +17,7 @@ import numpy as np
 
 from sim.agents.resident import ELDERLY, T_PARTY
 from sim.calendar import week_of
-from sim.mechanisms.base import Mechanism, ModelLike, coef, toward
+from sim.mechanisms.base import Mechanism, ModelLike, Outcome, coef, toward
 from sim.mechanisms.disputes import MEDIATED, close_disputes
 from sim.store import take_capacity
 
@@ -77,10 +77,36 @@ PARAMS = (
 )
 
 
+# the outcomes this mechanism defines (columns of results())
+OUTCOMES = (
+    Outcome(
+        "disputes_mediated",
+        "disputes settled by mediation today",
+        "disputes",
+        "Disputes mediated today",
+        "当日调解成功纠纷",
+        "flow",
+        "higher",
+        counter="disputes_mediated",
+    ),
+    Outcome(
+        "mediated_total",
+        "disputes mediated so far",
+        "disputes",
+        "Disputes mediated so far",
+        "累计调解纠纷",
+        "cumulative",
+        "higher",
+        counter="disputes_mediated",
+    ),
+)
+
+
 class Mediation(Mechanism):
     """Mediators settle open disputes."""
 
     name = "mediation"
+    outcomes = OUTCOMES
     section = "disputes"
     params = PARAMS
     counters = ("mediations", "disputes_mediated")

@@ -16,7 +16,7 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import NEVER
-from sim.mechanisms.base import A, Mechanism, Param, State, coef, param
+from sim.mechanisms.base import A, Mechanism, Outcome, Param, State, coef, param
 from sim.mechanisms.disputes import NEIGHBOUR, open_disputes
 from sim.mechanisms.matters import MAJOR, add_matters
 
@@ -104,10 +104,36 @@ def inconvenience(distance: float, p: dict) -> float:
     return (distance / p["reference_distance"]) ** p["distance_elasticity"]
 
 
+# the outcomes this mechanism defines (columns of results())
+OUTCOMES = (
+    Outcome(
+        "norm_breaches",
+        "norm breaches today (litter, noise, parking, pets)",
+        "breaches",
+        "Norm breaches today",
+        "当日违规行为",
+        "flow",
+        "lower",
+        counter="norm_breaches",
+    ),
+    Outcome(
+        "breaches_total",
+        "norm breaches so far",
+        "breaches",
+        "Norm breaches so far",
+        "累计违规行为",
+        "cumulative",
+        "lower",
+        counter="norm_breaches",
+    ),
+)
+
+
 class Norms(Mechanism):
     """Draw today's norm breaches and their consequences."""
 
     name = "norms"
+    outcomes = OUTCOMES
     params = CORE_PARAMS + PARAMS
     states = (State("last_breach", np.int32, NEVER, "day the resident last breached a norm"),)
     counters = ("norm_breaches",)

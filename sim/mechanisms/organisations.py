@@ -16,7 +16,7 @@ import numpy as np
 
 from sim.agents.resident import T_ORGS
 from sim.calendar import DAYS_PER_MONTH
-from sim.mechanisms.base import A, Mechanism, Param, coef, param, toward
+from sim.mechanisms.base import A, Mechanism, Outcome, Param, coef, param, toward
 
 # the mechanism's scenario parameters: levers, sourced values and uncertainties (section [organisations])
 CORE_PARAMS: tuple[Param, ...] = (
@@ -227,10 +227,36 @@ TABLE_PARAMS = (
 )
 
 
+# the outcomes this mechanism defines (columns of results())
+OUTCOMES = (
+    Outcome(
+        "refusals",
+        "invitations to activities refused so far",
+        "invitations",
+        "Refusals so far",
+        "累计拒绝参加活动",
+        "cumulative",
+        "lower",
+        counter="refusals",
+    ),
+    Outcome(
+        "acceptances",
+        "invitations to activities accepted so far",
+        "invitations",
+        "Acceptances so far",
+        "累计接受邀请",
+        "cumulative",
+        "higher",
+        counter="acceptances",
+    ),
+)
+
+
 class Organisations(Mechanism):
     """Launch today's activities and record who joins or refuses."""
 
     name = "organisations"
+    outcomes = OUTCOMES
     params = (
         CORE_PARAMS + PARAMS + TABLE_PARAMS
     )  # the organisations' own table (running costs, skill floor, friction cap)

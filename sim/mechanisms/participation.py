@@ -19,7 +19,7 @@ import numpy as np
 
 from sim.agents.resident import NEVER, T_ORGS, T_PARTY, T_RC
 from sim.calendar import week_of
-from sim.mechanisms.base import A, Mechanism, ModelLike, Param, State, coef, param
+from sim.mechanisms.base import A, Mechanism, ModelLike, Outcome, Param, State, coef, param
 
 # children take part with their families, not on their own: a logit no chance can lift
 CHILD_LOGIT = -50
@@ -180,6 +180,21 @@ def reward_value(p: dict, redeemable: np.ndarray) -> np.ndarray:
     return value
 
 
+# the outcomes this mechanism defines (columns of results())
+OUTCOMES = (
+    Outcome(
+        "activities",
+        "activities joined today (all kinds)",
+        "activities",
+        "Activities today",
+        "当日参与活动人次",
+        "flow",
+        "higher",
+        counter="activities",
+    ),
+)
+
+
 class Participation(Mechanism):
     """Draw who takes part today.
 
@@ -191,6 +206,7 @@ class Participation(Mechanism):
     """
 
     name = "participation"
+    outcomes = OUTCOMES
     section = "behaviour"
     params = CORE_PARAMS + PARAMS
     # record_activity (below) is how every mechanism books an activity: its state and counter are declared here

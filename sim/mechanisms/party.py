@@ -16,7 +16,7 @@ import numpy as np
 from sim.agents.party_member import active_members, visit_households
 from sim.agents.resident import NEVER, T_PARTY
 from sim.calendar import week_of
-from sim.mechanisms.base import Mechanism, ModelLike, Param, State, coef, param, toward
+from sim.mechanisms.base import Mechanism, ModelLike, Outcome, Param, State, coef, param, toward
 
 # the mechanism's scenario parameters: levers, sourced values and uncertainties (section [party])
 CORE_PARAMS: tuple[Param, ...] = (
@@ -100,10 +100,26 @@ PARAMS = (
 )
 
 
+# the outcomes this mechanism defines (columns of results())
+OUTCOMES = (
+    Outcome(
+        "home_visits",
+        "residents reached by Party members' home visits today",
+        "residents",
+        "Home visits today",
+        "当日党员入户走访人数",
+        "flow",
+        "higher",
+        counter="home_visits",
+    ),
+)
+
+
 class PartyDuties(Mechanism):
     """Today's home visits."""
 
     name = "party"
+    outcomes = OUTCOMES
     params = CORE_PARAMS + PARAMS
     states = (State("last_visited", np.int32, NEVER, "day of the last Party member's home visit"),)
     counters = ("home_visits",)

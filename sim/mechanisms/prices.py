@@ -37,7 +37,7 @@ from typing import override
 
 import numpy as np
 
-from sim.mechanisms.base import A, Mechanism, ModelLike, Param, param
+from sim.mechanisms.base import A, Mechanism, ModelLike, Outcome, Param, param
 
 NO_RESTRAINT_BOOST = 10**6  # breach headroom when norms restrain nothing (r = 1): effectively unbounded
 
@@ -83,10 +83,26 @@ CORE_PARAMS: tuple[Param, ...] = (
 )
 
 
+# the outcomes this mechanism defines (columns of results())
+OUTCOMES = (
+    Outcome(
+        "fines",
+        "norm breaches fined so far",
+        "fines",
+        "Fines so far",
+        "累计罚款次数",
+        "cumulative",
+        "neutral",
+        counter="fines",
+    ),
+)
+
+
 class Prices(Mechanism):
     """Keep the price frame of norms; fine caught breaches; price civic requests."""
 
     name = "prices"
+    outcomes = OUTCOMES
     params = CORE_PARAMS
     counters = ("fines", "fines_paid", "request_rewards", "request_reward_cost")
 

@@ -15,7 +15,7 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import T_PARTY, T_RC
-from sim.mechanisms.base import A, Mechanism, Param, coef, param, toward
+from sim.mechanisms.base import A, Mechanism, Outcome, Param, coef, param, toward
 from sim.mechanisms.matters import resolve
 from sim.store import RecordStore
 
@@ -186,10 +186,78 @@ def start_project(m, matter_ids: np.ndarray, c: int, estate: int, legitimacy: fl
     return True
 
 
+# the outcomes this mechanism defines (columns of results())
+OUTCOMES = (
+    Outcome(
+        "projects_started",
+        "governance projects started so far",
+        "projects",
+        "Projects started so far",
+        "累计启动项目",
+        "cumulative",
+        "higher",
+        counter="projects_started",
+    ),
+    Outcome(
+        "projects_completed",
+        "governance projects completed so far",
+        "projects",
+        "Projects completed so far",
+        "累计完成项目",
+        "cumulative",
+        "higher",
+        counter="projects_completed",
+    ),
+    Outcome(
+        "projects_open",
+        "governance projects under way",
+        "projects",
+        "Projects under way",
+        "在建项目",
+        "stock",
+        "neutral",
+        compute=lambda m: int(len(m.projects.open_ids)),
+    ),
+    Outcome(
+        "project_overrun",
+        "mean actual/planned duration of completed projects (1 = on time)",
+        "×",
+        "Project overrun",
+        "项目工期超支比",
+        "cumulative",
+        "lower",
+        compute=lambda m: m.totals.get("project_overrun_sum", 0.0) / max(m.totals.get("projects_completed", 0), 1),
+    ),
+    Outcome(
+        "implementations_completed",
+        "agreed problems implemented without a funded project so far",
+        "problems",
+        "Implementations completed so far",
+        "累计完成落实事项",
+        "cumulative",
+        "higher",
+        counter="implementations_completed",
+    ),
+    Outcome(
+        "implementation_overrun",
+        "mean actual/planned duration of completed implementations (1 = on time)",
+        "×",
+        "Implementation overrun",
+        "落实工期超支比",
+        "cumulative",
+        "lower",
+        compute=lambda m: (
+            m.totals.get("implementation_overrun_sum", 0.0) / max(m.totals.get("implementations_completed", 0), 1)
+        ),
+    ),
+)
+
+
 class Projects(Mechanism):
     """Advance open projects; complete those that are finished."""
 
     name = "projects"
+    outcomes = OUTCOMES
     params = CORE_PARAMS + PARAMS
     counters = (
         "projects_started",

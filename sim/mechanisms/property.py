@@ -17,7 +17,7 @@ import numpy as np
 
 from sim.agents.resident import T_FIRM
 from sim.calendar import is_month_start, is_week_start
-from sim.mechanisms.base import A, Mechanism, ModelLike, Param, coef, param
+from sim.mechanisms.base import A, Mechanism, ModelLike, Outcome, Param, coef, param
 from sim.mechanisms.disputes import FIRM, REVENUE, open_disputes
 from sim.mechanisms.matters import SMALL, add_matters
 from sim.store import sample_by_group
@@ -130,10 +130,66 @@ PARAMS = (
 )
 
 
+# the outcomes this mechanism defines (columns of results())
+OUTCOMES = (
+    Outcome(
+        "firm_effort",
+        "mean service effort of property firms (0–1)",
+        "0–1",
+        "Firm service effort",
+        "物业服务努力程度",
+        "stock",
+        "higher",
+        compute=lambda m: float(m.firms.effort.mean()),
+    ),
+    Outcome(
+        "firm_shirking",
+        "mean effort withheld below the governance target (0–1)",
+        "0–1",
+        "Firm shirking",
+        "物业服务懈怠程度",
+        "stock",
+        "lower",
+        compute=lambda m: float(m.firms.shirking.mean()),
+    ),
+    Outcome(
+        "firm_profit",
+        "property firms' cumulative profit (yuan)",
+        "yuan",
+        "Firm profit so far",
+        "物业累计利润（元）",
+        "cumulative",
+        "neutral",
+        compute=lambda m: float(m.firms.profit.sum()),
+    ),
+    Outcome(
+        "firm_complaints",
+        "complaints about property service so far",
+        "complaints",
+        "Firm complaints so far",
+        "累计物业投诉",
+        "cumulative",
+        "lower",
+        counter="firm_complaints",
+    ),
+    Outcome(
+        "revenue_disputes",
+        "shared-revenue disputes between firms and homeowners' committees so far",
+        "disputes",
+        "Revenue disputes so far",
+        "累计公共收益纠纷",
+        "cumulative",
+        "lower",
+        counter="revenue_disputes",
+    ),
+)
+
+
 class Property(Mechanism):
     """Firms decide effort monthly, book accounts daily, draw complaints and quarrels."""
 
     name = "property"
+    outcomes = OUTCOMES
     params = CORE_PARAMS + PARAMS
     counters = ("firm_complaints", "revenue_disputes")
     after = ("supervision",)  # this month's detection chances

@@ -17,7 +17,7 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import T_FIRM, T_GOV, T_ORGS, T_RC
-from sim.mechanisms.base import Mechanism, coef
+from sim.mechanisms.base import Mechanism, Outcome, coef
 from sim.mechanisms.matters import (
     HARD,
     MAJOR,
@@ -89,10 +89,26 @@ def route_for(cls: np.ndarray, p: dict, firm: np.ndarray) -> np.ndarray:
     return route
 
 
+# the outcomes this mechanism defines (columns of results())
+OUTCOMES = (
+    Outcome(
+        "buck_passes",
+        "handling attempts passed on instead of done so far",
+        "attempts",
+        "Buck-passing so far",
+        "累计推诿次数",
+        "cumulative",
+        "lower",
+        counter="buck_passes",
+    ),
+)
+
+
 class Handling(Mechanism):
     """Committees, organisations and government work through their queues."""
 
     name = "handling"
+    outcomes = OUTCOMES
     section = "matters"
     params = PARAMS
     counters = ("buck_passes",)

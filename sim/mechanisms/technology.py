@@ -13,7 +13,7 @@ from typing import override
 
 from sim.agents.resident import T_FIRM, T_GOV, T_GRID
 from sim.calendar import DAYS_PER_WEEK, is_week_start
-from sim.mechanisms.base import Mechanism, Param, coef, param
+from sim.mechanisms.base import Mechanism, Outcome, Param, coef, param
 
 # the mechanism's scenario parameters: levers, sourced values and uncertainties (section [technology])
 CORE_PARAMS: tuple[Param, ...] = (
@@ -83,10 +83,37 @@ PARAMS = (
 )
 
 
+# the outcomes this mechanism defines (columns of results())
+OUTCOMES = (
+    Outcome(
+        "paperwork_hours",
+        "grid workers' hours on forms today",
+        "hours",
+        "Paperwork hours today",
+        "当日网格员填表工时",
+        "flow",
+        "lower",
+        counter="paperwork_hours",
+        zero=0.0,
+    ),
+    Outcome(
+        "grid_workers",
+        "grid workers in post",
+        "workers",
+        "Grid workers",
+        "网格员人数",
+        "stock",
+        "neutral",
+        compute=lambda m: m.grid_workers.n,
+    ),
+)
+
+
 class Technology(Mechanism):
     """Book paperwork hours daily; charge the privacy cost to trust weekly."""
 
     name = "technology"
+    outcomes = OUTCOMES
     params = CORE_PARAMS + PARAMS
     counters = ("paperwork_hours",)
 

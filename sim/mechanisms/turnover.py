@@ -17,7 +17,7 @@ import numpy as np
 
 from sim.agents.resident import ACTORS
 from sim.calendar import DAYS_PER_WEEK, DAYS_PER_YEAR, is_week_start
-from sim.mechanisms.base import A, Mechanism, ModelLike, Param, coef, param
+from sim.mechanisms.base import A, Mechanism, ModelLike, Outcome, Param, coef, param
 from sim.population import draw_traits
 from sim.store import sample_by_group
 
@@ -88,10 +88,37 @@ PARAMS = (
 )
 
 
+# the outcomes this mechanism defines (columns of results())
+OUTCOMES = (
+    Outcome(
+        "points_forfeited",
+        "points lost when their holders moved away",
+        "points",
+        "Points forfeited so far",
+        "累计作废积分",
+        "cumulative",
+        "neutral",
+        counter="points_forfeited",
+        zero=0.0,
+    ),
+    Outcome(
+        "arrivals",
+        "newcomers so far",
+        "residents",
+        "Newcomers so far",
+        "累计新迁入居民",
+        "cumulative",
+        "neutral",
+        counter="arrivals",
+    ),
+)
+
+
 class Turnover(Mechanism):
     """Replace today's leavers by newcomers."""
 
     name = "turnover"
+    outcomes = OUTCOMES
     params = CORE_PARAMS + PARAMS
     counters = ("departures", "arrivals", "points_forfeited")
 
