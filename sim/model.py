@@ -38,7 +38,7 @@ from sim.mechanisms.funding import Funds
 from sim.mechanisms.matters import new_matter_store
 from sim.mechanisms.participation import occasions, record_activity
 from sim.mechanisms.projects import new_project_store
-from sim.outcomes import OUTCOMES, compute_row
+from sim.outcomes import OUTCOMES, compute_row, outcome_plan
 from sim.params import plugin_schema
 from sim.population import Index, build_residents
 from sim.rng import Streams, fresh_seed
@@ -192,6 +192,9 @@ class CommunityModel(mesa.Model):
         self.totals = Counters(self._counter_names)
         registered = set(OUTCOMES)
         self.mechanism_outcomes: list[Outcome] = [o for cls in classes for o in cls.outcomes]
+        self.outcome_flows, self.outcome_totals, self.outcome_computed = outcome_plan(
+            self.mechanism_outcomes, self._counter_names
+        )
         self.outcome_names = list(OUTCOMES) + [o.name for o in self.mechanism_outcomes if o.name not in registered]
         self._row: dict[str, float] = {}
         self.regroup()

@@ -272,15 +272,6 @@ def outcome_label(name: str, lang: str = "en") -> str:
     return o.zh if lang == "zh" else o.en
 
 
-def mechanism_value(m, o: Outcome) -> float:
-    """Value of a mechanism-declared outcome today."""
-    if o.compute is not None:
-        return o.compute(m)
-    if o.counter is not None:
-        return (m.today if o.kind == "flow" else m.totals).get(o.counter, o.zero)
-    raise ValueError(f"outcome {o.name} declares neither compute nor counter")
-
-
 def _group_matrix() -> np.ndarray:
     """Membership of each of the 24 cells (age×tenure×origin×party) in each of GROUPS."""
     idx = np.arange(24)
@@ -329,9 +320,9 @@ def compute_row(m) -> dict[str, float]:
         "registered_volunteers": int(np.count_nonzero(res.volunteer)),
         "volunteer_share": np.count_nonzero(res.volunteer) / res.n,
         "active_volunteers": int(np.count_nonzero(res.volunteer & m.recent)),
-        "matters_raised": sum(t.get(f"raised_{c}", 0) for c in CLASSES),
-        "matters_surfaced": sum(t.get(f"surfaced_{c}", 0) for c in CLASSES),
-        "matters_resolved": sum(t.get(f"resolved_{c}", 0) for c in CLASSES),
+        "matters_raised": sum(_get(t, f"raised_{c}", 0) for c in CLASSES),
+        "matters_surfaced": sum(_get(t, f"surfaced_{c}", 0) for c in CLASSES),
+        "matters_resolved": sum(_get(t, f"resolved_{c}", 0) for c in CLASSES),
         "backlog": int(len(ms.open_ids)),
         "unsurfaced": unsurf,
         "satisfaction": float(np.dot(res.satisfaction, w) / n_adult),
@@ -341,10 +332,12 @@ def compute_row(m) -> dict[str, float]:
         "households": m.struct.n_households,  # conserved; checked mode verifies it (invariants.py)
     }
     for c, label in enumerate(CLASSES):
-        row[f"raised_{label}"] = t.get(f"raised_{label}", 0)
-        row[f"resolved_{label}"] = t.get(f"resolved_{label}", 0)
+        row[f"raised_{label}"] = _get(t, f"raised_{label}", 0)
+        row[f"resolved_{label}"] = _get(t, f"resolved_{label}", 0)
         row[f"backlog_{label}"] = int(open_cls[c])
-        row[f"days_to_resolve_{label}"] = t.get(f"days_to_resolve_{label}", 0.0) / max(t.get(f"resolved_{label}", 0), 1)
+        row[f"days_to_resolve_{label}"] = _get(t, f"days_to_resolve_{label}", 0.0) / max(
+            _get(t, f"resolved_{label}", 0), 1
+        )
     trust_adult = (w @ res.trust) / n_adult
     for a, v in zip(ACTORS, trust_adult, strict=True):
         row[f"trust_{a}"] = float(v)
@@ -358,6 +351,39 @@ def compute_row(m) -> dict[str, float]:
     row["participation_gap_age"] = part["elderly"] - part["working"]
     row["participation_gap_origin"] = part["local"] - part["migrant"]
     row["participation_gap_tenure"] = part["owner"] - part["renter"]
-    for o in m.mechanism_outcomes:
-        row[o.name] = mechanism_value(m, o)
+    # mechanism-declared outcomes: counters were checked against the declarations when the
+    # model was built (outcome_plan), so plain dict lookups are safe here
+    today, totals = m.today, m.totals
+    for name, counter, zero in m.outcome_flows:
+        row[name] = _get(today, counter, zero)
+    for name, counter, zero in m.outcome_totals:
+        row[name] = _get(totals, counter, zero)
+    for name, compute in m.outcome_computed:
+        row[name] = compute(m)
     return row
+
+
+_get = dict.get  # the plain lookup, for names already checked against the declared counters
+CORE_COUNTERS = tuple(f"{k}_{c}" for k in ("raised", "surfaced", "resolved", "days_to_resolve") for c in CLASSES)
+
+
+def outcome_plan(outcomes: list[Outcome], counters: frozenset[str]) -> tuple[list, list, list]:
+    """Split mechanism outcomes into today's counters, running counters and computed ones.
+
+    Raises:
+        ValueError: an outcome reads a counter no mechanism declares.
+    """
+    for name in CORE_COUNTERS:
+        if name not in counters:
+            raise ValueError(f"core outcomes read counter {name!r}, which no mechanism declares")
+    flows, totals, computed = [], [], []
+    for o in outcomes:
+        if o.counter is not None:
+            if o.counter not in counters:
+                raise ValueError(f"outcome {o.name} reads counter {o.counter!r}, which no mechanism declares")
+            (flows if o.kind == "flow" else totals).append((o.name, o.counter, o.zero))
+        elif o.compute is not None:
+            computed.append((o.name, o.compute))
+        else:
+            raise ValueError(f"outcome {o.name} declares neither compute nor counter")
+    return flows, totals, computed

@@ -206,14 +206,8 @@ SUM_TO_ONE = (
 )
 
 
-@contextmanager
-def plugin_schema(params: list[Param]) -> Iterator[None]:
-    """Extend the schema with plug-in parameters while the block runs (scenario loading).
-
-    The tables are extended in place, so every module that imported them sees the
-    plug-in's section and parameters: scenario files accept ``[section]`` tables and
-    ``--set name=value`` for them, validated like any other parameter.
-    """
+def _extend(params: list[Param]) -> tuple[list[Param], list[str]]:
+    """Add plug-in parameters to the tables in place; return what was added."""
     from sim import scenario
 
     added = []
@@ -230,6 +224,20 @@ def plugin_schema(params: list[Param]) -> Iterator[None]:
     BY_NAME.update({p.name: p for p in added})
     SECTIONS.extend(new_sections)
     scenario._model.cache_clear()
+    return added, new_sections
+
+
+@contextmanager
+def plugin_schema(params: list[Param]) -> Iterator[None]:
+    """Extend the schema with plug-in parameters while the block runs (scenario loading).
+
+    The tables are extended in place, so every module that imported them sees the
+    plug-in's section and parameters: scenario files accept ``[section]`` tables and
+    ``--set name=value`` for them, validated like any other parameter.
+    """
+    from sim import scenario
+
+    added, new_sections = _extend(params)
     try:
         yield
     finally:
@@ -239,6 +247,16 @@ def plugin_schema(params: list[Param]) -> Iterator[None]:
         for s in new_sections:
             SECTIONS.remove(s)
         scenario._model.cache_clear()
+
+
+def register_plugins(classes: list) -> None:
+    """Add plug-ins' parameters to the schema for the rest of the process.
+
+    For long-lived processes that build controls or tables from ``PARAMS`` (the
+    dashboard): the plug-in's levers then appear like any other. Models built
+    with ``plugins=[...]`` do not need this.
+    """
+    _extend([p for cls in classes for p in cls.params])
 
 
 def defaults() -> dict[str, Any]:

@@ -305,3 +305,34 @@ def test_outcomes_are_declared_by_their_mechanisms_and_read_declared_counters():
         for o in cls.outcomes:
             assert (o.counter is None) != (o.compute is None), o.name
             assert o.counter is None or o.counter in counters, o.name
+
+
+def test_an_outcome_reading_an_undeclared_counter_is_refused_at_construction():
+    class Typo(Mechanism):
+        name = "typo"
+        outcomes = (Outcome("typo_total", "m", "", "T", "T", "cumulative", "neutral", counter="meetngs"),)
+
+    with pytest.raises(ValueError, match="meetngs"):
+        sim.CommunityModel(
+            plugins=[Typo], households=60, residents=150, households_per_building=10, households_per_grid_worker=30
+        )
+
+
+def test_registered_plugin_levers_reach_the_dashboard_controls(welcome):
+    import sim.params as sp
+    from sim.dashboard.controls import control_specs
+
+    _, cls = welcome
+    n = len(sp.PARAMS)
+    try:
+        sp.register_plugins([cls])
+        spec = next(c for c in control_specs() if c.name == "welcome_visits")
+        assert spec.lever and spec.section == "welcome"
+    finally:  # leave the schema as other tests expect it
+        del sp.PARAMS[n:]
+        for name in ("welcome_visits", "welcome_rate", "welcome_gain"):
+            sp.BY_NAME.pop(name, None)
+        sp.SECTIONS.remove("welcome")
+        import sim.scenario
+
+        sim.scenario._model.cache_clear()
