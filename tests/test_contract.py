@@ -145,6 +145,11 @@ def test_turnover_resets_declared_state_of_newcomers():
 def test_helpers_match_the_hand_written_forms():
     x = np.array([0.2, 0.7], np.float32)
     assert np.array_equal(toward(x, 0.03), x + 0.03 * (1 - x))
+    y = x.copy()
+    toward(y, np.float32(0.2), np.float32(0.9), inplace=True)
+    z = x.copy()
+    z += np.float32(0.2) * (np.float32(0.9) - z)
+    assert np.array_equal(y, z)
     v, g = np.array([1.0, 2.0, 3.0, 4.0]), np.array([0, 0, 1, 1])
     assert group_cumsum(v, g).tolist() == [1.0, 3.0, 3.0, 7.0]
 

@@ -215,7 +215,7 @@ class Attitudes(Mechanism):
             - p["sat_w_overdue"] * overdue
             - np.minimum(p["sat_breach_cap"], p["sat_w_breach"] * breach[res.building])
         )
-        res.satisfaction[:] = toward(res.satisfaction, k, np.clip(sat_target, 0, 1))
+        toward(res.satisfaction, k, np.clip(sat_target, 0, 1), inplace=True)
         tenure = np.minimum(1.0, (m.tick - res.arrived) / p["integration_days"])
         tenure[res.arrived == 0] = 1.0
         excluded = res.migrant & (not p["inclusion"])
@@ -228,7 +228,7 @@ class Attitudes(Mechanism):
             - p["bel_w_excluded"] * excluded
             + p["bel_w_satisfaction"] * res.satisfaction
         )
-        res.belonging[:] = toward(res.belonging, k, np.clip(bel_target, 0, 1))
+        toward(res.belonging, k, np.clip(bel_target, 0, 1), inplace=True)
         for col in (T_PARTY, T_RC):
             target = p["trust_base"] + p["trust_w_satisfaction"] * res.satisfaction
             res.trust[:, col] = toward(res.trust[:, col], p["trust_rate_share"] * k, target)

@@ -344,7 +344,7 @@ class Incentives(Mechanism):
     def _crowd_out(self) -> None:
         p, res = self.model.p, self.model.residents
         floor = res.public_spirit * (1 - p["crowding_strength"])
-        res.intrinsic[:] = toward(res.intrinsic, p["crowding_rate"], np.minimum(floor, res.intrinsic))
+        toward(res.intrinsic, p["crowding_rate"], np.minimum(floor, res.intrinsic), inplace=True)
 
     def _redeem(self) -> None:
         m, p, res, f = self.model, self.model.p, self.model.residents, self.model.funds
