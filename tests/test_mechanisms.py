@@ -298,10 +298,12 @@ def test_impatience_turns_overdue_matters_into_grievances():
 # --- norms -------------------------------------------------------------------------------
 
 
-def test_norm_breaches_rise_with_garbage_distance():
-    def breaches(m):
-        return float(m.results()["norm_breaches"].sum())
+def _breaches(m) -> float:
+    return float(m.results()["norm_breaches"].sum())
 
+
+def test_norm_breaches_rise_with_garbage_distance():
+    breaches = _breaches
     near = per_seed(breaches, 120, seeds=(11, 12, 13), garbage_distance=50.0)
     far = per_seed(breaches, 120, seeds=(11, 12, 13), garbage_distance=400.0)
     assert_greater(far, near, "norm breaches at 400 m vs 50 m")
@@ -309,9 +311,7 @@ def test_norm_breaches_rise_with_garbage_distance():
 
 
 def test_informal_supervision_lowers_breaches():
-    def breaches(m):
-        return float(m.results()["norm_breaches"].sum())
-
+    breaches = _breaches
     weak = per_seed(breaches, 120, seeds=(11, 12, 13), informal_supervision=0.0)
     strong = per_seed(breaches, 120, seeds=(11, 12, 13), informal_supervision=1.0)
     assert_greater(weak, strong, "norm breaches with no vs strong informal supervision")
