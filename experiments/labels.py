@@ -1,157 +1,27 @@
 """Labels for figures and reports in English and Chinese (``--lang zh``).
 
-English outcome labels come from ``sim.outcomes.OUTCOMES``; Chinese ones are
-written here (an outcome without one falls back to its English name).
+Outcome labels in both languages come from the outcome declarations
+(``sim.outcomes.OUTCOME_LABELS``: one catalogue for reports, figures and the dashboard).
 """
 
 from __future__ import annotations
 
-from sim.outcomes import GROUPS, OUTCOMES
+from sim.outcomes import EN_GROUP, OUTCOME_LABELS, OUTCOMES, ZH_GROUP
+from sim.outcomes import outcome_label as _outcome_label
 from sim.plotting import use_cjk_font  # noqa: F401  (re-exported for the report)
 
 LANGS = ("en", "zh")
 
-SHORT_EN = {
-    "participation": "Participation",
-    "volunteer_share": "Volunteers (share of residents)",
-    "backlog": "Open matters (backlog)",
-    "disputes_total": "Disputes so far",
-    "escalations_total": "Escalated disputes so far",
-    "satisfaction": "Satisfaction",
-    "trust_residents_committee": "Trust in the residents' committee",
-    "belonging": "Sense of belonging",
-    "participation_gap_age": "Participation gap, elderly − working age",
-    "participation_gap_origin": "Participation gap, locals − migrants",
-    "participation_gap_tenure": "Participation gap, owners − renters",
-}
-
-ZH_BASE = {
-    "tick": "天数",
-    "participation": "参与率",
-    "activities": "当日参与活动人次",
-    "registered_volunteers": "注册志愿者人数",
-    "volunteer_share": "志愿者占居民比例",
-    "active_volunteers": "活跃志愿者人数",
-    "meetings": "当日协商议事会次数",
-    "meeting_attendance": "当日议事会出席人次",
-    "matters_raised": "累计提出事项",
-    "matters_surfaced": "累计上报事项",
-    "matters_resolved": "累计解决事项",
-    "backlog": "未解决事项（积压）",
-    "unsurfaced": "尚未被发现的事项",
-    "buck_passes": "累计推诿次数",
-    "disputes_new": "当日新增纠纷",
-    "disputes_escalated": "当日升级纠纷（信访、诉讼）",
-    "disputes_mediated": "当日调解成功纠纷",
-    "disputes_open": "未结纠纷",
-    "disputes_total": "累计纠纷",
-    "escalations_total": "累计升级纠纷",
-    "mediated_total": "累计调解纠纷",
-    "norm_breaches": "当日违规行为",
-    "refusals": "累计拒绝参加活动",
-    "home_visits": "当日党员入户走访人数",
-    "satisfaction": "满意度",
-    "belonging": "归属感",
-    "cohesion": "楼栋邻里活跃度",
-    "firm_effort": "物业服务努力程度",
-    "firm_shirking": "物业服务懈怠程度",
-    "firm_profit": "物业累计利润（元）",
-    "firm_complaints": "累计物业投诉",
-    "revenue_disputes": "累计公共收益纠纷",
-    "fund_balance": "社区基金余额（元）",
-    "points_budget_left": "积分兑换剩余预算（元）",
-    "points_issued": "累计发放积分",
-    "points_redeemed": "累计兑换积分",
-    "points_held": "居民持有积分",
-    "points_forfeited": "累计作废积分",
-    "redemptions_refused": "累计因预算不足拒绝兑换",
-    "incentive_cost_per_activity": "每次活动激励成本（元）",
-    "paperwork_hours": "当日网格员填表工时",
-    "grid_workers": "网格员人数",
-    "projects_started": "累计启动项目",
-    "projects_completed": "累计完成项目",
-    "projects_open": "在建项目",
-    "project_overrun": "项目工期超支比",
-    "residents": "居民人数",
-    "households": "户数",
-    "arrivals": "累计新迁入居民",
-    "participation_gap_age": "参与率差距（老年−劳动年龄）",
-    "participation_gap_origin": "参与率差距（本地−外来）",
-    "participation_gap_tenure": "参与率差距（业主−租户）",
-}
-ZH_CLASS = {"small": "小事", "major": "大事", "hard": "难事"}
-ZH_ACTOR = {
-    "residents_committee": "居委会",
-    "party_committee": "党组织",
-    "property_firm": "物业公司",
-    "social_orgs": "社会组织",
-    "government": "政府",
-    "homeowners_committee": "业委会",
-    "grid_workers": "网格员",
-    "neighbours": "邻居",
-}
-ZH_GROUP = {
-    "elderly": "老年人",
-    "working": "劳动年龄人口",
-    "owner": "业主",
-    "renter": "租户",
-    "local": "本地居民",
-    "migrant": "外来人口",
-    "party": "党员",
-    "nonparty": "非党员",
-}
-EN_GROUP = {
-    "elderly": "elderly",
-    "working": "working age",
-    "owner": "owners",
-    "renter": "renters",
-    "local": "locals",
-    "migrant": "migrants",
-    "party": "Party members",
-    "nonparty": "non-members",
-}
-
-
-def _zh_label(name: str) -> str | None:
-    if name in ZH_BASE:
-        return ZH_BASE[name]
-    for prefix, what in (
-        ("raised_", "累计提出"),
-        ("resolved_", "累计解决"),
-        ("backlog_", "未解决"),
-        ("days_to_resolve_", "平均解决天数："),
-    ):
-        if name.startswith(prefix) and name[len(prefix) :] in ZH_CLASS:
-            return f"{what}{ZH_CLASS[name[len(prefix) :]]}"
-    if name.startswith("trust_"):
-        rest = name[len("trust_") :]
-        if rest in ZH_GROUP:
-            return f"{ZH_GROUP[rest]}的信任度"
-        return f"对{ZH_ACTOR.get(rest, rest)}的信任度"
-    for prefix, what in (("participation_", "参与率"), ("satisfaction_", "满意度")):
-        if name.startswith(prefix) and name[len(prefix) :] in ZH_GROUP:
-            return f"{ZH_GROUP[name[len(prefix) :]]}{what}"
-    return None
-
 
 def outcome_label(name: str, lang: str = "en") -> str:
-    """Short readable name of an outcome."""
-    if lang == "zh":
-        zh = _zh_label(name)
-        if zh:
-            return zh
-    if name in SHORT_EN:
-        return SHORT_EN[name]
-    for prefix, what in (("participation_", "Participation"), ("satisfaction_", "Satisfaction"), ("trust_", "Trust")):
-        if name.startswith(prefix) and name[len(prefix) :] in GROUPS:
-            return f"{what}, {EN_GROUP[name[len(prefix) :]]}"
-    return name.replace("_", " ").capitalize()
+    """Short readable name of an outcome (from its declaration: ``sim.outcomes.OUTCOME_LABELS``)."""
+    return _outcome_label(name, lang)
 
 
 def outcome_meaning(name: str, lang: str = "en") -> str:
-    """One-line meaning of an outcome (the schema's English text, or the Chinese label)."""
-    if lang == "zh":
-        return _zh_label(name) or OUTCOMES.get(name, name)
+    """One-line meaning of an outcome (the declared English meaning, or the Chinese label)."""
+    if lang == "zh" and name in OUTCOME_LABELS:
+        return OUTCOME_LABELS[name][1]
     return OUTCOMES.get(name, name)
 
 

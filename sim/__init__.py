@@ -6,6 +6,9 @@ Quick start::
     model = sim.CommunityModel(scenario="governance-partners", seed=1)
     model.run(365)
     df = model.results()
+
+Your own mechanism: subclass ``sim.Mechanism`` and pass it as a plug-in,
+``sim.CommunityModel(scenario, seed=1, plugins=[MyMechanism])`` (docs/extending.md).
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -15,12 +18,27 @@ try:
 except PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0.1.0+source"
 
-__all__ = ["CommunityModel", "Scenario", "ScenarioError", "load_scenario", "preset_names", "__version__"]
+__all__ = [
+    "CommunityModel",
+    "Mechanism",
+    "Outcome",
+    "Param",
+    "Scenario",
+    "ScenarioError",
+    "State",
+    "load_scenario",
+    "preset_names",
+    "__version__",
+]
 
 # Loaded on first use (PEP 562), so `import sim.cli` starts fast and a Ctrl-C while the
 # command line is still importing numpy or pandas can be handled there (exit 130, no traceback).
 _LAZY = {
     "CommunityModel": "sim.model",
+    "Mechanism": "sim.mechanisms.base",
+    "Outcome": "sim.mechanisms.base",
+    "Param": "sim.mechanisms.base",
+    "State": "sim.mechanisms.base",
     "Scenario": "sim.scenario",
     "ScenarioError": "sim.scenario",
     "load_scenario": "sim.scenario",

@@ -293,16 +293,23 @@ def cmd_run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from sim.io import write_run
-    from sim.model import CommunityModel
+    from sim.model import CommunityModel, build_pipeline, load_plugin
+    from sim.params import plugin_schema
 
     overrides = parse_sets(args.set)
-    scen = load_scenario(args.scenario, **overrides)  # fail fast, before any output
+    plugins = [load_plugin(spec) for spec in args.plugin or []]
+    try:
+        build_pipeline(plugins)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"--plugin: {exc}") from exc
+    with plugin_schema([p for cls in plugins for p in cls.params]):
+        scen = load_scenario(args.scenario, **overrides)  # fail fast, before any output
     safe_name = scen.name.replace("/", "-").replace("\\", "-")
     out = Path(args.out) if args.out else Path("results") / f"{safe_name}-seed{args.seed}"
     safety.check_output_dir(out)  # before simulating, not after
     started = _now()
     try:
-        model = CommunityModel(scen, seed=args.seed, check=args.check)
+        model = CommunityModel(scen, seed=args.seed, check=args.check, plugins=plugins)
     except KeyboardInterrupt:
         print("cogov: interrupted while building the community; nothing written", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -435,6 +442,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="check the model's invariants after every day (slower); a violation stops the run",
     )
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help=set_help)
+    p.add_argument(
+        "--plugin",
+        action="append",
+        metavar="FILE.py:CLASS",
+        help="add your own mechanism (a sim.Mechanism subclass) to the run; its parameters take "
+        "--set and their own [section] in the scenario file (docs/extending.md)",
+    )
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser(

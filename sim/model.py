@@ -1,41 +1,15 @@
 """The community co-governance model.
 
-One tick is one day. Each tick runs the mechanism modules in this fixed order
-(each module draws from its own random stream and is skipped when switched off):
-
- 0. timeline       scheduled changes of the day: [[timeline]] sets and ramps and the
-                   shock_tick/shock_set shorthand (sim/timeline.py)
- 1. shock          a shock scheduled live (dashboard) takes effect on its day
-                   (mechanisms/shocks.py)
- 2. turnover       leavers replaced by newcomers (turnover.py)
- 3. funding        grants, service income 70/25/5, yearly budgets (funding.py)
- 4. technology     grid workers' paperwork, privacy cost to trust (technology.py)
- 5. supervision    monthly detection chances, third-party capture (supervision.py)
- 6. needs          residents raise small, major and hard matters (matters.py)
- 7. prices         a fine in force reframes norms as prices (prices.py; off
-                   unless breach_fine > 0)
- 8. norms          norm breaches under informal supervision, fines (norms.py)
- 9. party          Party members' home visits (party.py)
-10. channels       matters surface through the channels switched on (channels.py)
-11. handling       committees, organisations, cadres and government settle
-                   matters by class, with buck-passing without a list (routing.py,
-                   responsibility.py)
-12. consultation   meetings deliberate major problems and launch projects
-                   (consultation.py)
-13. projects       implementation, overrun, completion, feedback (projects.py)
-14. cofunding      residents' co-funding rounds for building micro-projects,
-                   peer sanctions (cofunding.py; off unless cofunding)
-15. property       firms' effort, complaints, revenue disputes (property.py)
-16. organisations  activities, refusals, paid requests (organisations.py)
-17. thresholds     threshold participation rule (thresholds.py; only with
-                   participation_rule = "threshold")
-18. participation  residents' daily logistic choice to take part (participation.py;
-                   only with participation_rule = "logit")
-19. incentives     points redemption, crowding-out, time bank, awards (incentives.py)
-20. mediation      mediators settle open disputes (mediation.py)
-21. disputes       grievances become disputes; escalation or fading (disputes.py)
-22. attitudes      weekly drift of satisfaction, belonging, trust (attitudes.py)
-23. record         outcomes collected by a Mesa DataCollector (outcomes.py)
+One tick is one day. Each tick first applies the day's scheduled changes (the
+``[[timeline]]``, sim/timeline.py), then runs the registered mechanisms in the order of
+``sim.mechanisms.PIPELINE`` (docs/ODD.md §3 says what each does), then any
+plug-ins where they declare, then records the outcomes. Each mechanism draws
+from its own random stream and is skipped when switched off. The model is
+assembled from the mechanisms' declarations (``sim.mechanisms.base``): their
+parameters join the schema, their resident state is created here and reset for
+newcomers, their counters are the only ones ``count`` accepts, their outcomes
+are columns of ``results()``, and their declared dependencies are checked
+against the order when the model is built.
 """
 
 from __future__ import annotations
@@ -50,68 +24,129 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from sim import __version__
-from sim.agents.committees import Committee, Committees, HomeownersCommittee, HomeownersCommittees
+from sim.agents.committees import Committees, HomeownersCommittees
 from sim.agents.government import Government
-from sim.agents.grid_worker import GridWorker, GridWorkers
+from sim.agents.grid_worker import GridWorkers
 from sim.agents.party_member import PartyMemberView
-from sim.agents.property_firm import PropertyFirm, PropertyFirms
+from sim.agents.property_firm import PropertyFirms
 from sim.agents.resident import ResidentView
-from sim.agents.social_org import Organisations, SocialOrganisation
+from sim.agents.social_org import Organisations
 from sim.invariants import check_invariants
-from sim.mechanisms.attitudes import Attitudes
-from sim.mechanisms.channels import Channels
-from sim.mechanisms.cofunding import CoFunding
-from sim.mechanisms.consultation import Consultation
-from sim.mechanisms.disputes import Disputes, new_dispute_store
-from sim.mechanisms.funding import Funding, Funds
-from sim.mechanisms.incentives import Incentives
-from sim.mechanisms.matters import Needs, new_matter_store
-from sim.mechanisms.mediation import Mediation
-from sim.mechanisms.norms import Norms
-from sim.mechanisms.organisations import Organisations as OrganisationActivities
-from sim.mechanisms.participation import Participation, occasions, record_activity
-from sim.mechanisms.party import PartyDuties
-from sim.mechanisms.prices import Prices
-from sim.mechanisms.projects import Projects, new_project_store
-from sim.mechanisms.property import Property
-from sim.mechanisms.responsibility import Responsibility
-from sim.mechanisms.routing import Handling
-from sim.mechanisms.shocks import PolicyShock
-from sim.mechanisms.supervision import Supervision
-from sim.mechanisms.technology import Technology
-from sim.mechanisms.thresholds import Thresholds
-from sim.mechanisms.turnover import Turnover
-from sim.outcomes import OUTCOMES, compute_row
+from sim.mechanisms import PIPELINE
+from sim.mechanisms.base import Mechanism, Outcome, State, segment_starts
+from sim.mechanisms.disputes import new_dispute_store
+from sim.mechanisms.funding import Funds
+from sim.mechanisms.matters import new_matter_store
+from sim.mechanisms.participation import occasions, record_activity
+from sim.mechanisms.projects import new_project_store
+from sim.outcomes import OUTCOMES, compute_row, outcome_plan
+from sim.params import plugin_schema
 from sim.population import Index, build_residents
 from sim.rng import Streams, fresh_seed
 from sim.safety import check_seed
-from sim.scenario import Scenario, load_scenario
+from sim.scenario import Scenario, ScenarioError, load_scenario
 from sim.timeline import Timeline
 
-PIPELINE = (
-    PolicyShock,
-    Turnover,
-    Funding,
-    Technology,
-    Supervision,
-    Needs,
-    Prices,
-    Norms,
-    PartyDuties,
-    Channels,
-    Handling,
-    Consultation,
-    Projects,
-    CoFunding,
-    Property,
-    OrganisationActivities,
-    Thresholds,
-    Participation,
-    Incentives,
-    Mediation,
-    Disputes,
-    Attitudes,
-)
+
+class Counters(dict):
+    """Today's or the running counters: reading a counter no mechanism declared is an error."""
+
+    __slots__ = ("names",)
+
+    def __init__(self, names: frozenset[str]):
+        super().__init__()
+        self.names = names
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """The counter's value (``default`` if nothing was counted yet); KeyError if undeclared."""
+        if name not in self.names:
+            raise KeyError(f"counter {name!r} is not declared by any mechanism")
+        return dict.get(self, name, default)
+
+
+def build_pipeline(plugins: list[type[Mechanism]] | tuple = ()) -> list[type[Mechanism]]:
+    """The registered mechanisms with ``plugins`` inserted where each declares, order checked."""
+    classes = list(PIPELINE)
+    for cls in plugins:
+        if not (isinstance(cls, type) and issubclass(cls, Mechanism)):
+            raise TypeError(f"plug-in {cls!r} is not a sim.Mechanism subclass")
+        if any(c.name == cls.name for c in classes):
+            raise ValueError(f"plug-in {cls.__name__}: a mechanism named {cls.name!r} already exists")
+        if cls.position_after is None:
+            classes.append(cls)
+        else:
+            names = [c.name for c in classes]
+            if cls.position_after not in names:
+                raise ValueError(
+                    f"plug-in {cls.__name__}: position_after {cls.position_after!r} is not a mechanism; "
+                    f"allowed: {', '.join(names)}"
+                )
+            classes.insert(names.index(cls.position_after) + 1, cls)
+    check_order(classes)
+    return classes
+
+
+def check_order(classes: list[type[Mechanism]]) -> None:
+    """Refuse an order that breaks a declared dependency, naming both mechanisms."""
+    where = {c.name: i for i, c in enumerate(classes)}
+    for i, cls in enumerate(classes):
+        for dep in cls.after:
+            if dep not in where:
+                raise ValueError(f"mechanism {cls.name} runs after {dep}, but there is no mechanism {dep}")
+            if where[dep] > i:
+                raise ValueError(
+                    f"mechanism {cls.name} must run after {dep} (it reads what {dep} writes that day), "
+                    f"but the pipeline puts {dep} later"
+                )
+        for dep in cls.needs:
+            if dep not in where:
+                raise ValueError(f"mechanism {cls.name} needs mechanism {dep}, which is not in the pipeline")
+
+
+def _declared_counters(classes: list[type[Mechanism]]) -> frozenset[str]:
+    names: dict[str, str] = {}
+    for cls in classes:
+        for c in cls.counters:
+            if c in names:
+                raise ValueError(f"counter {c} declared twice (by {names[c]} and {cls.name})")
+            names[c] = cls.name
+    return frozenset(names)
+
+
+def load_plugin(spec: str) -> type[Mechanism]:
+    """The mechanism class named by ``path/to/file.py:ClassName`` (``cogov run --plugin``).
+
+    Raises:
+        ScenarioError: naming the file, the class and what is wrong.
+    """
+    import importlib.util
+    from pathlib import Path
+
+    path, sep, cls_name = spec.rpartition(":")
+    if not sep or not path or not cls_name:
+        raise ScenarioError(f"{spec}: --plugin: expected path/to/file.py:ClassName; allowed: a Python file and a class")
+    file = Path(path)
+    if not file.is_file():
+        raise ScenarioError(f"{path}: --plugin: no such file; allowed: an existing .py file")
+    name = f"cogov_plugin_{file.stem}"
+    module_spec = importlib.util.spec_from_file_location(name, file)
+    if module_spec is None or module_spec.loader is None:
+        raise ScenarioError(f"{path}: --plugin: not a Python module; allowed: a .py file")
+    module = importlib.util.module_from_spec(module_spec)
+    try:
+        module_spec.loader.exec_module(module)
+    except Exception as exc:  # the user's own file: report its error in one line
+        raise ScenarioError(f"{path}: --plugin: importing it failed ({type(exc).__name__}: {exc})") from exc
+    cls = getattr(module, cls_name, None)
+    if not (isinstance(cls, type) and issubclass(cls, Mechanism)):
+        found = sorted(
+            k
+            for k, v in vars(module).items()
+            if isinstance(v, type) and issubclass(v, Mechanism) and v is not Mechanism
+        )
+        allowed = ", ".join(found) or "none found"
+        raise ScenarioError(f"{path}: {cls_name}: not a sim.Mechanism subclass in this file; allowed: {allowed}")
+    return cls
 
 
 class CommunityModel(mesa.Model):
@@ -128,33 +163,52 @@ class CommunityModel(mesa.Model):
     """
 
     def __init__(
-        self, scenario: str | Scenario | None = None, seed: int | None = None, check: bool = False, **overrides: Any
+        self,
+        scenario: str | Scenario | None = None,
+        seed: int | None = None,
+        check: bool = False,
+        plugins: list[type[Mechanism]] | tuple = (),
+        **overrides: Any,
     ):
-        scen = load_scenario(scenario, **overrides)
+        classes = build_pipeline(plugins)
+        self.plugin_params = [p for cls in classes if cls not in PIPELINE for p in cls.params]
+        # plug-in parameters join the schema while the scenario loads: their own [section] in a
+        # scenario file and flat overrides are validated like every other parameter
+        with plugin_schema(self.plugin_params):
+            scen = load_scenario(scenario, **overrides)
         self.seed = fresh_seed() if seed is None else check_seed(seed)  # 1.7 or "abc" is an error, not 1
         super().__init__(rng=self.seed)
         self.config = scen
         self.p: dict[str, Any] = dict(scen.params)
+        for prm in self.plugin_params:  # a Scenario loaded before the plug-in was known
+            self.p.setdefault(prm.name, prm.default)
         self.check = check
         self.wall_time = 0.0
         self.streams = Streams(self.seed)
+        self._counter_names = _declared_counters(classes)
         self._build_population()
+        self._build_states(classes)
         self._build_actors()
-        self.mech = {cls.name: cls(self) for cls in PIPELINE}
-        self.mech["responsibility"] = Responsibility(self)
-        self.pipeline = [self.mech[cls.name] for cls in PIPELINE]
-        # dated changes, the shock shorthand included, now run through the timeline (sim/timeline.py)
+        self.mech: dict[str, Mechanism] = {cls.name: cls(self) for cls in classes}
+        self.pipeline = [self.mech[cls.name] for cls in classes]
+        self.today = Counters(self._counter_names)
+        self.totals = Counters(self._counter_names)
+        registered = set(OUTCOMES)
+        self.mechanism_outcomes: list[Outcome] = [o for cls in classes for o in cls.outcomes]
+        self.outcome_flows, self.outcome_totals, self.outcome_computed = outcome_plan(
+            self.mechanism_outcomes, self._counter_names
+        )
+        self.outcome_names = list(OUTCOMES) + [o.name for o in self.mechanism_outcomes if o.name not in registered]
+        # dated changes, the shock shorthand included, run through the timeline (sim/timeline.py)
         self.timeline = Timeline(self.p)
         self.p.update(shock_tick=-1, shock_set={})
-        self.today: dict[str, float] = {}
-        self.totals: dict[str, float] = {}
         self._row: dict[str, float] = {}
         self.timeline.apply(self)  # changes dated day 0
         self.regroup()
         self._after_step()
         self._row.update(compute_row(self))
         self.datacollector = mesa.DataCollector(
-            model_reporters={k: [operator.itemgetter(k), [self._row]] for k in OUTCOMES}
+            model_reporters={k: [operator.itemgetter(k), [self._row]] for k in self.outcome_names}
         )
         self.datacollector.collect(self)
         if self.check:
@@ -167,12 +221,12 @@ class CommunityModel(mesa.Model):
         s, res = self.struct, self.residents
         self.index = Index(res, s.n_buildings, s.n_households)
         self.community_sizes = np.bincount(res.community, minlength=s.n_communities)
-        self.community_start = np.r_[0, np.cumsum(self.community_sizes)[:-1]]
+        self.community_start = segment_starts(self.community_sizes)
         self.community_slice = [
             (int(a), int(a + n)) for a, n in zip(self.community_start, self.community_sizes, strict=True)
         ]
         self.estate_sizes = np.bincount(res.estate, minlength=s.n_estates)
-        self.estate_start = np.r_[0, np.cumsum(self.estate_sizes)[:-1]]
+        self.estate_start = segment_starts(self.estate_sizes)
         self.building_activity = np.zeros(s.n_buildings)
         # ages never change (leavers are replaced within their age group), so adult weights are fixed
         self.adult_weight = res.adult.astype(np.float32)
@@ -185,25 +239,37 @@ class CommunityModel(mesa.Model):
         self.disputes = new_dispute_store()
         self.projects = new_project_store()
 
+    def _build_states(self, classes: list[type[Mechanism]]) -> None:
+        """Create the per-resident arrays the mechanisms declare (or check those the population made)."""
+        res, n = self.residents, self.residents.n
+        self.states: dict[str, State] = {}
+        for cls in classes:
+            for st in cls.states:
+                if st.name in self.states:
+                    raise ValueError(f"resident state {st.name} declared twice (again by mechanism {cls.name})")
+                self.states[st.name] = st
+                arr = getattr(res, st.name, None)
+                if arr is None:
+                    setattr(res, st.name, np.full(n, st.default, st.dtype))
+                elif arr.shape != (n,) or arr.dtype != np.dtype(st.dtype):
+                    raise ValueError(f"resident state {st.name}: built as {arr.dtype}{arr.shape}, declared {st.dtype}")
+
+    def reset_states(self, who: np.ndarray) -> None:
+        """Give newcomers ``who`` the declared initial value of every mechanism-owned state."""
+        res = self.residents
+        for st in self.states.values():
+            getattr(res, st.name)[who] = st.default
+
     def _build_actors(self) -> None:
         p, s = self.p, self.struct
         hh_per_estate = np.bincount(s.building_estate[s.household_building], minlength=s.n_estates)
-        self.firms = PropertyFirms(s.n_estates, hh_per_estate, p["property_fee"])
+        self.firms = PropertyFirms(s.n_estates, hh_per_estate, p["property_fee"], p)
         self.orgs = Organisations(p, s.n_communities, self.streams["organisations.setup"])
         self.grid_workers = GridWorkers(s.grid_community, s.grid_households)
         self.committees = Committees(s.n_communities)
         self.homeowners = HomeownersCommittees(s.n_estates)
         self.government = Government(self, p["government_budget"])
         self.funds = Funds(s.n_communities, p["initial_fund"])
-        for e in range(s.n_estates):
-            PropertyFirm(self, e)
-            HomeownersCommittee(self, e)
-        for i in range(self.orgs.n):
-            SocialOrganisation(self, i)
-        for g in range(self.grid_workers.n):
-            GridWorker(self, g)
-        for c in range(s.n_communities):
-            Committee(self, c)
 
     # --- services used by mechanisms ---------------------------------------------------------
     @property
@@ -212,7 +278,9 @@ class CommunityModel(mesa.Model):
         return self.steps
 
     def count(self, name: str, value: float) -> None:
-        """Add ``value`` to today's and the running total of counter ``name``."""
+        """Add ``value`` to today's and the running total of counter ``name`` (declared by a mechanism)."""
+        if name not in self._counter_names:
+            raise KeyError(f"counter {name!r} is not declared by any mechanism (Mechanism.counters)")
         self.today[name] = self.today.get(name, 0) + value
         self.totals[name] = self.totals.get(name, 0) + value
 
@@ -234,13 +302,14 @@ class CommunityModel(mesa.Model):
     def apply_shock(self, values: dict[str, Any]) -> None:
         """Change parameters from today on (a policy shock or a dashboard lever)."""
         self.p.update(values)
-        self.firms.fee = self.p["property_fee"]
+        for mech in self.pipeline:
+            mech.params_changed()
 
     # --- the tick ---------------------------------------------------------------------
     def step(self) -> None:
         """Advance one day: run the mechanisms in order, then record outcomes."""
         t0 = time.perf_counter()
-        self.today = {}
+        self.today = Counters(self._counter_names)
         if self.timeline:
             self.timeline.apply(self)
         p = self.p
@@ -271,7 +340,7 @@ class CommunityModel(mesa.Model):
         # residents are stored building by building, so a segmented sum counts each building
         active = np.add.reduceat(self.recent.view(np.uint8), self.index.b_start, dtype=np.int32)
         self.building_activity = active / self.adults_per_building
-        self.occasions = occasions(self.orgs, self.struct.n_communities)
+        self.occasions = occasions(self.orgs, self.struct.n_communities, self.p["occasions_half"])
 
     def run(self, ticks: int, progress: bool = False) -> CommunityModel:
         """Run ``ticks`` days; show a progress bar on a terminal if ``progress``."""
@@ -308,6 +377,9 @@ class CommunityModel(mesa.Model):
             "ticks": self.tick,
             "parameters": {k: v for k, v in self.config.params.items()},
             "timeline": self.timeline.records(),
+            "plugins": [
+                f"{type(m).__module__}.{type(m).__qualname__}" for m in self.pipeline if type(m) not in PIPELINE
+            ],
             "package": "cogov-sim",
             "version": __version__,
             "mesa_version": mesa.__version__,

@@ -1,8 +1,14 @@
-"""Outcomes: defined once, computed once a tick, used everywhere.
+"""Outcomes: declared once (name, meaning, unit, labels, kind, direction), computed once a tick.
 
-``OUTCOMES`` names every column of the per-tick table with its meaning; the
-comparison report, sweeps and dashboard read the same names. ``HEADLINE``
-lists the outcomes shown first in figures and reports.
+Every outcome is an ``Outcome`` declaration (``sim.mechanisms.base``): the core
+outcomes of the resident population and the shared records are declared here
+and computed together in ``compute_row`` (one bincount over the 24 resident
+cells serves all group outcomes); a mechanism declares its own outcomes in its
+module (``Mechanism.outcomes``) with their computation. The views other code
+reads are derived from the declarations: ``OUTCOMES`` (name -> meaning),
+``OUTCOME_KIND`` (flow/stock/cumulative), ``OUTCOME_BETTER`` (higher/lower/
+neutral), ``OUTCOME_LABELS`` (name -> (English, Chinese)) and ``HEADLINE``
+(the outcomes shown first in figures and reports).
 """
 
 from __future__ import annotations
@@ -10,145 +16,239 @@ from __future__ import annotations
 import numpy as np
 
 from sim.agents.resident import ACTORS, ELDERLY, WORKING
+from sim.mechanisms.base import Outcome
 from sim.mechanisms.matters import CLASSES
 from sim.store import RecordStore
 
 GROUPS = ("elderly", "working", "owner", "renter", "local", "migrant", "party", "nonparty")
 
+ZH_CLASS = {"small": "小事", "major": "大事", "hard": "难事"}
+ZH_ACTOR = {
+    "residents_committee": "居委会",
+    "party_committee": "党组织",
+    "property_firm": "物业公司",
+    "social_orgs": "社会组织",
+    "government": "政府",
+    "homeowners_committee": "业委会",
+    "grid_workers": "网格员",
+    "neighbours": "邻居",
+}
+ZH_GROUP = {
+    "elderly": "老年人",
+    "working": "劳动年龄人口",
+    "owner": "业主",
+    "renter": "租户",
+    "local": "本地居民",
+    "migrant": "外来人口",
+    "party": "党员",
+    "nonparty": "非党员",
+}
+EN_GROUP = {
+    "elderly": "elderly",
+    "working": "working age",
+    "owner": "owners",
+    "renter": "renters",
+    "local": "locals",
+    "migrant": "migrants",
+    "party": "Party members",
+    "nonparty": "non-members",
+}
 
-def _outcome_table() -> dict[str, str]:
-    out = {
-        "tick": "day of the run (0 = initial state)",
-        "participation": "share of adults who took part in an activity within the activity window",
-        "activities": "activities joined today (all kinds)",
-        "registered_volunteers": "residents registered as volunteers",
-        "volunteer_share": "registered volunteers as a share of all residents",
-        "active_volunteers": "registered volunteers active within the activity window",
-        "meetings": "consultation meetings held today (all communities)",
-        "meeting_attendance": "seats filled at today's meetings (1+3 institutional + residents)",
-        "matters_raised": "matters raised so far",
-        "matters_surfaced": "matters surfaced to a handler so far",
-        "matters_resolved": "matters resolved so far",
-        "backlog": "open matters (raised, not yet resolved)",
-        "unsurfaced": "open matters nobody has heard of yet",
-        "buck_passes": "handling attempts passed on instead of done so far",
-        "disputes_new": "disputes opened today",
-        "disputes_escalated": "disputes escalated today (petition, lawsuit)",
-        "disputes_mediated": "disputes settled by mediation today",
-        "disputes_open": "disputes currently open",
-        "disputes_total": "disputes opened so far",
-        "escalations_total": "disputes escalated so far",
-        "mediated_total": "disputes mediated so far",
-        "norm_breaches": "norm breaches today (litter, noise, parking, pets)",
-        "refusals": "invitations to activities refused so far",
-        "home_visits": "residents reached by Party members' home visits today",
-        "satisfaction": "mean satisfaction of adults (0–1)",
-        "belonging": "mean sense of belonging of adults (0–1)",
-        "cohesion": "mean share of building neighbours active within the window (0–1)",
-        "firm_effort": "mean service effort of property firms (0–1)",
-        "firm_shirking": "mean effort withheld below the governance target (0–1)",
-        "firm_profit": "property firms' cumulative profit (yuan)",
-        "firm_complaints": "complaints about property service so far",
-        "revenue_disputes": "shared-revenue disputes between firms and homeowners' committees so far",
-        "fund_balance": "money in the community funds (yuan)",
-        "points_budget_left": "money left for redeeming points this year (yuan)",
-        "points_issued": "points issued so far",
-        "points_redeemed": "points redeemed so far",
-        "points_held": "points held by residents",
-        "points_forfeited": "points lost when their holders moved away",
-        "redemptions_refused": "redemptions refused for lack of budget so far",
-        "incentive_cost_per_activity": "redemption cost so far per activity so far (yuan)",
-        "paperwork_hours": "grid workers' hours on forms today",
-        "grid_workers": "grid workers in post",
-        "projects_started": "governance projects started so far",
-        "projects_completed": "governance projects completed so far",
-        "projects_open": "governance projects under way",
-        "project_overrun": "mean actual/planned duration of completed projects (1 = on time)",
-        "implementations_completed": "agreed problems implemented without a funded project so far",
-        "implementation_overrun": "mean actual/planned duration of completed implementations (1 = on time)",
-        "residents": "residents (conserved: leavers are replaced)",
-        "households": "households (conserved)",
-        "arrivals": "newcomers so far",
-        "participation_gap_age": "participation of elderly minus working-age adults",
-        "participation_gap_origin": "participation of locals minus migrants",
-        "participation_gap_tenure": "participation of owners minus renters",
-        "agenda_items": "problems deliberated at consultation meetings so far",
-        "acceptances": "invitations to activities accepted so far",
-        "breaches_total": "norm breaches so far",
-        "fines": "norm breaches fined so far",
-        "cofunding_contribution": "mean contribution in the latest co-funding round (share of endowment; 0 before any)",
-        "sanction_points": "peer-sanction points assigned in co-funding rounds so far",
-    }
+F, S, C = "flow", "stock", "cumulative"
+HI, LO, N = "higher", "lower", "neutral"
+
+# name: (meaning, unit, English label, Chinese label, kind, better)
+_CORE = {
+    "tick": ("day of the run (0 = initial state)", "days", "Day", "天数", S, N),
+    "participation": (
+        "share of adults who took part in an activity within the activity window",
+        "share",
+        "Participation",
+        "参与率",
+        S,
+        HI,
+    ),
+    "registered_volunteers": (
+        "residents registered as volunteers",
+        "residents",
+        "Registered volunteers",
+        "注册志愿者人数",
+        S,
+        HI,
+    ),
+    "volunteer_share": (
+        "registered volunteers as a share of all residents",
+        "share",
+        "Volunteers (share of residents)",
+        "志愿者占居民比例",
+        S,
+        HI,
+    ),
+    "active_volunteers": (
+        "registered volunteers active within the activity window",
+        "residents",
+        "Active volunteers",
+        "活跃志愿者人数",
+        S,
+        HI,
+    ),
+    "matters_raised": ("matters raised so far", "matters", "Matters raised so far", "累计提出事项", C, N),
+    "matters_surfaced": (
+        "matters surfaced to a handler so far",
+        "matters",
+        "Matters surfaced so far",
+        "累计上报事项",
+        C,
+        HI,
+    ),
+    "matters_resolved": ("matters resolved so far", "matters", "Matters resolved so far", "累计解决事项", C, HI),
+    "backlog": (
+        "open matters (raised, not yet resolved)",
+        "matters",
+        "Open matters (backlog)",
+        "未解决事项（积压）",
+        S,
+        LO,
+    ),
+    "unsurfaced": ("open matters nobody has heard of yet", "matters", "Unsurfaced matters", "尚未被发现的事项", S, LO),
+    "satisfaction": ("mean satisfaction of adults (0–1)", "0–1", "Satisfaction", "满意度", S, HI),
+    "belonging": ("mean sense of belonging of adults (0–1)", "0–1", "Sense of belonging", "归属感", S, HI),
+    "cohesion": (
+        "mean share of building neighbours active within the window (0–1)",
+        "0–1",
+        "Neighbours active in building",
+        "楼栋邻里活跃度",
+        S,
+        HI,
+    ),
+    "residents": ("residents (conserved: leavers are replaced)", "residents", "Residents", "居民人数", S, N),
+    "households": ("households (conserved)", "households", "Households", "户数", S, N),
+    "participation_gap_age": (
+        "participation of elderly minus working-age adults",
+        "share",
+        "Participation gap, elderly − working age",
+        "参与率差距（老年−劳动年龄）",
+        S,
+        N,
+    ),
+    "participation_gap_origin": (
+        "participation of locals minus migrants",
+        "share",
+        "Participation gap, locals − migrants",
+        "参与率差距（本地−外来）",
+        S,
+        LO,
+    ),
+    "participation_gap_tenure": (
+        "participation of owners minus renters",
+        "share",
+        "Participation gap, owners − renters",
+        "参与率差距（业主−租户）",
+        S,
+        LO,
+    ),
+}
+
+
+def _core_outcomes() -> list[Outcome]:
+    out = [Outcome(k, *v) for k, v in _CORE.items()]
     for c in CLASSES:
-        out[f"raised_{c}"] = f"{c} matters raised so far"
-        out[f"resolved_{c}"] = f"{c} matters resolved so far"
-        out[f"backlog_{c}"] = f"open {c} matters"
-        out[f"days_to_resolve_{c}"] = f"mean days from raising to resolution of {c} matters resolved so far"
+        zc = ZH_CLASS[c]
+        out += [
+            Outcome(
+                f"raised_{c}",
+                f"{c} matters raised so far",
+                "matters",
+                f"{c.capitalize()} matters raised so far",
+                f"累计提出{zc}",
+                C,
+                N,
+            ),
+            Outcome(
+                f"resolved_{c}",
+                f"{c} matters resolved so far",
+                "matters",
+                f"{c.capitalize()} matters resolved so far",
+                f"累计解决{zc}",
+                C,
+                HI,
+            ),
+            Outcome(f"backlog_{c}", f"open {c} matters", "matters", f"Open {c} matters", f"未解决{zc}", S, LO),
+            Outcome(
+                f"days_to_resolve_{c}",
+                f"mean days from raising to resolution of {c} matters resolved so far",
+                "days",
+                f"Days to resolve {c} matters",
+                f"平均解决天数：{zc}",
+                C,
+                LO,
+            ),
+        ]
     for a in ACTORS:
-        out[f"trust_{a}"] = f"mean trust of adults in the {a.replace('_', ' ')} (0–1)"
+        words = a.replace("_", " ")
+        out.append(
+            Outcome(
+                f"trust_{a}",
+                f"mean trust of adults in the {words} (0–1)",
+                "0–1",
+                f"Trust in the {words}",
+                f"对{ZH_ACTOR[a]}的信任度",
+                S,
+                HI,
+            )
+        )
     for g in GROUPS:
-        out[f"participation_{g}"] = f"participation of {g} adults"
-        out[f"satisfaction_{g}"] = f"mean satisfaction of {g} adults"
-        out[f"trust_{g}"] = f"mean trust (all actors) of {g} adults"
+        eg, zg = EN_GROUP[g], ZH_GROUP[g]
+        out += [
+            Outcome(
+                f"participation_{g}",
+                f"participation of {g} adults",
+                "share",
+                f"Participation, {eg}",
+                f"{zg}参与率",
+                S,
+                HI,
+            ),
+            Outcome(
+                f"satisfaction_{g}",
+                f"mean satisfaction of {g} adults",
+                "0–1",
+                f"Satisfaction, {eg}",
+                f"{zg}满意度",
+                S,
+                HI,
+            ),
+            Outcome(
+                f"trust_{g}", f"mean trust (all actors) of {g} adults", "0–1", f"Trust, {eg}", f"{zg}的信任度", S, HI
+            ),
+        ]
     return out
 
 
-OUTCOMES: dict[str, str] = _outcome_table()
-# How each outcome accumulates over a run, which decides how a run is summarised
-# (experiments.store.summary_row): a *flow* is a count for that day (summed over
-# the run), a *stock* is a level at that day (averaged over the last days), a
-# *cumulative* outcome is a running total or running mean since day 0 (read on
-# the last day).
-FLOW_OUTCOMES = frozenset(
-    {
-        "activities",
-        "meetings",
-        "meeting_attendance",
-        "disputes_new",
-        "disputes_escalated",
-        "disputes_mediated",
-        "norm_breaches",
-        "home_visits",
-        "paperwork_hours",
-    }
-)
-CUMULATIVE_OUTCOMES = frozenset(
-    {
-        "matters_raised",
-        "matters_surfaced",
-        "matters_resolved",
-        "buck_passes",
-        "disputes_total",
-        "escalations_total",
-        "mediated_total",
-        "refusals",
-        "firm_profit",
-        "firm_complaints",
-        "revenue_disputes",
-        "points_issued",
-        "points_redeemed",
-        "points_forfeited",
-        "redemptions_refused",
-        "incentive_cost_per_activity",
-        "projects_started",
-        "projects_completed",
-        "project_overrun",
-        "implementations_completed",
-        "implementation_overrun",
-        "arrivals",
-        "agenda_items",
-        "acceptances",
-        "breaches_total",
-        "fines",
-        "sanction_points",
-        *(f"{k}_{c}" for c in CLASSES for k in ("raised", "resolved", "days_to_resolve")),
-    }
-)
-OUTCOME_KIND: dict[str, str] = {
-    name: "flow" if name in FLOW_OUTCOMES else "cumulative" if name in CUMULATIVE_OUTCOMES else "stock"
-    for name in OUTCOMES
-    if name != "tick"
-}
+CORE_OUTCOMES: tuple[Outcome, ...] = tuple(_core_outcomes())
+
+
+def _assemble() -> tuple[Outcome, ...]:
+    """Core outcomes followed by those the registered mechanisms declare."""
+    from sim.mechanisms import PIPELINE
+
+    out = list(CORE_OUTCOMES)
+    seen = {o.name for o in out}
+    for cls in PIPELINE:
+        for o in cls.outcomes:
+            if o.name in seen:
+                raise ValueError(f"outcome {o.name} declared twice (again by mechanism {cls.name})")
+            seen.add(o.name)
+            out.append(o)
+    return tuple(out)
+
+
+DECLARED: tuple[Outcome, ...] = _assemble()
+BY_NAME: dict[str, Outcome] = {o.name: o for o in DECLARED}
+OUTCOMES: dict[str, str] = {o.name: o.meaning for o in DECLARED}
+OUTCOME_KIND: dict[str, str] = {o.name: o.kind for o in DECLARED if o.name != "tick"}  # the day itself is no outcome
+OUTCOME_BETTER: dict[str, str] = {o.name: o.better for o in DECLARED}
+OUTCOME_LABELS: dict[str, tuple[str, str]] = {o.name: (o.en, o.zh) for o in DECLARED}
 HEADLINE = (
     "participation",
     "volunteer_share",
@@ -159,6 +259,17 @@ HEADLINE = (
     "trust_residents_committee",
     "belonging",
 )
+
+
+def outcome_label(name: str, lang: str = "en") -> str:
+    """The label of outcome ``name`` in ``lang`` ("en" or "zh"), from its declaration.
+
+    Plug-in outcomes not in the registered table fall back to their name.
+    """
+    o = BY_NAME.get(name)
+    if o is None:
+        return name.replace("_", " ").capitalize()
+    return o.zh if lang == "zh" else o.en
 
 
 def _group_matrix() -> np.ndarray:
@@ -196,80 +307,37 @@ def _store_counts(store: RecordStore, column: str, ids: np.ndarray, n: int) -> n
 
 def compute_row(m) -> dict[str, float]:
     """Every outcome of the current tick."""
-    res, t, tot = m.residents, m.totals, m.today.get
+    res, t = m.residents, m.totals
     code, counts, w = m.group_code, m.group_counts, m.adult_weight
     recent = m.recent.astype(np.float32)
     n_adult = max(float(w.sum()), 1.0)
     ms = m.matters
     open_cls = _store_counts(ms, "cls", ms.open_ids, 3)
     unsurf = int((ms.column("surfaced")[ms.open_ids] < 0).sum())
-    ds, ps = m.disputes, m.projects
     row = {
         "tick": m.tick,
         "participation": float(np.dot(recent, w) / n_adult),
-        "activities": tot("activities", 0),
         "registered_volunteers": int(np.count_nonzero(res.volunteer)),
         "volunteer_share": np.count_nonzero(res.volunteer) / res.n,
         "active_volunteers": int(np.count_nonzero(res.volunteer & m.recent)),
-        "meetings": tot("meetings", 0),
-        "meeting_attendance": tot("meeting_attendance", 0),
-        "matters_raised": sum(t.get(f"raised_{c}", 0) for c in CLASSES),
-        "matters_surfaced": sum(t.get(f"surfaced_{c}", 0) for c in CLASSES),
-        "matters_resolved": sum(t.get(f"resolved_{c}", 0) for c in CLASSES),
+        "matters_raised": sum(_get(t, f"raised_{c}", 0) for c in CLASSES),
+        "matters_surfaced": sum(_get(t, f"surfaced_{c}", 0) for c in CLASSES),
+        "matters_resolved": sum(_get(t, f"resolved_{c}", 0) for c in CLASSES),
         "backlog": int(len(ms.open_ids)),
         "unsurfaced": unsurf,
-        "buck_passes": t.get("buck_passes", 0),
-        "disputes_new": tot("disputes_new", 0),
-        "disputes_escalated": tot("disputes_escalated", 0),
-        "disputes_mediated": tot("disputes_mediated", 0),
-        "disputes_open": int(len(ds.open_ids)),
-        "disputes_total": t.get("disputes_new", 0),
-        "escalations_total": t.get("disputes_escalated", 0),
-        "mediated_total": t.get("disputes_mediated", 0),
-        "norm_breaches": tot("norm_breaches", 0),
-        "refusals": t.get("refusals", 0),
-        "home_visits": tot("home_visits", 0),
         "satisfaction": float(np.dot(res.satisfaction, w) / n_adult),
         "belonging": float(np.dot(res.belonging, w) / n_adult),
         "cohesion": float(m.building_activity.mean()),
-        "firm_effort": float(m.firms.effort.mean()),
-        "firm_shirking": float(m.firms.shirking.mean()),
-        "firm_profit": float(m.firms.profit.sum()),
-        "firm_complaints": t.get("firm_complaints", 0),
-        "revenue_disputes": t.get("revenue_disputes", 0),
-        "fund_balance": float(m.funds.community.sum()),
-        "points_budget_left": float(m.funds.points_budget.sum()),
-        "points_issued": t.get("points_issued", 0.0),
-        "points_redeemed": t.get("points_redeemed", 0.0),
-        "points_held": float(res.points.sum()),
-        "points_forfeited": t.get("points_forfeited", 0.0),
-        "redemptions_refused": t.get("redemptions_refused", 0),
-        "incentive_cost_per_activity": t.get("redemption_cost", 0.0) / max(t.get("activities", 0), 1),
-        "paperwork_hours": tot("paperwork_hours", 0.0),
-        "grid_workers": m.grid_workers.n,
-        "projects_started": t.get("projects_started", 0),
-        "projects_completed": t.get("projects_completed", 0),
-        "projects_open": int(len(ps.open_ids)),
-        "project_overrun": t.get("project_overrun_sum", 0.0) / max(t.get("projects_completed", 0), 1),
-        "implementations_completed": t.get("implementations_completed", 0),
-        "implementation_overrun": (
-            t.get("implementation_overrun_sum", 0.0) / max(t.get("implementations_completed", 0), 1)
-        ),
         "residents": res.n,
         "households": m.struct.n_households,  # conserved; checked mode verifies it (invariants.py)
-        "arrivals": t.get("arrivals", 0),
-        "agenda_items": t.get("agenda_items", 0),
-        "acceptances": t.get("acceptances", 0),
-        "breaches_total": t.get("norm_breaches", 0),
-        "fines": t.get("fines", 0),
-        "cofunding_contribution": m.mech["cofunding"].latest_contribution(),
-        "sanction_points": t.get("sanction_points", 0.0),
     }
     for c, label in enumerate(CLASSES):
-        row[f"raised_{label}"] = t.get(f"raised_{label}", 0)
-        row[f"resolved_{label}"] = t.get(f"resolved_{label}", 0)
+        row[f"raised_{label}"] = _get(t, f"raised_{label}", 0)
+        row[f"resolved_{label}"] = _get(t, f"resolved_{label}", 0)
         row[f"backlog_{label}"] = int(open_cls[c])
-        row[f"days_to_resolve_{label}"] = t.get(f"days_to_resolve_{label}", 0.0) / max(t.get(f"resolved_{label}", 0), 1)
+        row[f"days_to_resolve_{label}"] = _get(t, f"days_to_resolve_{label}", 0.0) / max(
+            _get(t, f"resolved_{label}", 0), 1
+        )
     trust_adult = (w @ res.trust) / n_adult
     for a, v in zip(ACTORS, trust_adult, strict=True):
         row[f"trust_{a}"] = float(v)
@@ -283,38 +351,39 @@ def compute_row(m) -> dict[str, float]:
     row["participation_gap_age"] = part["elderly"] - part["working"]
     row["participation_gap_origin"] = part["local"] - part["migrant"]
     row["participation_gap_tenure"] = part["owner"] - part["renter"]
+    # mechanism-declared outcomes: counters were checked against the declarations when the
+    # model was built (outcome_plan), so plain dict lookups are safe here
+    today, totals = m.today, m.totals
+    for name, counter, zero in m.outcome_flows:
+        row[name] = _get(today, counter, zero)
+    for name, counter, zero in m.outcome_totals:
+        row[name] = _get(totals, counter, zero)
+    for name, compute in m.outcome_computed:
+        row[name] = compute(m)
     return row
 
 
-def _better_table() -> dict[str, str]:
-    """Which direction of each outcome is better for residents: "higher", "lower" or "neutral".
+_get = dict.get  # the plain lookup, for names already checked against the declared counters
+CORE_COUNTERS = tuple(f"{k}_{c}" for k in ("raised", "surfaced", "resolved", "days_to_resolve") for c in CLASSES)
 
-    "neutral" marks counts of people, inputs (meetings held, visits made, points
-    issued), money balances and gaps whose sign has no agreed better side; a
-    robustness verdict (experiments.robust) is given only for the other two.
+
+def outcome_plan(outcomes: list[Outcome], counters: frozenset[str]) -> tuple[list, list, list]:
+    """Split mechanism outcomes into today's counters, running counters and computed ones.
+
+    Raises:
+        ValueError: an outcome reads a counter no mechanism declares.
     """
-    higher = {
-        "participation", "activities", "registered_volunteers", "volunteer_share", "active_volunteers",
-        "matters_resolved", "disputes_mediated", "mediated_total", "satisfaction", "belonging", "cohesion",
-        "firm_effort", "projects_completed", "implementations_completed", "acceptances", "cofunding_contribution",
-    }  # fmt: skip
-    lower = {
-        "backlog", "unsurfaced", "buck_passes", "disputes_new", "disputes_escalated", "disputes_open",
-        "disputes_total", "escalations_total", "norm_breaches", "breaches_total", "refusals", "firm_shirking",
-        "firm_complaints", "revenue_disputes", "redemptions_refused", "incentive_cost_per_activity",
-        "paperwork_hours", "project_overrun", "implementation_overrun", "points_forfeited",
-    }  # fmt: skip
-    out = {}
-    for name in OUTCOMES:
-        if name in higher or name.startswith(("resolved_", "trust_", "participation_", "satisfaction_")):
-            out[name] = "higher"
-        elif name in lower or name.startswith(("backlog_", "days_to_resolve_")):
-            out[name] = "lower"
+    for name in CORE_COUNTERS:
+        if name not in counters:
+            raise ValueError(f"core outcomes read counter {name!r}, which no mechanism declares")
+    flows, totals, computed = [], [], []
+    for o in outcomes:
+        if o.counter is not None:
+            if o.counter not in counters:
+                raise ValueError(f"outcome {o.name} reads counter {o.counter!r}, which no mechanism declares")
+            (flows if o.kind == "flow" else totals).append((o.name, o.counter, o.zero))
+        elif o.compute is not None:
+            computed.append((o.name, o.compute))
         else:
-            out[name] = "neutral"
-    for gap in ("participation_gap_age", "participation_gap_origin", "participation_gap_tenure"):
-        out[gap] = "neutral"  # a gap's better sign depends on which group one wants to reach
-    return out
-
-
-OUTCOME_BETTER: dict[str, str] = _better_table()
+            raise ValueError(f"outcome {o.name} declares neither compute nor counter")
+    return flows, totals, computed

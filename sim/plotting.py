@@ -22,7 +22,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.ticker import MaxNLocator, PercentFormatter  # noqa: E402
 
-from sim.outcomes import HEADLINE, OUTCOMES  # noqa: E402
+from sim.outcomes import HEADLINE, outcome_label  # noqa: E402
 
 CJK_FONTS = (
     "Noto Sans CJK SC",
@@ -87,32 +87,30 @@ def has_cjk(*texts: object) -> bool:
     return any(_CJK.search(str(t)) for t in texts if t is not None)
 
 
-# Plain-word panel titles and y-axis labels; "%" marks shares drawn as percentages.
-LABELS: dict[str, tuple[str, str]] = {
-    "participation": ("Adults taking part (last 30 days)", "%"),
-    "volunteer_share": ("Registered volunteers", "%"),
-    "backlog": ("Open matters (backlog)", "matters"),
-    "disputes_total": ("Disputes so far", "disputes"),
-    "escalations_total": ("Disputes escalated so far", "disputes"),
-    "satisfaction": ("Satisfaction", "mean, 0–1"),
-    "trust_residents_committee": ("Trust in residents' committee", "mean, 0–1"),
-    "belonging": ("Sense of belonging", "mean, 0–1"),
-    "cohesion": ("Neighbours active in building", "mean, 0–1"),
-    "meetings": ("Consultation meetings today", "meetings"),
-    "disputes_open": ("Disputes open", "disputes"),
-    "matters_resolved": ("Matters resolved so far", "matters"),
-    "fund_balance": ("Community funds", "yuan"),
-    "projects_completed": ("Projects completed so far", "projects"),
+# y-axis labels of the panels; "%" marks shares drawn as percentages. Titles come from the
+# outcome declarations (sim.outcomes.OUTCOME_LABELS), the one label catalogue.
+AXIS: dict[str, str] = {
+    "participation": "%",
+    "volunteer_share": "%",
+    "backlog": "matters",
+    "disputes_total": "disputes",
+    "escalations_total": "disputes",
+    "satisfaction": "mean, 0–1",
+    "trust_residents_committee": "mean, 0–1",
+    "belonging": "mean, 0–1",
+    "cohesion": "mean, 0–1",
+    "meetings": "meetings",
+    "disputes_open": "disputes",
+    "matters_resolved": "matters",
+    "fund_balance": "yuan",
+    "projects_completed": "projects",
 }
 
 
-def label(outcome: str) -> tuple[str, str]:
-    """Return the plain-word title and y-axis label of an outcome."""
-    if outcome in LABELS:
-        return LABELS[outcome]
-    meaning = OUTCOMES.get(outcome, outcome.replace("_", " "))
-    title = meaning[0].upper() + meaning[1:]
-    unit = "%" if outcome.startswith(("participation_", "share_")) else ""
+def label(outcome: str, lang: str = "en") -> tuple[str, str]:
+    """Return the plain-word title (from the outcome's declaration) and y-axis label of an outcome."""
+    title = outcome_label(outcome, lang)
+    unit = AXIS.get(outcome, "%" if outcome.startswith(("participation_", "share_")) else "")
     return (title if len(title) <= 40 else title[:39] + "…"), unit
 
 

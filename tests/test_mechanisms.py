@@ -11,6 +11,7 @@ import pytest
 from conftest import SMALL, assert_greater, cached_run, final, per_seed, run_small
 
 from sim.agents.resident import ELDERLY, WORKING
+from sim.mechanisms.consultation import INSTITUTIONAL_SEATS
 from sim.mechanisms.matters import HARD
 
 # --- incentives ------------------------------------------------------------------------
@@ -148,7 +149,7 @@ def test_paperwork_cuts_grid_walk_surfacing():
 def test_paperwork_hours_booked_exactly():
     m = run_small(10, seed=2, paperwork_share=0.45)
     d = m.results()
-    np.testing.assert_allclose(d["paperwork_hours"].iloc[1:], m.grid_workers.n * 8.0 * 0.45)
+    np.testing.assert_allclose(d["paperwork_hours"].iloc[1:], m.grid_workers.n * m.p["work_hours"] * 0.45)
     assert m.grid_workers.n == round(SMALL["households"] / SMALL["households_per_grid_worker"])
 
 
@@ -297,10 +298,12 @@ def test_impatience_turns_overdue_matters_into_grievances():
 # --- norms -------------------------------------------------------------------------------
 
 
-def test_norm_breaches_rise_with_garbage_distance():
-    def breaches(m):
-        return float(m.results()["norm_breaches"].sum())
+def _breaches(m) -> float:
+    return float(m.results()["norm_breaches"].sum())
 
+
+def test_norm_breaches_rise_with_garbage_distance():
+    breaches = _breaches
     near = per_seed(breaches, 120, seeds=(11, 12, 13), garbage_distance=50.0)
     far = per_seed(breaches, 120, seeds=(11, 12, 13), garbage_distance=400.0)
     assert_greater(far, near, "norm breaches at 400 m vs 50 m")
@@ -308,9 +311,7 @@ def test_norm_breaches_rise_with_garbage_distance():
 
 
 def test_informal_supervision_lowers_breaches():
-    def breaches(m):
-        return float(m.results()["norm_breaches"].sum())
-
+    breaches = _breaches
     weak = per_seed(breaches, 120, seeds=(11, 12, 13), informal_supervision=0.0)
     strong = per_seed(breaches, 120, seeds=(11, 12, 13), informal_supervision=1.0)
     assert_greater(weak, strong, "norm breaches with no vs strong informal supervision")
@@ -360,7 +361,7 @@ def test_more_resident_seats_raise_meeting_attendance():
     assert many["meeting_attendance"].sum() > few["meeting_attendance"].sum()
     # 1+3+N: every meeting seats the 4 institutions and N residents
     held = few["meetings"] > 0
-    assert (few.loc[held, "meeting_attendance"] == 4 + 3).all()
+    assert (few.loc[held, "meeting_attendance"] == INSTITUTIONAL_SEATS + 3).all()
 
 
 def test_no_meetings_without_cadence():

@@ -1,24 +1,13 @@
 """Agent types, one module each.
 
-Resident state lives in arrays; the few institutional actors are Mesa agents
-whose state is also kept in arrays, so mechanisms can act on all of them at once.
+Resident state lives in arrays (``resident.py``); the institutional actors are array
+tables (firms, organisations, grid workers, committees) read and written by the
+mechanisms all at once. The government is the one Mesa agent. A resident can be
+inspected one at a time through ``ResidentView`` / ``PartyMemberView``.
 """
 
-from sim.agents.committees import Committee, HomeownersCommittee
 from sim.agents.government import Government
-from sim.agents.grid_worker import GridWorker
 from sim.agents.party_member import PartyMemberView
-from sim.agents.property_firm import PropertyFirm
 from sim.agents.resident import ResidentView
-from sim.agents.social_org import SocialOrganisation
 
-__all__ = [
-    "Committee",
-    "Government",
-    "GridWorker",
-    "HomeownersCommittee",
-    "PartyMemberView",
-    "PropertyFirm",
-    "ResidentView",
-    "SocialOrganisation",
-]
+__all__ = ["Government", "PartyMemberView", "ResidentView"]

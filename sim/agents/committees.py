@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.agents._view import ArrayRowAgent
-
 
 class Committees:
     """Array state of the two committees of each community (row = community)."""
@@ -32,15 +30,3 @@ class HomeownersCommittees:
 
     def __init__(self, n_estates: int):
         self.revenue_disputes = np.zeros(n_estates, np.int64)
-
-
-class Committee(ArrayRowAgent):
-    """The two committees of one community (a view of ``model.committees``)."""
-
-    table_name = "committees"
-
-
-class HomeownersCommittee(ArrayRowAgent):
-    """The homeowners' committee of one estate (a view of ``model.homeowners``)."""
-
-    table_name = "homeowners"

@@ -8,10 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.agents._view import ArrayRowAgent
-
-WORK_HOURS = 8.0
-
 
 class GridWorkers:
     """Array state of all grid workers; row = grid."""
@@ -19,7 +15,6 @@ class GridWorkers:
     def __init__(self, grid_community: np.ndarray, grid_households: np.ndarray):
         self.community = grid_community
         self.households = grid_households
-        self.visits = np.zeros(len(grid_community), np.int64)
         self.paperwork_hours = np.zeros(len(grid_community))
 
     @property
@@ -31,9 +26,3 @@ class GridWorkers:
         """Share of each grid's households a worker reaches today."""
         reach = visits_per_day * (1 - paperwork_share)
         return np.minimum(1.0, reach / np.maximum(self.households, 1))
-
-
-class GridWorker(ArrayRowAgent):
-    """One grid worker (a view of row ``index`` of ``model.grid_workers``)."""
-
-    table_name = "grid_workers"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.agents.resident import ResidentView
+from sim.calendar import DAYS_PER_WEEK
 
 
 def active_members(res, mobile_branch: bool) -> np.ndarray:
@@ -32,7 +33,7 @@ def visit_households(rng: np.random.Generator, res, members: np.ndarray, visits_
     """
     if visits_per_week <= 0 or len(members) == 0:
         return np.empty(0, np.int64)
-    n_visits = rng.poisson(visits_per_week / 7.0, len(members))
+    n_visits = rng.poisson(visits_per_week / DAYS_PER_WEEK, len(members))
     visitors = np.repeat(members, n_visits)
     if len(visitors) == 0:
         return visitors

@@ -11,42 +11,40 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.agents._view import ArrayRowAgent
+from sim.calendar import DAYS_PER_YEAR
 
-EFFORT_TARGET = 0.9  # service effort residents expect (assumption)
-MAX_SHIRK = 0.6  # effort a profit-only firm cuts when never detected (assumption)
-COST_SHARE = 0.85  # share of fee income that full effort costs (assumption)
+MONTHS_PER_YEAR = 12
 
 
 class PropertyFirms:
-    """Array state of all firms; row = estate."""
+    """Array state of all firms; row = estate.
 
-    def __init__(self, n_estates: int, households: np.ndarray, fee: float):
+    ``p`` is the model's parameter dict (read, never copied, so a shock reaches the
+    firms); the coefficients are declared by the property mechanism
+    (``sim.mechanisms.property.PARAMS``).
+    """
+
+    def __init__(self, n_estates: int, households: np.ndarray, fee: float, p: dict):
+        self.p = p
         self.households = households.astype(np.float64)
-        self.effort = np.full(n_estates, 0.75)
+        self.effort = np.full(n_estates, p["initial_effort"])
         self.profit = np.zeros(n_estates)
-        self.detected = np.zeros(n_estates, bool)
         self.complaints = np.zeros(n_estates, np.int64)
         self.fee = fee
 
     @property
     def shirking(self) -> np.ndarray:
         """Effort withheld below the governance target (0 = none)."""
-        return np.clip(EFFORT_TARGET - self.effort, 0, 1)
+        return np.clip(self.p["effort_target"] - self.effort, 0, 1)
 
     def choose_effort(self, profit_motive: float, detection: np.ndarray) -> None:
         """Monthly effort decision: move towards the myopically best effort."""
-        best = EFFORT_TARGET - MAX_SHIRK * profit_motive * (1 - detection)
-        self.effort += 0.4 * (np.clip(best, 0.05, 1.0) - self.effort)
+        p = self.p
+        best = p["effort_target"] - p["max_shirk"] * profit_motive * (1 - detection)
+        self.effort += p["effort_adjust"] * (np.clip(best, p["effort_floor"], 1.0) - self.effort)
 
     def daily_accounts(self, collection_rate: np.ndarray) -> None:
         """Book one day of fee income and service cost."""
-        income = self.fee * self.households * collection_rate * 12 / 365
-        cost = self.fee * self.households * COST_SHARE * self.effort * 12 / 365
+        income = self.fee * self.households * collection_rate * MONTHS_PER_YEAR / DAYS_PER_YEAR
+        cost = self.fee * self.households * self.p["cost_share"] * self.effort * MONTHS_PER_YEAR / DAYS_PER_YEAR
         self.profit += income - cost
-
-
-class PropertyFirm(ArrayRowAgent):
-    """The firm managing one estate (a view of row ``index`` of ``model.firms``)."""
-
-    table_name = "firms"

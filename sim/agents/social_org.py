@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.agents._view import ArrayRowAgent
-
 KINDS = ("volunteer_team", "professional", "interest_group")
-# yuan a day to keep an organisation running, by kind: volunteer teams and interest
-# groups run on volunteers' time, professional services pay staff (assumption)
-DAILY_COST = np.array([3.0, 30.0, 2.0])
+FUNDED_DAYS = 30  # organisations start with a month's running costs in hand
 
 
 class Organisations:
-    """Array state of all organisations in all communities."""
+    """Array state of all organisations in all communities.
+
+    Coefficients (running costs by kind, skill floor, friction cap) are declared by the
+    organisations mechanism (``sim.mechanisms.organisations.PARAMS``); ``p`` is the
+    model's parameter dict, read, never copied.
+    """
 
     def __init__(self, p: dict, n_communities: int, rng: np.random.Generator):
         counts = (p["volunteer_teams"], p["professional_orgs"], p["interest_groups"])
@@ -26,11 +27,12 @@ class Organisations:
         self.kind = np.tile(kind, n_communities)
         self.community = np.repeat(np.arange(n_communities), len(kind))
         n = len(self.kind)
-        self.skill = np.clip(rng.normal(p["org_skill_mean"], p["org_skill_spread"], n), 0.05, 1.0)
-        self.cost = DAILY_COST[self.kind]
-        self.funding = 30 * self.cost
+        self.p = p
+        self.skill = np.clip(rng.normal(p["org_skill_mean"], p["org_skill_spread"], n), p["org_skill_floor"], 1.0)
+        daily = np.array([p["daily_cost_volunteer"], p["daily_cost_professional"], p["daily_cost_interest"]])
+        self.cost = daily[self.kind]
+        self.funding = FUNDED_DAYS * self.cost
         self.friction = np.zeros(n)
-        self.settled = np.zeros(n, np.int64)
 
     @property
     def n(self) -> int:
@@ -51,15 +53,6 @@ class Organisations:
         self.funding -= self.cost
         short = self.funding < 0
         self.funding = np.maximum(self.funding, 0)
-        self.friction = np.clip(self.friction + np.where(short, friction_rate, -friction_rate / 2), 0, 0.9)
-
-
-class SocialOrganisation(ArrayRowAgent):
-    """One organisation (a view of row ``index`` of ``model.orgs``)."""
-
-    table_name = "orgs"
-
-    @property
-    def kind_name(self) -> str:
-        """Kind of organisation as a word."""
-        return KINDS[self.kind]
+        self.friction = np.clip(
+            self.friction + np.where(short, friction_rate, -friction_rate / 2), 0, self.p["friction_cap"]
+        )

@@ -9,6 +9,7 @@ label falls back to English (the tests check that none is missing).
 
 from __future__ import annotations
 
+from sim.outcomes import OUTCOME_LABELS
 from sim.params import BY_NAME
 
 LANGS = ("en", "zh")
@@ -262,8 +263,11 @@ PARAM_ZH: dict[str, str] = {
     "norm_restraint": "道德规范约束",
     "request_reward": "应邀参与报酬",
 }
+# mechanisms' declared parameters carry their Chinese label in the declaration (sim.mechanisms.base.Param)
+PARAM_ZH.update({p.name: p.label_zh for p in BY_NAME.values() if p.label_zh and p.name not in PARAM_ZH})
 
-# Chinese one-line explanations of the policy levers (others fall back to English).
+# Chinese one-line explanations of the policy levers (others fall back to English); levers a
+# mechanism declares bring theirs (Param.meaning_zh), added after this table.
 MEANING_ZH: dict[str, str] = {
     "community_wealth": "社区自有收入的倍数(富裕社区与贫困社区)",
     "routing": "按类别分流:小事交志愿队和社会组织,难事交下沉干部和政府",
@@ -316,6 +320,7 @@ MEANING_ZH: dict[str, str] = {
     "breach_fine": "被查获的失范行为的罚款(0 为不罚);有挤出效应时会把规范变成价格",
     "request_reward": "向接受组织邀请的居民支付的报酬(由社区基金支付)",
 }
+MEANING_ZH.update({p.name: p.meaning_zh for p in BY_NAME.values() if p.meaning_zh and p.name not in MEANING_ZH})
 
 CHOICES_ZH: dict[str, str] = {
     "none": "不开会",
@@ -476,5 +481,7 @@ def choice_label(choice: str, lang: str = "en") -> str:
 
 
 def series_label(key: str, lang: str = "en") -> str:
-    """Label of a chart panel, series, map indicator or breakdown."""
+    """Label of a chart panel, series, map indicator or breakdown (outcomes: from their declarations)."""
+    if key not in SERIES and key in OUTCOME_LABELS:
+        return _pick(OUTCOME_LABELS[key], lang)
     return _pick(SERIES.get(key, (key.replace("_", " "), "")), lang)

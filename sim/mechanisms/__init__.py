@@ -1,1 +1,62 @@
-"""Mechanism modules: one rule each, run in the order given in sim/model.py."""
+"""The registered mechanisms, in tick order (``PIPELINE``).
+
+Adding a built-in mechanism is one line here: its class, at its place in the
+tick. Everything else (parameters, state, counters, outcomes, dependencies) is
+declared in the mechanism's own module and assembled from there; the model
+checks the order against each mechanism's declared ``after`` dependencies.
+"""
+
+from __future__ import annotations
+
+from sim.mechanisms.attitudes import Attitudes
+from sim.mechanisms.base import Mechanism
+from sim.mechanisms.channels import Channels
+from sim.mechanisms.cofunding import CoFunding
+from sim.mechanisms.consultation import Consultation
+from sim.mechanisms.disputes import Disputes
+from sim.mechanisms.donations import Donations
+from sim.mechanisms.funding import Funding
+from sim.mechanisms.incentives import Incentives
+from sim.mechanisms.matters import Needs
+from sim.mechanisms.mediation import Mediation
+from sim.mechanisms.norms import Norms
+from sim.mechanisms.organisations import Organisations
+from sim.mechanisms.participation import Participation
+from sim.mechanisms.party import PartyDuties
+from sim.mechanisms.prices import Prices
+from sim.mechanisms.projects import Projects
+from sim.mechanisms.property import Property
+from sim.mechanisms.responsibility import Responsibility
+from sim.mechanisms.routing import Handling
+from sim.mechanisms.shocks import PolicyShock
+from sim.mechanisms.supervision import Supervision
+from sim.mechanisms.technology import Technology
+from sim.mechanisms.thresholds import Thresholds
+from sim.mechanisms.turnover import Turnover
+
+PIPELINE: tuple[type[Mechanism], ...] = (
+    PolicyShock,
+    Turnover,
+    Funding,
+    Technology,
+    Supervision,
+    Needs,
+    Prices,
+    Norms,
+    PartyDuties,
+    Channels,
+    Responsibility,
+    Handling,
+    Consultation,
+    Projects,
+    CoFunding,
+    Donations,
+    Property,
+    Organisations,
+    Thresholds,
+    Participation,
+    Incentives,
+    Mediation,
+    Disputes,
+    Attitudes,
+)

@@ -16,21 +16,189 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import T_FIRM, T_GRID, T_PARTY, T_RC
-from sim.mechanisms.base import Mechanism
+from sim.calendar import DAYS_PER_MONTH, is_week_start
+from sim.calendar import DAYS_PER_WEEK as WEEK
+from sim.mechanisms.base import A, Mechanism, Param, coef, param, toward
 
-WEEK = 7
-INTEGRATION_YEARS = 5.0  # years for a newcomer to feel fully at home (assumption)
+# the mechanism's scenario parameters: levers, sourced values and uncertainties (section [attitudes])
+CORE_PARAMS: tuple[Param, ...] = (
+    param(
+        "attitude_rate",
+        "attitudes",
+        0.02,
+        "float",
+        "daily speed at which trust, belonging and satisfaction follow experience",
+        A,
+        "1/day",
+        0.0,
+        1.0,
+    ),
+    param(
+        "initial_trust",
+        "attitudes",
+        0.5,
+        "float",
+        "mean initial trust of long-standing residents in each actor",
+        A,
+        "",
+        0.0,
+        1.0,
+    ),
+    param(
+        "newcomer_trust",
+        "attitudes",
+        0.3,
+        "float",
+        "initial trust and belonging of newcomers",
+        "seed 003 §1(三); seed 000 §4.3.2 (weak identity of newcomers); value assumption",
+        "",
+        0.0,
+        1.0,
+    ),
+    param(
+        "privacy_trust_cost",
+        "attitudes",
+        0.002,
+        "float",
+        "daily trust lost per unit of data intensity",
+        "seed 004 §3(一) (privacy intrusions displease residents); value assumption",
+        "1/day",
+        0.0,
+        0.1,
+    ),
+)
+
+
+def _c(name, default, meaning, zh, lo=0.0, hi=1.0, plausible=None, unit=""):
+    return coef("attitudes", name, default, meaning, zh, lo, hi, plausible, unit)
+
+
+# The weekly targets are linear in what residents experience; every weight is an
+# assumption (no seed gives one), so each carries a plausible range for uncertainty analysis.
+PARAMS = (
+    _c("sat_base", 0.3, "satisfaction target with no service, trust or activity", "满意度基准", plausible=(0.2, 0.4)),
+    _c(
+        "sat_w_effort",
+        0.35,
+        "weight of the firm's service effort in the satisfaction target",
+        "满意度: 物业努力权重",
+        plausible=(0.2, 0.5),
+    ),
+    _c(
+        "sat_w_trust",
+        0.15,
+        "weight of trust in the residents' committee in the satisfaction target",
+        "满意度: 居委会信任权重",
+        plausible=(0.05, 0.25),
+    ),
+    _c("sat_w_active", 0.1, "satisfaction gained by taking part", "满意度: 参与权重", plausible=(0.05, 0.2)),
+    _c(
+        "sat_w_overdue",
+        0.25,
+        "satisfaction lost while one's own matter is overdue",
+        "满意度: 事项逾期扣减",
+        plausible=(0.1, 0.4),
+    ),
+    _c(
+        "sat_breach_cap",
+        0.3,
+        "largest satisfaction loss from neighbours' norm breaches",
+        "满意度: 违规扣减上限",
+        plausible=(0.15, 0.45),
+    ),
+    _c(
+        "sat_w_breach",
+        40.0,
+        "satisfaction lost per daily breach per resident of the building",
+        "满意度: 违规权重",
+        hi=200.0,
+        plausible=(20.0, 60.0),
+    ),
+    _c("bel_base", 0.2, "belonging target of a newcomer who does nothing", "归属感基准", plausible=(0.1, 0.3)),
+    _c("bel_w_active", 0.2, "belonging gained by taking part", "归属感: 参与权重", plausible=(0.1, 0.3)),
+    _c(
+        "bel_w_neighbours",
+        0.2,
+        "belonging gained from active neighbours in the building",
+        "归属感: 邻里活跃权重",
+        plausible=(0.1, 0.3),
+    ),
+    _c("bel_w_owner", 0.1, "belonging gained by owning one's home", "归属感: 业主权重", plausible=(0.05, 0.2)),
+    _c(
+        "bel_w_tenure",
+        0.2,
+        "belonging gained by full integration (years of residence)",
+        "归属感: 居住年限权重",
+        plausible=(0.1, 0.3),
+    ),
+    _c(
+        "bel_w_excluded",
+        0.12,
+        "belonging lost by migrants kept off committees",
+        "归属感: 排斥扣减",
+        plausible=(0.05, 0.2),
+    ),
+    _c(
+        "bel_w_satisfaction",
+        0.1,
+        "belonging gained per unit of satisfaction",
+        "归属感: 满意度权重",
+        plausible=(0.05, 0.2),
+    ),
+    _c(
+        "integration_days",
+        1825.0,
+        "days for a newcomer to feel fully at home (five years)",
+        "融入所需天数",
+        lo=30.0,
+        hi=10950.0,
+        plausible=(730.0, 3650.0),
+        unit="days",
+    ),
+    _c(
+        "trust_rate_share",
+        0.5,
+        "speed of trust in Party and committee, as a share of the attitude rate",
+        "信任调整速度比例",
+        plausible=(0.25, 1.0),
+    ),
+    _c(
+        "trust_base",
+        0.2,
+        "trust target in Party and committee of a wholly dissatisfied resident",
+        "信任基准",
+        plausible=(0.1, 0.3),
+    ),
+    _c(
+        "trust_w_satisfaction",
+        0.6,
+        "trust target gained per unit of satisfaction",
+        "信任: 满意度权重",
+        plausible=(0.4, 0.8),
+    ),
+    _c("grid_trust_base", 0.3, "trust target in grid workers nobody visits", "网格员信任基准", plausible=(0.2, 0.4)),
+    _c(
+        "grid_trust_w_visits",
+        0.5,
+        "trust target in grid workers gained by monthly visits to every household",
+        "网格员信任: 走访权重",
+        plausible=(0.3, 0.7),
+    ),
+)
 
 
 class Attitudes(Mechanism):
     """Weekly drift of satisfaction, belonging and trust."""
 
     name = "attitudes"
+    params = CORE_PARAMS + PARAMS
+    # breaches_by_building (norms) and building_activity (model, after participation) are read here
+    after = ("norms", "participation", "property")
 
     @override
     def step(self) -> None:
         m = self.model
-        if m.tick % WEEK != 0:
+        if not is_week_start(m.tick):
             return
         p, res = m.p, m.residents
         k = np.float32(1 - (1 - p["attitude_rate"]) ** WEEK)
@@ -40,34 +208,37 @@ class Attitudes(Mechanism):
         m.breaches_by_building[:] = 0
         effort = m.firms.effort[res.estate]
         sat_target = (
-            0.3
-            + 0.35 * effort
-            + 0.15 * res.trust[:, T_RC]
-            + 0.1 * active
-            - 0.25 * overdue
-            - np.minimum(0.3, 40.0 * breach[res.building])
+            p["sat_base"]
+            + p["sat_w_effort"] * effort
+            + p["sat_w_trust"] * res.trust[:, T_RC]
+            + p["sat_w_active"] * active
+            - p["sat_w_overdue"] * overdue
+            - np.minimum(p["sat_breach_cap"], p["sat_w_breach"] * breach[res.building])
         )
-        res.satisfaction += k * (np.clip(sat_target, 0, 1) - res.satisfaction)
-        tenure = np.minimum(1.0, (m.tick - res.arrived) / (365.0 * INTEGRATION_YEARS))
+        toward(res.satisfaction, k, np.clip(sat_target, 0, 1), inplace=True)
+        tenure = np.minimum(1.0, (m.tick - res.arrived) / p["integration_days"])
         tenure[res.arrived == 0] = 1.0
         excluded = res.migrant & (not p["inclusion"])
         bel_target = (
-            0.2
-            + 0.2 * active
-            + 0.2 * m.building_activity[res.building]
-            + 0.1 * res.owner
-            + 0.2 * tenure
-            - 0.12 * excluded
-            + 0.1 * res.satisfaction
+            p["bel_base"]
+            + p["bel_w_active"] * active
+            + p["bel_w_neighbours"] * m.building_activity[res.building]
+            + p["bel_w_owner"] * res.owner
+            + p["bel_w_tenure"] * tenure
+            - p["bel_w_excluded"] * excluded
+            + p["bel_w_satisfaction"] * res.satisfaction
         )
-        res.belonging += k * (np.clip(bel_target, 0, 1) - res.belonging)
+        toward(res.belonging, k, np.clip(bel_target, 0, 1), inplace=True)
         for col in (T_PARTY, T_RC):
-            res.trust[:, col] += 0.5 * k * (0.2 + 0.6 * res.satisfaction - res.trust[:, col])
-        res.trust[:, T_FIRM] += k * (effort - res.trust[:, T_FIRM])
+            target = p["trust_base"] + p["trust_w_satisfaction"] * res.satisfaction
+            res.trust[:, col] = toward(res.trust[:, col], p["trust_rate_share"] * k, target)
+        res.trust[:, T_FIRM] = toward(res.trust[:, T_FIRM], k, effort)
         visit = m.grid_workers.visit_share(p["grid_visits_per_day"], p["paperwork_share"]) if p["grid_walks"] else 0.0
-        grid_target = 0.3 + 0.5 * np.minimum(1.0, np.asarray(visit) * 30)
+        grid_target = p["grid_trust_base"] + p["grid_trust_w_visits"] * np.minimum(
+            1.0, np.asarray(visit) * DAYS_PER_MONTH
+        )
         target = grid_target[res.grid] if np.ndim(grid_target) else grid_target
-        res.trust[:, T_GRID] += 0.5 * k * (target - res.trust[:, T_GRID])
+        res.trust[:, T_GRID] = toward(res.trust[:, T_GRID], p["trust_rate_share"] * k, target)
         np.clip(res.trust, 0, 1, out=res.trust)
         m.building_cohesion = np.bincount(
             res.building, weights=res.belonging, minlength=m.struct.n_buildings

@@ -3,7 +3,7 @@
 Grid walks (网格走访) and building listening (楼栋听访) are face to face: they
 reach a resident only when at home, so busy residents are missed. Online
 collection (线上集访) reaches only the digitally connected (seed 004 §3: the
-digital divide). Mobile reporters (couriers, riders: seed 001 §1) see public
+digital divide). Mobile reporters (couriers, riders: seed 001 §3 二是) see public
 hazards only. A Party member's home visit surfaces the household's matters.
 Walking into the committee office is always possible but rare.
 """
@@ -14,22 +14,168 @@ from typing import override
 
 import numpy as np
 
-from sim.agents.resident import T_RC
-from sim.mechanisms.base import Mechanism
+from sim.agents.resident import NEVER, T_RC
+from sim.mechanisms.base import A, Mechanism, Param, State, coef, param
 from sim.mechanisms.routing import route_for
 
 CHANNELS = ("office", "grid_walk", "listening", "online", "mobile", "home_visit")
+CLASS_NAMES = ("small", "major", "hard")
+
+# the mechanism's scenario parameters: levers, sourced values and uncertainties (section [channels])
+CORE_PARAMS: tuple[Param, ...] = (
+    param(
+        "grid_walks",
+        "channels",
+        True,
+        "bool",
+        "grid workers walk their grid and collect matters face to face (网格走访)",
+        "seed 002 §2 二是 (网格走访, daily); seed 000 §2.1.5",
+        lever=True,
+    ),
+    param(
+        "building_listening",
+        "channels",
+        False,
+        "bool",
+        "building chiefs / Party members listen door to door in their building (楼栋听访)",
+        "seed 002 §2 二是 (楼栋听访 by building Party leaders); seed 003 §1(二) (building chiefs)",
+        lever=True,
+    ),
+    param(
+        "online_collection",
+        "channels",
+        False,
+        "bool",
+        "matters collected online (WeChat groups, apps: 线上集访)",
+        "seed 002 §2 二是 (线上集访: WeChat groups, phone); seed 003 §1(二) (WeChat work group)",
+        lever=True,
+    ),
+    param(
+        "mobile_reporters",
+        "channels",
+        False,
+        "bool",
+        "couriers and delivery riders report public hazards as mobile grid workers",
+        "seed 001 §3 二是 (couriers and riders as 移动网格员)",
+        lever=True,
+    ),
+    param(
+        "households_per_grid_worker",
+        "channels",
+        300,
+        "int",
+        "households per grid worker (sets the number of grid workers)",
+        "assumption (typical grids of 300–500 households)",
+        "households",
+        30,
+        5000,
+        lever=True,
+    ),
+    param(
+        "grid_visits_per_day",
+        "channels",
+        12,
+        "int",
+        "households a grid worker can visit in a full working day",
+        A,
+        "households/day",
+        0,
+        200,
+    ),
+    param(
+        "listening_rate",
+        "channels",
+        0.02,
+        "float",
+        "daily chance that building listening reaches a given resident who is at home",
+        A,
+        "1/day",
+        0.0,
+        1.0,
+    ),
+    param(
+        "online_report_rate",
+        "channels",
+        0.04,
+        "float",
+        "daily chance that a digitally connected resident reports a pending matter online, at full platform level",
+        A,
+        "1/day",
+        0.0,
+        1.0,
+    ),
+    param(
+        "mobile_report_rate",
+        "channels",
+        0.05,
+        "float",
+        "daily chance that a pending public hazard is reported by a mobile reporter",
+        A,
+        "1/day",
+        0.0,
+        1.0,
+    ),
+    param(
+        "self_report_rate",
+        "channels",
+        0.004,
+        "float",
+        "daily chance that a resident walks into the committee office to report a matter unprompted",
+        A,
+        "1/day",
+        0.0,
+        1.0,
+    ),
+)
 
 
-def at_home(free_time: np.ndarray) -> np.ndarray:
+PARAMS = (
+    coef(
+        "channels",
+        "home_base",
+        0.25,
+        "chance a resident with no free time is found at home",
+        "无空闲者在家概率",
+        0.0,
+        1.0,
+        (0.1, 0.4),
+    ),
+    coef(
+        "channels",
+        "home_w_free_time",
+        0.75,
+        "extra chance of being found at home per unit of free time",
+        "在家概率: 空闲时间权重",
+        0.0,
+        1.0,
+        (0.5, 0.9),
+    ),
+    coef(
+        "channels",
+        "listening_without_zones",
+        0.5,
+        "listening reach without Party responsibility zones, as a share of it with them",
+        "无责任区时楼栋听访覆盖比例",
+        0.0,
+        1.0,
+        (0.3, 0.8),
+    ),
+)
+
+
+def at_home(free_time: np.ndarray, p: dict) -> np.ndarray:
     """Chance a resident is found at home by a face-to-face channel."""
-    return 0.25 + 0.75 * free_time
+    return p["home_base"] + p["home_w_free_time"] * free_time
 
 
 class Channels(Mechanism):
     """Surface pending matters through the channels switched on."""
 
     name = "channels"
+    params = CORE_PARAMS + PARAMS
+    states = (State("last_reported", np.int32, NEVER, "day a matter of the resident's last surfaced"),)
+    counters = tuple(f"surfaced_via_{c}" for c in CHANNELS) + tuple(f"surfaced_{c}" for c in CLASS_NAMES)
+    after = ("needs", "party")  # today's matters and today's home visits
 
     @override
     def step(self) -> None:
@@ -38,14 +184,14 @@ class Channels(Mechanism):
         if len(ids) == 0:
             return
         who = ms.column("resident")[ids]
-        home = at_home(res.free_time[who])
+        home = at_home(res.free_time[who], p)
         probs = np.zeros((len(CHANNELS), len(ids)))
         probs[0] = p["self_report_rate"] * home
         if p["grid_walks"] and m.grid_workers.n:
             share = m.grid_workers.visit_share(p["grid_visits_per_day"], p["paperwork_share"])
             probs[1] = share[ms.column("grid")[ids]] * home
         if p["building_listening"]:
-            zones = 1.0 if p["party_responsibility_zones"] else 0.5
+            zones = 1.0 if p["party_responsibility_zones"] else p["listening_without_zones"]
             probs[2] = p["listening_rate"] * zones * home
         if p["online_collection"]:
             trust = res.trust[who, T_RC]
@@ -67,5 +213,5 @@ class Channels(Mechanism):
         ms.column("route")[sid] = route_for(ms.column("cls")[sid], p, ms.column("firm")[sid])
         res.last_reported[swho] = m.tick
         cls = ms.column("cls")[sid]
-        for c, label in enumerate(("small", "major", "hard")):
+        for c, label in enumerate(CLASS_NAMES):
             m.count(f"surfaced_{label}", int((cls == c).sum()))

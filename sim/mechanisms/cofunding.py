@@ -44,19 +44,290 @@ from typing import override
 
 import numpy as np
 
-from sim.mechanisms.base import Mechanism
+from sim.mechanisms.base import A, Mechanism, ModelLike, Outcome, Param, coef, param, segment_starts
 
-PROJECT_SATISFACTION = 0.02  # satisfaction gain from a fully funded group project (assumption)
-FACE_COST = 0.02  # belonging lost by a member sanctioned the whole endowment's worth (assumption)
-BELIEF_SPREAD = 0.15  # sd of first-round beliefs around initial_belief (assumption)
+# the mechanism's scenario parameters: levers, sourced values and uncertainties (section [cofunding])
+CORE_PARAMS: tuple[Param, ...] = (
+    param(
+        "cofunding",
+        "cofunding",
+        False,
+        "bool",
+        "residents co-fund shared building micro-projects in small groups, round by round (a public-goods game)",
+        "seed 000 §4.1.3 (co-funded renovation); seed 003 §1(三) (义务共担); behaviour: Fehr & Gächter 2000, AER 90(4)",
+        lever=True,
+    ),
+    param(
+        "cofunding_unit",
+        "cofunding",
+        "resident",
+        "choice",
+        "who contributes: every adult resident, or one adult per household",
+        A,
+        choices=("resident", "household"),
+    ),
+    param(
+        "group_size",
+        "cofunding",
+        4,
+        "int",
+        "members per co-funding group",
+        "Fehr & Gächter 2000 (groups of 4); for communities an assumption",
+        "members",
+        2,
+        50,
+        lever=True,
+    ),
+    param(
+        "endowment",
+        "cofunding",
+        20.0,
+        "float",
+        "money each member can give per round",
+        "Fehr & Gächter 2000 (20 tokens); for communities an assumption",
+        "yuan",
+        0.01,
+        1e6,
+    ),
+    param(
+        "mpcr",
+        "cofunding",
+        0.4,
+        "float",
+        "marginal per-capita return: what each member gets back per unit the group gives",
+        "Fehr & Gächter 2000 (0.4)",
+        "",
+        0.0,
+        1.0,
+    ),
+    param(
+        "cofunding_groups",
+        "cofunding",
+        "fixed",
+        "choice",
+        "fixed groups of neighbours, or groups rematched at random within the community every round",
+        "Fehr & Gächter 2000 (partner and stranger treatments)",
+        choices=("fixed", "rematched"),
+        lever=True,
+    ),
+    param("cofunding_round_days", "cofunding", 30, "int", "days between co-funding rounds", A, "days", 1, 3650),
+    param(
+        "cofunding_rounds",
+        "cofunding",
+        0,
+        "int",
+        "rounds played, known to members (0: no announced end)",
+        "Fehr & Gächter 2000 (10 rounds); default assumption",
+        "rounds",
+        0,
+        100_000,
+    ),
+    param(
+        "peer_sanctions",
+        "cofunding",
+        False,
+        "bool",
+        "members may sanction low contributors at a cost to themselves (mutual supervision)",
+        "seed 000 §3.4 (熟人关系, face and reputation; 相互监督); Fehr & Gächter 2000",
+        lever=True,
+    ),
+    param(
+        "sanction_rate",
+        "cofunding",
+        0.2,
+        "float",
+        "sanction points a member who gave more assigns per unit of endowment another falls below "
+        "the mean of that one's group mates",
+        "Fehr & Gächter 2000 (sanctions grow with the shortfall below the others' mean); value assumption",
+        "points/yuan",
+        0.0,
+        10.0,
+    ),
+    param(
+        "sanction_cost",
+        "cofunding",
+        1.0,
+        "float",
+        "cost of one sanction point to the sanctioner",
+        "Fehr & Gächter 2002, Nature 415 (1:3 technology); value assumption",
+        "yuan",
+        0.0,
+        1000.0,
+    ),
+    param(
+        "sanction_impact",
+        "cofunding",
+        3.0,
+        "float",
+        "loss one sanction point inflicts on the sanctioned",
+        "Fehr & Gächter 2002 (1:3 technology)",
+        "yuan",
+        0.0,
+        1000.0,
+    ),
+    param(
+        "sanction_response",
+        "cofunding",
+        1.2,
+        "float",
+        "how much a sanctioned member raises later contributions, per unit of loss (both as shares of the endowment)",
+        A,
+        "",
+        0.0,
+        10.0,
+    ),
+    param(
+        "rematch_memory",
+        "cofunding",
+        0.7,
+        "float",
+        "share of the sanction-induced raise a member keeps when groups are rematched",
+        "assumption (chosen so rematched groups with sanctions give ≈58% as in Fehr & Gächter 2000)",
+        "",
+        0.0,
+        1.0,
+    ),
+    param(
+        "cc_share",
+        "cofunding",
+        0.55,
+        "float",
+        "share of members who cooperate conditionally (those with most public spirit); the rest free-ride",
+        "Fischbacher & Gächter 2010, AER 100(1) (55% conditional cooperators); Fischbacher, Gächter & Fehr 2001 (50%)",
+        "",
+        0.0,
+        1.0,
+    ),
+    param(
+        "cc_slope",
+        "cofunding",
+        0.9,
+        "float",
+        "what a conditional cooperator gives per unit they expect the others to give (below 1: "
+        "imperfect conditional cooperation)",
+        "Fischbacher & Gächter 2010 (most contribute somewhat less than others); value assumption",
+        "",
+        0.0,
+        1.5,
+    ),
+    param(
+        "initial_belief",
+        "cofunding",
+        0.75,
+        "float",
+        "first-round belief about the others' contributions (share of the endowment)",
+        A,
+        "",
+        0.0,
+        1.0,
+    ),
+    param(
+        "belief_weight",
+        "cofunding",
+        0.6,
+        "float",
+        "weight of the group mates' last contributions when beliefs are updated",
+        "Fischbacher & Gächter 2010 (beliefs follow others' past contributions); value assumption",
+        "",
+        0.0,
+        1.0,
+    ),
+    param(
+        "contribution_noise",
+        "cofunding",
+        0.15,
+        "float",
+        "sd of trembles in contributions (share of the endowment)",
+        A,
+        "",
+        0.0,
+        1.0,
+    ),
+    param(
+        "reputation_premium",
+        "cofunding",
+        0.1,
+        "float",
+        "extra contribution in fixed groups to keep the others cooperating (share of endowment), "
+        "fading to 0 by an announced last round",
+        "Andreoni & Croson 2008 (partners give more than strangers); Kreps et al. 1982 (reputation); value assumption",
+        "",
+        0.0,
+        1.0,
+    ),
+)
+
+
+PARAMS = (
+    coef(
+        "cofunding",
+        "project_satisfaction",
+        0.02,
+        "satisfaction gain from a fully funded group project",
+        "集资项目满意度增益",
+        0.0,
+        0.5,
+        (0.005, 0.05),
+    ),
+    coef(
+        "cofunding",
+        "face_cost",
+        0.02,
+        "belonging lost by a member sanctioned the whole endowment's worth",
+        "被惩罚的面子损失",
+        0.0,
+        0.5,
+        (0.005, 0.05),
+    ),
+    coef(
+        "cofunding",
+        "belief_spread",
+        0.15,
+        "sd of first-round beliefs around initial_belief",
+        "初始预期离散度",
+        0.0,
+        0.5,
+        (0.05, 0.25),
+    ),
+)
+
+
+# the outcomes this mechanism defines (columns of results())
+OUTCOMES = (
+    Outcome(
+        "sanction_points",
+        "peer-sanction points assigned in co-funding rounds so far",
+        "points",
+        "Sanction points so far",
+        "累计同伴惩罚点数",
+        "cumulative",
+        "neutral",
+        counter="sanction_points",
+        zero=0.0,
+    ),
+)
 
 
 class CoFunding(Mechanism):
     """Play a co-funding round on round days; keep per-round statistics in ``history``."""
 
     name = "cofunding"
+    params = CORE_PARAMS + PARAMS
+    counters = ("cofunding_rounds", "cofunding_money", "cofunding_endowment", "sanction_points")
+    outcomes = OUTCOMES + (
+        Outcome(
+            "cofunding_contribution",
+            "mean contribution in the latest co-funding round (share of endowment; 0 before any)",
+            "share",
+            "Co-funding contribution (latest round)",
+            "最近一轮集资平均出资比例",
+            "stock",
+            "higher",
+            compute=lambda m: m.mech["cofunding"].latest_contribution(),
+        ),
+    )
 
-    def __init__(self, model):
+    def __init__(self, model: ModelLike):
         super().__init__(model)
         self.rounds_played = 0
         self.next_round = -1
@@ -97,7 +368,7 @@ class CoFunding(Mechanism):
         if k > 0:
             cc[np.argsort(-spirit, kind="stable")[:k]] = True
         st["slope"][ids] = np.where(cc, p["cc_slope"], 0.0)
-        st["belief"][ids] = np.clip(p["initial_belief"] + self.rng.normal(0, BELIEF_SPREAD, len(ids)), 0, 1)
+        st["belief"][ids] = np.clip(p["initial_belief"] + self.rng.normal(0, p["belief_spread"], len(ids)), 0, 1)
         st["deterrence"][ids] = 0.0
 
     def _ensure_state(self) -> None:
@@ -185,12 +456,12 @@ class CoFunding(Mechanism):
         payoff = e * (1 - x) + p["mpcr"] * e * total[gid] - p["sanction_cost"] * given - p["sanction_impact"] * received
         # the pot funds the group's micro-project; sanctions cost face
         share = total[gid] / size[gid]
-        res.satisfaction[members] += (PROJECT_SATISFACTION * share * (1 - res.satisfaction[members])).astype(
+        res.satisfaction[members] += (p["project_satisfaction"] * share * (1 - res.satisfaction[members])).astype(
             res.satisfaction.dtype
         )
         if received.any():
             lost = np.minimum(p["sanction_impact"] * received / max(e, 1e-9), 1.0)
-            res.belonging[members] -= (FACE_COST * lost * res.belonging[members]).astype(res.belonging.dtype)
+            res.belonging[members] -= (p["face_cost"] * lost * res.belonging[members]).astype(res.belonging.dtype)
         self.rounds_played += 1
         self.last = {
             "members": members,
@@ -223,7 +494,7 @@ class CoFunding(Mechanism):
         n_groups, width = len(size), int(size.max())
         order = np.argsort(gid, kind="stable")
         sorted_gid = gid[order]
-        slot = np.arange(len(gid)) - np.repeat(np.r_[0, np.cumsum(size)[:-1]], size)
+        slot = np.arange(len(gid)) - np.repeat(segment_starts(size), size)
         xm = np.full((n_groups, width), np.nan)
         xm[sorted_gid, slot] = x[order]
         short = np.zeros((n_groups, width))

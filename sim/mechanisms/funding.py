@@ -15,7 +15,80 @@ from typing import override
 
 import numpy as np
 
-from sim.mechanisms.base import Mechanism
+from sim.calendar import is_year_start, per_day
+from sim.mechanisms.base import A, Mechanism, Outcome, Param, param
+
+# the mechanism's scenario parameters: levers, sourced values and uncertainties (section [funding])
+CORE_PARAMS: tuple[Param, ...] = (
+    param(
+        "government_grant",
+        "funding",
+        300000.0,
+        "float",
+        "government grant to each community fund per year",
+        A,
+        "yuan/year",
+        0.0,
+        1e9,
+        lever=True,
+    ),
+    param(
+        "government_budget",
+        "funding",
+        2_000_000.0,
+        "float",
+        "government budget per year for co-funding projects, shared by all communities",
+        A,
+        "yuan/year",
+        0.0,
+        1e10,
+    ),
+    param(
+        "service_income",
+        "funding",
+        100000.0,
+        "float",
+        "income from outsourced services per community per year",
+        "seed 001 §3 一是; amount assumption",
+        "yuan/year",
+        0.0,
+        1e9,
+    ),
+    param(
+        "share_provider",
+        "funding",
+        0.70,
+        "float",
+        "share of service income to the providing organisation",
+        "seed 001 §3 一是 (70/25/5)",
+        "",
+        0.0,
+        1.0,
+    ),
+    param(
+        "share_incubator",
+        "funding",
+        0.25,
+        "float",
+        "share of service income to the incubation platform (funds organisations)",
+        "seed 001 §3 一是 (70/25/5)",
+        "",
+        0.0,
+        1.0,
+    ),
+    param(
+        "share_fund",
+        "funding",
+        0.05,
+        "float",
+        "share of service income to the community fund",
+        "seed 001 §3 一是 (70/25/5)",
+        "",
+        0.0,
+        1.0,
+    ),
+    param("initial_fund", "funding", 100000.0, "float", "community fund at the start", A, "yuan", 0.0, 1e9),
+)
 
 
 class Funds:
@@ -24,33 +97,56 @@ class Funds:
     def __init__(self, n_communities: int, initial: float):
         self.community = np.full(n_communities, float(initial))
         self.points_budget = np.zeros(n_communities)
-        self.inflow = 0.0
-        self.outflow = {"points": 0.0, "projects": 0.0, "organisations": 0.0}
         self.bank_hours_forfeited = 0.0
 
-    def spend_community(self, c: int, amount: float, purpose: str) -> None:
+    def spend_community(self, c: int, amount: float) -> None:
         """Pay ``amount`` from community ``c``'s fund (callers check the balance)."""
         if amount > self.community[c] + 1e-9:
             raise ValueError("payment exceeds the community fund")
         self.community[c] -= amount
-        self.outflow[purpose] += amount
+
+
+# the outcomes this mechanism defines (columns of results())
+OUTCOMES = (
+    Outcome(
+        "fund_balance",
+        "money in the community funds (yuan)",
+        "yuan",
+        "Community funds",
+        "社区基金余额（元）",
+        "stock",
+        "neutral",
+        compute=lambda m: float(m.funds.community.sum()),
+    ),
+    Outcome(
+        "points_budget_left",
+        "money left for redeeming points this year (yuan)",
+        "yuan",
+        "Points budget left",
+        "积分兑换剩余预算（元）",
+        "stock",
+        "neutral",
+        compute=lambda m: float(m.funds.points_budget.sum()),
+    ),
+)
 
 
 class Funding(Mechanism):
     """Daily inflows, yearly budgets, organisations' funding."""
 
     name = "funding"
+    outcomes = OUTCOMES
+    params = CORE_PARAMS
 
     @override
     def step(self) -> None:
         m, p, f = self.model, self.model.p, self.model.funds
-        if m.tick % 365 == 1:
+        if is_year_start(m.tick):
             self._new_year()
         wealth = p["community_wealth"]
-        grant = p["government_grant"] * wealth / 365
-        income = p["service_income"] * wealth / 365
+        grant = per_day(p["government_grant"] * wealth)
+        income = per_day(p["service_income"] * wealth)
         f.community += grant + income * p["share_fund"]
-        f.inflow += (grant + income * p["share_fund"]) * len(f.community)
         orgs = m.orgs
         if orgs.n:
             per_c = np.bincount(orgs.community, minlength=len(f.community)).astype(float)
@@ -59,7 +155,6 @@ class Funding(Mechanism):
             incub = income * p["share_incubator"] / np.maximum(per_c, 1)
             prov = np.where(n_prov > 0, income * p["share_provider"] / np.maximum(n_prov, 1), 0.0)
             orgs.funding += incub[orgs.community] + providers * prov[orgs.community]
-            f.outflow["organisations"] += float(orgs.cost.sum())
             orgs.run_costs(p["org_friction_rate"])
 
     def _new_year(self) -> None:

@@ -18,20 +18,305 @@ from typing import override
 
 import numpy as np
 
-from sim.agents.resident import ELDERLY
-from sim.mechanisms.base import Mechanism
+from sim.agents.resident import ELDERLY, NEVER
+from sim.calendar import DAYS_PER_MONTH, is_month_start
+from sim.mechanisms.base import (
+    A,
+    Mechanism,
+    ModelLike,
+    Outcome,
+    Param,
+    State,
+    coef,
+    group_cumsum,
+    param,
+    segment_starts,
+    toward,
+)
 from sim.store import rank_within
 
-CARE_USE_RATE = 0.02  # daily chance an elderly account holder draws an hour of care (assumption)
-AWARDS_PER_1000 = 1.0  # monthly awards per 1,000 residents (assumption)
+# the mechanism's scenario parameters: levers, sourced values and uncertainties (section [incentives])
+CORE_PARAMS: tuple[Param, ...] = (
+    param(
+        "points",
+        "incentives",
+        False,
+        "bool",
+        "points for service and reporting, redeemable for goods (积分)",
+        "seed 001 §2 一是; seed 002 §2 三是",
+        lever=True,
+    ),
+    param(
+        "points_per_activity",
+        "incentives",
+        10.0,
+        "float",
+        "points earned per activity",
+        "field figures (10–600 points per activity)",
+        "points",
+        0.0,
+        600.0,
+        lever=True,
+    ),
+    param(
+        "yuan_per_point",
+        "incentives",
+        1.0,
+        "float",
+        "money value of one point at redemption",
+        "field figures (¥1 per point, Yandu 2021)",
+        "yuan",
+        0.0,
+        100.0,
+    ),
+    param(
+        "points_budget",
+        "incentives",
+        60000.0,
+        "float",
+        "money available for redeeming points per community per year (refilled on each anniversary)",
+        A,
+        "yuan/year",
+        0.0,
+        1e9,
+        lever=True,
+    ),
+    param(
+        "redeem_threshold",
+        "incentives",
+        40.0,
+        "float",
+        "points a resident gathers before redeeming an item",
+        "field figures (≈40 points per item, Shenzhen)",
+        "points",
+        1.0,
+        10000.0,
+    ),
+    param(
+        "redeem_rate",
+        "incentives",
+        0.05,
+        "float",
+        "daily chance that a resident above the threshold redeems",
+        A,
+        "1/day",
+        0.0,
+        1.0,
+    ),
+    param(
+        "ranking",
+        "incentives",
+        False,
+        "bool",
+        "public ranking of points (honour roll)",
+        "seed 001 §2 一是 (排名公示); seed 002 §2 三是 (honour roll)",
+        lever=True,
+    ),
+    param(
+        "time_bank",
+        "incentives",
+        False,
+        "bool",
+        "hours of service banked for later care (time bank)",
+        "seed 001 §2 一是; field figures",
+        lever=True,
+    ),
+    param(
+        "time_bank_cap",
+        "incentives",
+        1500.0,
+        "float",
+        "most hours one account can hold",
+        "field figures (Nanjing 2019)",
+        "hours",
+        1.0,
+        100000.0,
+    ),
+    param(
+        "awards",
+        "incentives",
+        False,
+        "bool",
+        "monthly role-model awards ('most beautiful family')",
+        "seed 001 §2 一是 (最美家庭评选); seed 000 §5.5.3; seed 002 §2 三是 (身边好人); monthly cadence assumption",
+        lever=True,
+    ),
+    param(
+        "crowding_out",
+        "incentives",
+        True,
+        "bool",
+        "extrinsic rewards crowd out intrinsic public spirit",
+        "assumption (motivation crowding theory)",
+    ),
+    param(
+        "crowding_strength",
+        "incentives",
+        0.5,
+        "float",
+        "largest share of public spirit rewards can crowd out",
+        A,
+        "",
+        0.0,
+        1.0,
+    ),
+    param(
+        "crowding_rate",
+        "incentives",
+        0.03,
+        "float",
+        "daily speed at which every resident's public spirit erodes towards the crowded-out level "
+        "while points are offered",
+        A,
+        "1/day",
+        0.0,
+        1.0,
+    ),
+    param(
+        "reward_half_value",
+        "incentives",
+        20.0,
+        "float",
+        "reward per activity (yuan) at which its pull on participation is half its maximum",
+        A,
+        "yuan",
+        0.1,
+        10000.0,
+    ),
+)
+
+
+def _c(name, default, meaning, zh, lo=0.0, hi=1.0, plausible=None, unit=""):
+    return coef("incentives", name, default, meaning, zh, lo, hi, plausible, unit)
+
+
+PARAMS = (
+    _c(
+        "care_use_rate",
+        0.02,
+        "daily chance an elderly account holder draws an hour of care",
+        "老人每日提取时间银行概率",
+        plausible=(0.005, 0.05),
+        unit="1/day",
+    ),
+    _c("awards_per_1000", 1.0, "monthly awards per 1,000 residents", "每千人每月表彰数", hi=20.0, plausible=(0.5, 3.0)),
+    _c(
+        "redeem_belief_rate",
+        0.2,
+        "daily step of residents' belief that points pay out towards what they hear",
+        "兑现信念调整速度",
+        plausible=(0.05, 0.5),
+    ),
+    _c(
+        "care_satisfaction_gain",
+        0.05,
+        "step of satisfaction towards 1 when an elderly resident draws an hour of care",
+        "时间银行养老满意度增益",
+        plausible=(0.02, 0.1),
+    ),
+    _c(
+        "award_belonging_gain",
+        0.1,
+        "step of a winner's belonging towards 1",
+        "获表彰者归属感增益",
+        plausible=(0.05, 0.2),
+    ),
+    _c(
+        "award_satisfaction_gain",
+        0.05,
+        "step of a winner's satisfaction towards 1",
+        "获表彰者满意度增益",
+        plausible=(0.02, 0.1),
+    ),
+    _c(
+        "award_neighbour_gain",
+        0.01,
+        "step of belonging towards 1 of neighbours in a winner's building",
+        "获表彰楼栋邻居归属感增益",
+        plausible=(0.0, 0.03),
+    ),
+)
+
+
+# the outcomes this mechanism defines (columns of results())
+OUTCOMES = (
+    Outcome(
+        "points_issued",
+        "points issued so far",
+        "points",
+        "Points issued so far",
+        "累计发放积分",
+        "cumulative",
+        "neutral",
+        counter="points_issued",
+        zero=0.0,
+    ),
+    Outcome(
+        "points_redeemed",
+        "points redeemed so far",
+        "points",
+        "Points redeemed so far",
+        "累计兑换积分",
+        "cumulative",
+        "neutral",
+        counter="points_redeemed",
+        zero=0.0,
+    ),
+    Outcome(
+        "points_held",
+        "points held by residents",
+        "points",
+        "Points held",
+        "居民持有积分",
+        "stock",
+        "neutral",
+        compute=lambda m: float(m.residents.points.sum()),
+    ),
+    Outcome(
+        "redemptions_refused",
+        "redemptions refused for lack of budget so far",
+        "redemptions",
+        "Redemptions refused so far",
+        "累计因预算不足拒绝兑换",
+        "cumulative",
+        "lower",
+        counter="redemptions_refused",
+    ),
+    Outcome(
+        "incentive_cost_per_activity",
+        "redemption cost so far per activity so far (yuan)",
+        "yuan",
+        "Incentive cost per activity",
+        "每次活动激励成本（元）",
+        "cumulative",
+        "lower",
+        compute=lambda m: m.totals.get("redemption_cost", 0.0) / max(m.totals.get("activities", 0), 1),
+    ),
+)
 
 
 class Incentives(Mechanism):
     """Issue and redeem points; crowding-out; time bank; awards."""
 
     name = "incentives"
+    outcomes = OUTCOMES
+    params = CORE_PARAMS + PARAMS
+    states = (
+        State("points", np.float64, 0.0, "points held"),
+        State("bank_hours", np.float32, 0.0, "time-bank hours held"),
+        State("last_redeemed", np.int32, NEVER, "day the resident last redeemed points"),
+    )
+    counters = (
+        "points_issued",
+        "points_redeemed",
+        "redemption_cost",
+        "redemptions_refused",
+        "care_hours_used",
+        "awards",
+    )
+    after = ("funding",)  # this year's points budget
 
-    def __init__(self, model):
+    def __init__(self, model: ModelLike):
         super().__init__(model)
         self.redeemable = np.ones(model.struct.n_communities)  # residents' belief points pay out
 
@@ -53,13 +338,13 @@ class Incentives(Mechanism):
                 self._crowd_out()
         if p["time_bank"]:
             self._use_time_bank()
-        if p["awards"] and self.model.tick % 30 == 0:
+        if p["awards"] and is_month_start(self.model.tick):
             self._awards()
 
     def _crowd_out(self) -> None:
         p, res = self.model.p, self.model.residents
         floor = res.public_spirit * (1 - p["crowding_strength"])
-        res.intrinsic += p["crowding_rate"] * (np.minimum(floor, res.intrinsic) - res.intrinsic)
+        toward(res.intrinsic, p["crowding_rate"], np.minimum(floor, res.intrinsic), inplace=True)
 
     def _redeem(self) -> None:
         m, p, res, f = self.model, self.model.p, self.model.residents, self.model.funds
@@ -68,7 +353,8 @@ class Incentives(Mechanism):
         holders = holders[self.rng.random(len(holders)) < p["redeem_rate"]]
         can_pay = f.points_budget >= thr * p["yuan_per_point"]
         # residents hear whether redemption still works; belief follows within days
-        self.redeemable += np.where(can_pay, 0.2 * (1 - self.redeemable), -0.2 * self.redeemable)
+        r = p["redeem_belief_rate"]
+        self.redeemable += np.where(can_pay, r * (1 - self.redeemable), -r * self.redeemable)
         if len(holders) == 0:
             return
         pts = np.floor(res.points[holders] / thr) * thr
@@ -76,11 +362,7 @@ class Incentives(Mechanism):
         comm = res.community[holders]
         order = np.argsort(comm, kind="stable")
         csum = np.empty(len(holders))
-        sorted_cost = cost[order]
-        cum = np.cumsum(sorted_cost)
-        start = np.r_[0, np.flatnonzero(np.diff(comm[order])) + 1]
-        offset = np.repeat(cum[start] - sorted_cost[start], np.diff(np.r_[start, len(order)]))
-        csum[order] = cum - offset
+        csum[order] = group_cumsum(cost[order], comm[order])
         paid = csum <= f.points_budget[comm] + 1e-9
         m.count("redemptions_refused", int((~paid).sum()))
         who, pts, cost, comm = holders[paid], pts[paid], cost[paid], comm[paid]
@@ -88,31 +370,30 @@ class Incentives(Mechanism):
         res.last_redeemed[who] = m.tick
         spent = np.bincount(comm, weights=cost, minlength=len(f.points_budget))
         f.points_budget -= spent
-        f.outflow["points"] += float(spent.sum())
         m.count("points_redeemed", float(pts.sum()))
         m.count("redemption_cost", float(cost.sum()))
 
     def _use_time_bank(self) -> None:
-        m, res = self.model, self.model.residents
+        m, p, res = self.model, self.model.p, self.model.residents
         holders = np.flatnonzero((res.bank_hours >= 1) & (res.age == ELDERLY))
-        use = holders[self.rng.random(len(holders)) < CARE_USE_RATE]
+        use = holders[self.rng.random(len(holders)) < p["care_use_rate"]]
         res.bank_hours[use] -= 1.0
-        res.satisfaction[use] += 0.05 * (1 - res.satisfaction[use])
+        res.satisfaction[use] = toward(res.satisfaction[use], p["care_satisfaction_gain"])
         m.count("care_hours_used", len(use))
 
     def _awards(self) -> None:
-        m, res = self.model, self.model.residents
-        recent = np.flatnonzero(res.last_active > m.tick - 30)
+        m, p, res = self.model, self.model.p, self.model.residents
+        recent = np.flatnonzero(res.last_active > m.tick - DAYS_PER_MONTH)
         if len(recent) == 0:
             return
         comm = res.community[recent]
-        k = np.maximum(1, np.round(m.community_sizes * AWARDS_PER_1000 / 1000)).astype(int)
+        k = np.maximum(1, np.round(m.community_sizes * p["awards_per_1000"] / 1000)).astype(int)
         top = recent[rank_within(comm, -res.activities[recent].astype(np.int64)) < k[comm]]
         m.count("awards", len(top))
-        res.belonging[top] += 0.1 * (1 - res.belonging[top])
-        res.satisfaction[top] += 0.05 * (1 - res.satisfaction[top])
+        res.belonging[top] = toward(res.belonging[top], p["award_belonging_gain"])
+        res.satisfaction[top] = toward(res.satisfaction[top], p["award_satisfaction_gain"])
         # role models: neighbours in the award winner's building feel a little prouder
         b = np.unique(res.building[top])
         counts = m.index.b_count[b]
-        nb = np.repeat(m.index.b_start[b] - np.r_[0, np.cumsum(counts)[:-1]], counts) + np.arange(counts.sum())
-        res.belonging[nb] += 0.01 * (1 - res.belonging[nb])
+        nb = np.repeat(m.index.b_start[b] - segment_starts(counts), counts) + np.arange(counts.sum())
+        res.belonging[nb] = toward(res.belonging[nb], p["award_neighbour_gain"])

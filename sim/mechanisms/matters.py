@@ -13,13 +13,142 @@ from typing import override
 
 import numpy as np
 
-from sim.mechanisms.base import Mechanism
+from sim.calendar import per_day
+from sim.mechanisms.base import A, Mechanism, Param, coef, param, toward
 from sim.store import RecordStore, thin_sample
 
 SMALL, MAJOR, HARD = 0, 1, 2
 CLASSES = ("small", "major", "hard")
 MAJOR_KINDS = ("environment", "parking", "facilities", "greenery", "sports", "leaks", "noise", "security")
 ROUTE_COMMITTEE, ROUTE_ORGS, ROUTE_MEETING, ROUTE_HARD, ROUTE_FIRM = 0, 1, 2, 3, 4
+
+# the mechanism's scenario parameters: levers, sourced values and uncertainties (section [matters])
+CORE_PARAMS: tuple[Param, ...] = (
+    param(
+        "matter_rate",
+        "matters",
+        0.15,
+        "float",
+        "matters (needs, complaints, hazards) raised per resident per year",
+        A,
+        "matters/resident/year",
+        0.0,
+        20.0,
+    ),
+    param(
+        "share_small",
+        "matters",
+        0.60,
+        "float",
+        "share of matters that are small (caring, family quarrels)",
+        "seed 002 §2 二是 (small/major/hard classes); shares assumption",
+        "",
+        0.0,
+        1.0,
+    ),
+    param(
+        "share_major",
+        "matters",
+        0.30,
+        "float",
+        "share of matters that are major (environment, facilities, parking)",
+        "seed 002 §2 二是; share assumption",
+        "",
+        0.0,
+        1.0,
+    ),
+    param(
+        "share_hard",
+        "matters",
+        0.10,
+        "float",
+        "share of matters that are hard (beyond the community)",
+        "seed 002 §2 二是; share assumption",
+        "",
+        0.0,
+        1.0,
+    ),
+    param(
+        "share_public",
+        "matters",
+        0.35,
+        "float",
+        "share of matters that are public hazards visible from outside (mobile reporters can see them)",
+        A,
+        "",
+        0.0,
+        1.0,
+    ),
+    param(
+        "routing",
+        "matters",
+        False,
+        "bool",
+        "route matters by class: small → volunteer teams and social organisations, hard → dispatched "
+        "cadres and government (major matters go to meetings whenever meetings sit, routing or not)",
+        "seed 002 §2 二是 (分类分责: hard → 下沉干部, registered members, outdoor workers; government as a "
+        "resolver is an assumption)",
+        lever=True,
+    ),
+    param(
+        "committee_capacity",
+        "matters",
+        8.0,
+        "float",
+        "matters the two committees (两委) can settle per day per community when fully free",
+        A,
+        "matters/day",
+        0.0,
+        200.0,
+    ),
+    param(
+        "admin_load",
+        "matters",
+        0.5,
+        "float",
+        "share of the committees' time eaten by administrative work pushed down from above",
+        "seed 002 §1 二是 (residents' committee carries heavy administrative work); value assumption",
+        "",
+        0.0,
+        0.95,
+        lever=True,
+    ),
+    param(
+        "patience_days",
+        "matters",
+        45,
+        "int",
+        "days an unresolved matter is tolerated before it becomes a grievance that can turn into a dispute",
+        A,
+        "days",
+        1,
+        3650,
+    ),
+)
+
+
+PARAMS = (
+    coef(
+        "matters",
+        "resolve_trust_gain_feedback",
+        0.08,
+        "step of the raiser's trust in the handler towards 1 when the loop is closed (they hear back)",
+        "闭环反馈时解决事项的信任增益",
+        0.0,
+        1.0,
+        (0.04, 0.15),
+    ),
+    coef(
+        "matters",
+        "resolve_trust_gain",
+        0.03,
+        "step of the raiser's trust in the handler towards 1 when the matter just disappears",
+        "无反馈时解决事项的信任增益",
+        0.0,
+        1.0,
+        (0.01, 0.06),
+    ),
+)
 
 
 def new_matter_store() -> RecordStore:
@@ -75,11 +204,19 @@ class Needs(Mechanism):
     """Residents raise matters each day."""
 
     name = "needs"
+    section = "matters"
+    params = CORE_PARAMS + PARAMS
+    # add_matters and resolve are called by several mechanisms; their counters are declared here, once
+    counters = (
+        tuple(f"raised_{c}" for c in CLASSES)
+        + tuple(f"resolved_{c}" for c in CLASSES)
+        + tuple(f"days_to_resolve_{c}" for c in CLASSES)
+    )
 
     @override
     def step(self) -> None:
         p, res = self.model.p, self.model.residents
-        rate = p["matter_rate"] / 365.0
+        rate = per_day(p["matter_rate"])
         if rate <= 0:
             return
         who = thin_sample(self.rng, rate, res.n, rate)
@@ -113,8 +250,6 @@ def resolve(model, ids: np.ndarray, actor: int) -> None:
         model.count(f"resolved_{label}", int(sel.sum()))
         model.count(f"days_to_resolve_{label}", float(days[sel].sum()))
     who = ms.column("resident")[ids]
-    gain = 0.08 if p["feedback_loop"] else 0.03
-    t = res.trust[who, actor]
-    res.trust[who, actor] = t + gain * (1 - t)
-    s = res.satisfaction[who]
-    res.satisfaction[who] = s + 0.5 * gain * (1 - s)
+    gain = p["resolve_trust_gain_feedback"] if p["feedback_loop"] else p["resolve_trust_gain"]
+    res.trust[who, actor] = toward(res.trust[who, actor], gain)
+    res.satisfaction[who] = toward(res.satisfaction[who], 0.5 * gain)

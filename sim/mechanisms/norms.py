@@ -15,23 +15,129 @@ from typing import override
 
 import numpy as np
 
-from sim.mechanisms.base import Mechanism
+from sim.agents.resident import NEVER
+from sim.mechanisms.base import A, Mechanism, Outcome, Param, State, coef, param
 from sim.mechanisms.disputes import NEIGHBOUR, open_disputes
 from sim.mechanisms.matters import MAJOR, add_matters
 
-REFERENCE_DISTANCE = 50.0  # metres to a garbage point at which breach_rate applies (assumption)
-COMPLAINT_CHANCE = 0.1  # chance a breach prompts an environment complaint (assumption)
+# the mechanism's scenario parameters: levers, sourced values and uncertainties (section [norms])
+CORE_PARAMS: tuple[Param, ...] = (
+    param(
+        "breach_rate",
+        "norms",
+        0.0015,
+        "float",
+        "daily chance a resident breaks a norm (litter, noise, parking, pets) at convenient "
+        "facilities and no supervision",
+        A,
+        "1/day",
+        0.0,
+        1.0,
+    ),
+    param(
+        "garbage_distance",
+        "norms",
+        50.0,
+        "float",
+        "walking distance to the nearest garbage point",
+        "seed 000 §4.1.1 (Licheng: hundreds of metres after the cut); default 50 m assumption",
+        "m",
+        5.0,
+        2000.0,
+        lever=True,
+    ),
+)
 
 
-def inconvenience(distance: float) -> float:
+def _c(name, default, meaning, zh, lo=0.0, hi=1.0, plausible=None, unit=""):
+    return coef("norms", name, default, meaning, zh, lo, hi, plausible, unit)
+
+
+PARAMS = (
+    _c(
+        "reference_distance",
+        50.0,
+        "walk to a garbage point at which breach_rate applies",
+        "参照投放距离",
+        lo=1.0,
+        hi=1000.0,
+        plausible=(30.0, 100.0),
+        unit="m",
+    ),
+    _c(
+        "distance_elasticity",
+        0.8,
+        "elasticity of breaches with the walk to the garbage point",
+        "违规对投放距离的弹性",
+        hi=3.0,
+        plausible=(0.4, 1.2),
+    ),
+    _c(
+        "complaint_chance",
+        0.1,
+        "chance a breach prompts a neighbour's environment complaint",
+        "违规引发投诉的概率",
+        plausible=(0.05, 0.2),
+    ),
+    _c(
+        "breach_headroom",
+        1.3,
+        "largest breach chance relative to breach_rate (a resident with no belonging)",
+        "违规概率上限倍数",
+        lo=1.0,
+        hi=3.0,
+        plausible=(1.1, 1.6),
+        unit="×",
+    ),
+    _c(
+        "watch_effect",
+        0.7,
+        "share of breaches stopped by full informal supervision in a wholly cohesive building",
+        "非正式监督抑制违规比例",
+        plausible=(0.4, 0.9),
+    ),
+)
+
+
+def inconvenience(distance: float, p: dict) -> float:
     """Multiplier on breaches from the walk to the nearest garbage point."""
-    return (distance / REFERENCE_DISTANCE) ** 0.8
+    return (distance / p["reference_distance"]) ** p["distance_elasticity"]
+
+
+# the outcomes this mechanism defines (columns of results())
+OUTCOMES = (
+    Outcome(
+        "norm_breaches",
+        "norm breaches today (litter, noise, parking, pets)",
+        "breaches",
+        "Norm breaches today",
+        "当日违规行为",
+        "flow",
+        "lower",
+        counter="norm_breaches",
+    ),
+    Outcome(
+        "breaches_total",
+        "norm breaches so far",
+        "breaches",
+        "Norm breaches so far",
+        "累计违规行为",
+        "cumulative",
+        "lower",
+        counter="norm_breaches",
+    ),
+)
 
 
 class Norms(Mechanism):
     """Draw today's norm breaches and their consequences."""
 
     name = "norms"
+    outcomes = OUTCOMES
+    params = CORE_PARAMS + PARAMS
+    states = (State("last_breach", np.int32, NEVER, "day the resident last breached a norm"),)
+    counters = ("norm_breaches",)
+    after = ("prices",)  # today's price frame
 
     @override
     def active(self, p: dict) -> bool:
@@ -43,11 +149,12 @@ class Norms(Mechanism):
         m, p, res = self.model, self.model.p, self.model.residents
         prices = m.mech["prices"]
         boost = prices.breach_boost()  # 1.0 unless a fine was ever in force (prices.py)
-        pmax = min(1.0, p["breach_rate"] * inconvenience(p["garbage_distance"]) * 1.3 * boost)
+        h = p["breach_headroom"]
+        pmax = min(1.0, p["breach_rate"] * inconvenience(p["garbage_distance"], p) * h * boost)
         cand = np.unique(self.rng.integers(0, res.n, self.rng.poisson(res.n * pmax)))
         cand = cand[res.age[cand] != 0]
         watch = p["informal_supervision"] * m.building_cohesion[res.building[cand]]
-        prob = pmax * (1 - 0.7 * watch) * (1.3 - res.belonging[cand]) / 1.3
+        prob = pmax * (1 - p["watch_effect"] * watch) * (h - res.belonging[cand]) / h
         if prices.frame is not None:
             prob = prob / boost * prices.breach_factor(cand)
         who = cand[self.rng.random(len(cand)) < prob / pmax]
@@ -58,7 +165,7 @@ class Norms(Mechanism):
         m.count("norm_breaches", len(who))
         m.breaches_by_building += np.bincount(res.building[who], minlength=m.struct.n_buildings)
         open_disputes(m, who[self.rng.random(len(who)) < p["breach_dispute_rate"]], NEIGHBOUR)
-        told = who[self.rng.random(len(who)) < COMPLAINT_CHANCE]
+        told = who[self.rng.random(len(who)) < p["complaint_chance"]]
         if len(told):
             b = res.building[told]
             neighbour = m.index.b_start[b] + (self.rng.random(len(b)) * m.index.b_count[b]).astype(np.int64)

@@ -17,12 +17,157 @@ from typing import override
 
 import numpy as np
 
-from sim.agents.resident import T_ORGS, T_PARTY, T_RC
-from sim.mechanisms.base import Mechanism
+from sim.agents.resident import NEVER, T_ORGS, T_PARTY, T_RC
+from sim.calendar import week_of
+from sim.mechanisms.base import A, Mechanism, ModelLike, Outcome, Param, State, coef, param
 
-MOBILISED_DAYS = 14  # days a home visit keeps working (assumption)
-TIME_BANK_VALUE = 8.0  # yuan-equivalent of one banked hour of care (assumption)
-OCCASIONS_HALF = 6.0  # organisations per community giving ~63% of full occasions (assumption)
+# children take part with their families, not on their own: a logit no chance can lift
+CHILD_LOGIT = -50
+
+# the mechanism's scenario parameters: levers, sourced values and uncertainties (section [behaviour])
+CORE_PARAMS: tuple[Param, ...] = (
+    param(
+        "base_logit",
+        "behaviour",
+        -9.54,
+        "float",
+        "baseline log-odds of joining a community activity on a given day",
+        "calibrated: SMM fit to X's 5.6% registered volunteers after a year under "
+        "governance-partners (seed 002 §2; docs/validation.md, case 1)",
+        "logit",
+        -20.0,
+        5.0,
+    ),
+    param(
+        "w_public_spirit",
+        "behaviour",
+        3.0,
+        "float",
+        "weight of intrinsic public spirit in the participation choice",
+        A,
+        "logit",
+        0.0,
+        20.0,
+    ),
+    param("w_belonging", "behaviour", 1.5, "float", "weight of sense of belonging", A, "logit", 0.0, 20.0),
+    param("w_trust", "behaviour", 1.0, "float", "weight of trust in the community's organisers", A, "logit", 0.0, 20.0),
+    param("w_free_time", "behaviour", 1.5, "float", "weight of free time", A, "logit", 0.0, 20.0),
+    param(
+        "w_reward",
+        "behaviour",
+        2.0,
+        "float",
+        "weight of the expected material reward (scaled by reward sensitivity)",
+        A,
+        "logit",
+        0.0,
+        20.0,
+    ),
+    param(
+        "w_social",
+        "behaviour",
+        2.0,
+        "float",
+        "weight of the share of building neighbours recently active (neighbours lead neighbours)",
+        "seed 001 §2 二是 (邻居带邻居); weight assumption",
+        "logit",
+        0.0,
+        20.0,
+    ),
+    param(
+        "w_status",
+        "behaviour",
+        0.8,
+        "float",
+        "weight of public ranking for status-seeking residents",
+        A,
+        "logit",
+        0.0,
+        20.0,
+    ),
+    param(
+        "w_mobilised",
+        "behaviour",
+        1.2,
+        "float",
+        "boost after a Party member's home visit",
+        "seed 000 §5.1; weight assumption",
+        "logit",
+        0.0,
+        20.0,
+    ),
+    param(
+        "w_dissatisfaction",
+        "behaviour",
+        1.0,
+        "float",
+        "penalty of dissatisfaction with the community on participation",
+        A,
+        "logit",
+        0.0,
+        20.0,
+    ),
+    param(
+        "volunteer_after",
+        "behaviour",
+        6,
+        "int",
+        "activities after which a resident registers as a volunteer",
+        A,
+        "activities",
+        1,
+        100,
+    ),
+    param(
+        "activity_window",
+        "behaviour",
+        30,
+        "int",
+        "days over which a resident counts as participating after an activity",
+        A,
+        "days",
+        1,
+        365,
+    ),
+)
+
+
+PARAMS = (
+    coef(
+        "behaviour",
+        "mobilised_days",
+        14,
+        "days a home visit keeps mobilising the visited",
+        "入户动员持续天数",
+        1,
+        90,
+        (7, 28),
+        "days",
+        kind="int",
+    ),
+    coef(
+        "behaviour",
+        "time_bank_value",
+        8.0,
+        "yuan-equivalent of one banked hour of care",
+        "时间银行每小时折合价值",
+        0.0,
+        200.0,
+        (4.0, 16.0),
+        "yuan",
+    ),
+    coef(
+        "behaviour",
+        "occasions_half",
+        6.0,
+        "working organisations per community giving 1 − 1/e of full activity occasions",
+        "活动机会半饱和组织数",
+        0.1,
+        100.0,
+        (3.0, 12.0),
+        "organisations",
+    ),
+)
 
 
 def reward_value(p: dict, redeemable: np.ndarray) -> np.ndarray:
@@ -31,8 +176,23 @@ def reward_value(p: dict, redeemable: np.ndarray) -> np.ndarray:
     if p["points"]:
         value = value + p["points_per_activity"] * p["yuan_per_point"] * redeemable
     if p["time_bank"]:
-        value = value + TIME_BANK_VALUE
+        value = value + p["time_bank_value"]
     return value
+
+
+# the outcomes this mechanism defines (columns of results())
+OUTCOMES = (
+    Outcome(
+        "activities",
+        "activities joined today (all kinds)",
+        "activities",
+        "Activities today",
+        "当日参与活动人次",
+        "flow",
+        "higher",
+        counter="activities",
+    ),
+)
 
 
 class Participation(Mechanism):
@@ -46,8 +206,19 @@ class Participation(Mechanism):
     """
 
     name = "participation"
+    outcomes = OUTCOMES
+    section = "behaviour"
+    params = CORE_PARAMS + PARAMS
+    # record_activity (below) is how every mechanism books an activity: its state and counter are declared here
+    states = (
+        State("activities", np.int32, 0, "activities joined"),
+        State("volunteer", np.bool_, False, "registered volunteer"),
+        State("last_active", np.int32, NEVER, "day of the resident's last activity"),
+    )
+    counters = ("activities",)
+    needs = ("incentives",)  # rewards and the belief that points pay out
 
-    def __init__(self, model):
+    def __init__(self, model: ModelLike):
         super().__init__(model)
         self._static_u: np.ndarray | None = None
         self._static_key = None
@@ -60,7 +231,7 @@ class Participation(Mechanism):
     @override
     def step(self) -> None:
         m, p, res = self.model, self.model.p, self.model.residents
-        key = (m.tick // 7, id(p), tuple(p[k] for k in _STATIC_KEYS))
+        key = (week_of(m.tick), id(p), tuple(p[k] for k in _STATIC_KEYS))
         if self._static_u is None or key != self._static_key:
             self._static_u = self._static(p, res)
             self._static_key = key
@@ -73,7 +244,7 @@ class Participation(Mechanism):
             u += np.float32(p["w_status"]) * res.status_seeking
         u += (p["w_social"] * m.building_activity).astype(np.float32)[res.building]
         if p["home_visits_per_week"] > 0:
-            u += np.float32(p["w_mobilised"]) * (m.tick - res.last_visited < MOBILISED_DAYS)
+            u += np.float32(p["w_mobilised"]) * (m.tick - res.last_visited < p["mobilised_days"])
         np.negative(u, out=u)
         np.exp(u, out=u)
         u += 1
@@ -93,7 +264,7 @@ class Participation(Mechanism):
             + p["party_duty_boost"] * duty
             - p["w_dissatisfaction"] * (1 - res.satisfaction)
         )
-        u[res.age == 0] = -50.0  # children take part with their families, not on their own
+        u[res.age == 0] = CHILD_LOGIT
         return u.astype(np.float32)
 
 
@@ -114,10 +285,10 @@ def per_community(values: np.ndarray, community: np.ndarray) -> np.ndarray | np.
     return values[0] if len(values) == 1 else values[community]
 
 
-def occasions(orgs, n_communities: int) -> np.ndarray:
-    """Share of full activity occasions each community's organisations provide."""
+def occasions(orgs, n_communities: int, half: float) -> np.ndarray:
+    """Share of full activity occasions each community's organisations provide (``half``: occasions_half)."""
     active = np.bincount(orgs.community, weights=1 - orgs.friction, minlength=n_communities)
-    return 1 - np.exp(-active / OCCASIONS_HALF)
+    return 1 - np.exp(-active / half)
 
 
 def record_activity(m, who: np.ndarray) -> None:

@@ -37,15 +37,76 @@ from typing import override
 
 import numpy as np
 
-from sim.mechanisms.base import Mechanism
+from sim.mechanisms.base import A, Mechanism, ModelLike, Outcome, Param, param
+
+NO_RESTRAINT_BOOST = 10**6  # breach headroom when norms restrain nothing (r = 1): effectively unbounded
+
+
+# the mechanism's scenario parameters: levers, sourced values and uncertainties (section [prices])
+CORE_PARAMS: tuple[Param, ...] = (
+    param(
+        "breach_fine",
+        "prices",
+        0.0,
+        "float",
+        "fine for a norm breach that is caught (0: no fine); with crowding-out it reframes the norm as a price",
+        "Gneezy & Rustichini 2000, J. Legal Stud. 29(1) (a fine for late pickup doubled it); amount assumption",
+        "yuan",
+        0.0,
+        1e5,
+        lever=True,
+    ),
+    param("fine_detection", "prices", 0.5, "float", "chance that a breach is caught and fined", A, "", 0.0, 1.0),
+    param(
+        "norm_restraint",
+        "prices",
+        0.75,
+        "float",
+        "share of would-be breaches the moral norm holds back before any price frame",
+        "assumption (Gneezy & Rustichini 2000: late pickups 8 → 18.5 a week once priced)",
+        "",
+        0.0,
+        0.99,
+    ),
+    param(
+        "request_reward",
+        "prices",
+        0.0,
+        "float",
+        "money offered to residents who accept an organisation's invitation (paid from the community fund)",
+        "Frey & Oberholzer-Gee 1997, AER 87(4) (compensation halved acceptance); amount assumption",
+        "yuan",
+        0.0,
+        1e5,
+        lever=True,
+    ),
+)
+
+
+# the outcomes this mechanism defines (columns of results())
+OUTCOMES = (
+    Outcome(
+        "fines",
+        "norm breaches fined so far",
+        "fines",
+        "Fines so far",
+        "累计罚款次数",
+        "cumulative",
+        "neutral",
+        counter="fines",
+    ),
+)
 
 
 class Prices(Mechanism):
     """Keep the price frame of norms; fine caught breaches; price civic requests."""
 
     name = "prices"
+    outcomes = OUTCOMES
+    params = CORE_PARAMS
+    counters = ("fines", "fines_paid", "request_rewards", "request_reward_cost")
 
-    def __init__(self, model):
+    def __init__(self, model: ModelLike):
         super().__init__(model)
         self.frame: np.ndarray | None = None  # per resident; None until a fine was ever in force
 
@@ -82,7 +143,7 @@ class Prices(Mechanism):
         if self.frame is None:
             return 1.0
         r = self.model.p["norm_restraint"]
-        return 1.0 / (1.0 - r) if r < 1 else 1e6
+        return 1.0 / (1.0 - r) if r < 1 else NO_RESTRAINT_BOOST
 
     def breach_factor(self, ids: np.ndarray) -> np.ndarray:
         """Factor on the breach chance of residents ``ids`` from the price frame and the fine."""
@@ -101,7 +162,6 @@ class Prices(Mechanism):
             return
         paid = np.bincount(m.residents.community[caught], minlength=m.struct.n_communities) * p["breach_fine"]
         m.funds.community += paid
-        m.funds.inflow += float(paid.sum())
         m.count("fines", len(caught))
         m.count("fines_paid", float(paid.sum()))
 
@@ -129,6 +189,5 @@ class Prices(Mechanism):
         owed = np.bincount(m.residents.community[joined], minlength=m.struct.n_communities) * p["request_reward"]
         paid = np.minimum(owed, f.community)
         f.community -= paid
-        f.outflow["rewards"] = f.outflow.get("rewards", 0.0) + float(paid.sum())
         m.count("request_rewards", len(joined))
         m.count("request_reward_cost", float(paid.sum()))

@@ -15,9 +15,110 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import T_PARTY, T_RC
-from sim.mechanisms.base import Mechanism
+from sim.mechanisms.base import A, Mechanism, Outcome, Param, coef, param, toward
 from sim.mechanisms.matters import resolve
 from sim.store import RecordStore
+
+# the mechanism's scenario parameters: levers, sourced values and uncertainties (section [projects])
+CORE_PARAMS: tuple[Param, ...] = (
+    param(
+        "project_cost",
+        "projects",
+        25000.0,
+        "float",
+        "mean cost of a governance project (micro-renovation etc.)",
+        A,
+        "yuan",
+        0.0,
+        1e8,
+    ),
+    param(
+        "project_days",
+        "projects",
+        90,
+        "int",
+        "planned duration of a project",
+        "seed 000 §4.1.3 (3-month renovation)",
+        "days",
+        1,
+        3650,
+    ),
+    param(
+        "government_cofunding",
+        "projects",
+        0.30,
+        "float",
+        "share of a project's cost paid by government",
+        "seed 000 §4.1.3 (30% co-funding)",
+        "",
+        0.0,
+        1.0,
+        lever=True,
+    ),
+    param(
+        "project_share",
+        "projects",
+        0.25,
+        "float",
+        "share of agreed problems that need a funded project; the rest are implemented by the "
+        "handlers within implement_days",
+        A,
+        "",
+        0.0,
+        1.0,
+    ),
+    param(
+        "implement_days",
+        "projects",
+        14,
+        "int",
+        "planned days to implement an agreed problem that needs no funded project",
+        A,
+        "days",
+        1,
+        365,
+    ),
+    param("max_open_projects", "projects", 4, "int", "projects a community can run at once", A, "projects", 0, 100),
+)
+
+
+def _c(name, default, meaning, zh, lo=0.0, hi=1.0, plausible=None, unit=""):
+    return coef("projects", name, default, meaning, zh, lo, hi, plausible, unit)
+
+
+PARAMS = (
+    _c(
+        "cost_spread",
+        0.3,
+        "sd of the log of a project's cost around project_cost",
+        "项目成本对数标准差",
+        hi=2.0,
+        plausible=(0.1, 0.5),
+    ),
+    _c(
+        "plan_spread",
+        0.3,
+        "planned duration varies uniformly within ± this share of the standard duration",
+        "计划工期浮动比例",
+        hi=0.9,
+        plausible=(0.1, 0.5),
+    ),
+    _c(
+        "speed_spread",
+        0.1,
+        "work speed varies uniformly within ± this share",
+        "施工速度浮动比例",
+        hi=0.9,
+        plausible=(0.0, 0.3),
+    ),
+    _c(
+        "completion_satisfaction_gain",
+        0.04,
+        "step of the estate's satisfaction towards 1 when a fully legitimate project completes",
+        "项目完成的满意度增益",
+        plausible=(0.01, 0.08),
+    ),
+)
 
 
 def new_project_store() -> RecordStore:
@@ -47,6 +148,8 @@ def start_project(m, matter_ids: np.ndarray, c: int, estate: int, legitimacy: fl
     """
     p, ps = m.p, m.projects
     rng = m.mech["projects"].rng
+    spread = p["plan_spread"]
+    speed_spread = p["speed_spread"]
     funded = rng.random() < p["project_share"]
     cost = 0.0
     planned_days = p["implement_days"]
@@ -55,18 +158,18 @@ def start_project(m, matter_ids: np.ndarray, c: int, estate: int, legitimacy: fl
         if n_open >= p["max_open_projects"]:
             m.count("projects_waiting", 1)
             return False
-        cost = p["project_cost"] * float(rng.lognormal(0.0, 0.3))
+        cost = p["project_cost"] * float(rng.lognormal(0.0, p["cost_spread"]))
         gov_share = cost * p["government_cofunding"]
         own_share = cost - gov_share
         if own_share > m.funds.community[c] or gov_share > m.government.budget:
             m.count("projects_unfunded", 1)
             return False
         m.government.cofund(gov_share)
-        m.funds.spend_community(c, own_share, "projects")
+        m.funds.spend_community(c, own_share)
         planned_days = p["project_days"]
-    planned = max(1, int(round(planned_days * rng.uniform(0.7, 1.3))))
+    planned = max(1, int(round(planned_days * rng.uniform(1 - spread, 1 + spread))))
     drag = m.mech["supervision"].project_drag() + m.mech["responsibility"].drag()
-    speed = rng.uniform(0.9, 1.1) / (1.0 + drag)
+    speed = rng.uniform(1 - speed_spread, 1 + speed_spread) / (1.0 + drag)
     pid = ps.add(
         1,
         community=c,
@@ -83,10 +186,90 @@ def start_project(m, matter_ids: np.ndarray, c: int, estate: int, legitimacy: fl
     return True
 
 
+# the outcomes this mechanism defines (columns of results())
+OUTCOMES = (
+    Outcome(
+        "projects_started",
+        "governance projects started so far",
+        "projects",
+        "Projects started so far",
+        "累计启动项目",
+        "cumulative",
+        "higher",
+        counter="projects_started",
+    ),
+    Outcome(
+        "projects_completed",
+        "governance projects completed so far",
+        "projects",
+        "Projects completed so far",
+        "累计完成项目",
+        "cumulative",
+        "higher",
+        counter="projects_completed",
+    ),
+    Outcome(
+        "projects_open",
+        "governance projects under way",
+        "projects",
+        "Projects under way",
+        "在建项目",
+        "stock",
+        "neutral",
+        compute=lambda m: int(len(m.projects.open_ids)),
+    ),
+    Outcome(
+        "project_overrun",
+        "mean actual/planned duration of completed projects (1 = on time)",
+        "×",
+        "Project overrun",
+        "项目工期超支比",
+        "cumulative",
+        "lower",
+        compute=lambda m: m.totals.get("project_overrun_sum", 0.0) / max(m.totals.get("projects_completed", 0), 1),
+    ),
+    Outcome(
+        "implementations_completed",
+        "agreed problems implemented without a funded project so far",
+        "problems",
+        "Implementations completed so far",
+        "累计完成落实事项",
+        "cumulative",
+        "higher",
+        counter="implementations_completed",
+    ),
+    Outcome(
+        "implementation_overrun",
+        "mean actual/planned duration of completed implementations (1 = on time)",
+        "×",
+        "Implementation overrun",
+        "落实工期超支比",
+        "cumulative",
+        "lower",
+        compute=lambda m: (
+            m.totals.get("implementation_overrun_sum", 0.0) / max(m.totals.get("implementations_completed", 0), 1)
+        ),
+    ),
+)
+
+
 class Projects(Mechanism):
     """Advance open projects; complete those that are finished."""
 
     name = "projects"
+    outcomes = OUTCOMES
+    params = CORE_PARAMS + PARAMS
+    counters = (
+        "projects_started",
+        "projects_waiting",
+        "projects_unfunded",
+        "implementations_started",
+        "projects_completed",
+        "project_overrun_sum",
+        "implementations_completed",
+        "implementation_overrun_sum",
+    )
+    needs = ("supervision", "responsibility")  # project drag
 
     @override
     def step(self) -> None:
@@ -107,11 +290,11 @@ class Projects(Mechanism):
         m.count("project_overrun_sum", float(overrun[funded].sum()))
         m.count("implementations_completed", int((~funded).sum()))
         m.count("implementation_overrun_sum", float(overrun[~funded].sum()))
-        ms, res = m.matters, m.residents
+        ms, res, p = m.matters, m.residents, m.p
         mids = ms.open_ids[np.isin(ms.column("project")[ms.open_ids], done)]
         resolve(m, mids, T_RC)
         for pid in done:
             lo, hi = m.estate_range(int(ps.column("estate")[pid]))
-            gain = 0.04 * ps.column("legitimacy")[pid]
-            res.satisfaction[lo:hi] += gain * (1 - res.satisfaction[lo:hi])
-            res.trust[lo:hi, T_PARTY] += 0.5 * gain * (1 - res.trust[lo:hi, T_PARTY])
+            gain = p["completion_satisfaction_gain"] * ps.column("legitimacy")[pid]
+            res.satisfaction[lo:hi] = toward(res.satisfaction[lo:hi], gain)
+            res.trust[lo:hi, T_PARTY] = toward(res.trust[lo:hi, T_PARTY], 0.5 * gain)

@@ -16,35 +16,205 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import T_FIRM
-from sim.mechanisms.base import Mechanism
+from sim.calendar import is_month_start, is_week_start
+from sim.mechanisms.base import A, Mechanism, ModelLike, Outcome, Param, coef, param
 from sim.mechanisms.disputes import FIRM, REVENUE, open_disputes
 from sim.mechanisms.matters import SMALL, add_matters
 from sim.store import sample_by_group
 
-COMPLAINT_RATE = 0.0004  # complaints per resident per day at zero effort (assumption)
+# the mechanism's scenario parameters: levers, sourced values and uncertainties (section [property])
+CORE_PARAMS: tuple[Param, ...] = (
+    param(
+        "property_fee", "property", 120.0, "float", "monthly property fee per household", A, "yuan/month", 0.0, 5000.0
+    ),
+    param(
+        "firm_profit_motive",
+        "property",
+        0.6,
+        "float",
+        "how strongly the firm trades service for profit (profit over governance)",
+        "seed 002 §1 一是 (盈利大于治理); value assumption",
+        "",
+        0.0,
+        1.0,
+    ),
+    param(
+        "homeowners_committee",
+        "property",
+        True,
+        "bool",
+        "estates have homeowners' committees (业委会) that bargain over shared revenue",
+        "seed 002 §1 一是; seed 002 §2 四是 (revenue quarrels)",
+        lever=True,
+    ),
+    param(
+        "revenue_dispute_rate",
+        "property",
+        0.08,
+        "float",
+        "monthly chance of a shared-revenue dispute between firm and homeowners' committee when nothing is transparent",
+        "seed 002 §2 四是 (公共收益分成 quarrels); value assumption",
+        "1/month",
+        0.0,
+        1.0,
+    ),
+)
+
+
+def _c(name, default, meaning, zh, lo=0.0, hi=1.0, plausible=None, unit=""):
+    return coef("property", name, default, meaning, zh, lo, hi, plausible, unit)
+
+
+PARAMS = (
+    _c(
+        "complaint_rate",
+        0.0004,
+        "complaints about service per resident per day at zero effort",
+        "零努力时每人每日投诉率",
+        hi=0.05,
+        plausible=(0.0002, 0.0008),
+        unit="1/day",
+    ),
+    _c(
+        "complaint_dispute_share",
+        0.2,
+        "chance a complaint of a resident with no trust in the firm becomes a dispute",
+        "投诉转为纠纷的概率",
+        plausible=(0.1, 0.4),
+    ),
+    _c(
+        "complaint_trust_keep",
+        0.97,
+        "share of trust in the firm kept after complaining",
+        "投诉后对物业信任保留比例",
+        plausible=(0.9, 1.0),
+    ),
+    _c(
+        "collection_base",
+        0.5,
+        "fee collection rate of an estate with no trust in the firm",
+        "零信任时物业费收缴率",
+        plausible=(0.3, 0.7),
+    ),
+    _c(
+        "revenue_watch_formal",
+        0.5,
+        "weight of formal supervision in watching shared revenue (the rest: third-party evaluation)",
+        "公共收益监督中正式监督权重",
+        plausible=(0.3, 0.7),
+    ),
+    _c("effort_target", 0.9, "service effort residents expect", "居民期望的服务努力", plausible=(0.8, 1.0)),
+    _c(
+        "max_shirk",
+        0.6,
+        "effort a profit-only firm cuts when never detected",
+        "纯逐利物业最大懈怠",
+        plausible=(0.4, 0.8),
+    ),
+    _c(
+        "cost_share",
+        0.85,
+        "share of fee income that full effort costs",
+        "全力服务成本占收入比例",
+        plausible=(0.7, 0.95),
+    ),
+    _c(
+        "effort_adjust",
+        0.4,
+        "monthly step of effort towards the firm's best effort",
+        "物业努力月调整速度",
+        plausible=(0.2, 0.6),
+    ),
+    _c("effort_floor", 0.05, "lowest effort a firm keeps", "物业最低努力", hi=0.5, plausible=(0.0, 0.15)),
+    _c("initial_effort", 0.75, "firms' service effort on day 0", "初始服务努力", plausible=(0.6, 0.9)),
+)
+
+
+# the outcomes this mechanism defines (columns of results())
+OUTCOMES = (
+    Outcome(
+        "firm_effort",
+        "mean service effort of property firms (0–1)",
+        "0–1",
+        "Firm service effort",
+        "物业服务努力程度",
+        "stock",
+        "higher",
+        compute=lambda m: float(m.firms.effort.mean()),
+    ),
+    Outcome(
+        "firm_shirking",
+        "mean effort withheld below the governance target (0–1)",
+        "0–1",
+        "Firm shirking",
+        "物业服务懈怠程度",
+        "stock",
+        "lower",
+        compute=lambda m: float(m.firms.shirking.mean()),
+    ),
+    Outcome(
+        "firm_profit",
+        "property firms' cumulative profit (yuan)",
+        "yuan",
+        "Firm profit so far",
+        "物业累计利润（元）",
+        "cumulative",
+        "neutral",
+        compute=lambda m: float(m.firms.profit.sum()),
+    ),
+    Outcome(
+        "firm_complaints",
+        "complaints about property service so far",
+        "complaints",
+        "Firm complaints so far",
+        "累计物业投诉",
+        "cumulative",
+        "lower",
+        counter="firm_complaints",
+    ),
+    Outcome(
+        "revenue_disputes",
+        "shared-revenue disputes between firms and homeowners' committees so far",
+        "disputes",
+        "Revenue disputes so far",
+        "累计公共收益纠纷",
+        "cumulative",
+        "lower",
+        counter="revenue_disputes",
+    ),
+)
 
 
 class Property(Mechanism):
     """Firms decide effort monthly, book accounts daily, draw complaints and quarrels."""
 
     name = "property"
+    outcomes = OUTCOMES
+    params = CORE_PARAMS + PARAMS
+    counters = ("firm_complaints", "revenue_disputes")
+    after = ("supervision",)  # this month's detection chances
 
-    def __init__(self, model):
+    def __init__(self, model: ModelLike):
         super().__init__(model)
         self.collection = None
+
+    def params_changed(self) -> None:
+        """The fee is resolved into the firms' accounts."""
+        self.model.firms.fee = self.model.p["property_fee"]
 
     @override
     def step(self) -> None:
         m, p, firms, res = self.model, self.model.p, self.model.firms, self.model.residents
         sup = m.mech["supervision"]
-        if m.tick % 30 == 0:
+        if is_month_start(m.tick):
             firms.choose_effort(p["firm_profit_motive"], sup.detection)
             if p["homeowners_committee"]:
                 self._revenue_disputes(sup)
-        if m.tick % 7 == 1 or self.collection is None:  # fee payers reconsider weekly
-            self.collection = 0.5 + 0.5 * m.estate_mean(res.trust[:, T_FIRM])
+        if is_week_start(m.tick, offset=1) or self.collection is None:  # fee payers reconsider weekly
+            base = p["collection_base"]
+            self.collection = base + (1 - base) * m.estate_mean(res.trust[:, T_FIRM])
         firms.daily_accounts(self.collection)
-        rate = COMPLAINT_RATE * (1 - firms.effort)
+        rate = p["complaint_rate"] * (1 - firms.effort)
         who = sample_by_group(self.rng, rate, res.estate)
         who = who[res.age[who] != 0]  # children complain through their parents
         if len(who) == 0:
@@ -54,13 +224,14 @@ class Property(Mechanism):
         add_matters(
             m, who, np.full(len(who), SMALL, np.int8), np.zeros(len(who), np.int8), np.zeros(len(who), bool), firm=True
         )
-        angry = who[self.rng.random(len(who)) < 0.2 * (1 - res.trust[who, T_FIRM])]
+        angry = who[self.rng.random(len(who)) < p["complaint_dispute_share"] * (1 - res.trust[who, T_FIRM])]
         open_disputes(m, angry, FIRM)
-        res.trust[who, T_FIRM] *= 0.97
+        res.trust[who, T_FIRM] *= p["complaint_trust_keep"]
 
     def _revenue_disputes(self, sup) -> None:
         m, p = self.model, self.model.p
-        watched = 0.5 * p["formal_supervision"] + 0.5 * sup.informative
+        w = p["revenue_watch_formal"]
+        watched = w * p["formal_supervision"] + (1 - w) * sup.informative
         chance = p["revenue_dispute_rate"] * (1 - np.clip(watched, 0, 1))
         hit = np.flatnonzero(self.rng.random(len(chance)) < chance)
         if len(hit) == 0:

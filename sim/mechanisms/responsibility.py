@@ -11,15 +11,29 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.mechanisms.base import Mechanism
+from sim.mechanisms.base import Mechanism, coef
 
-NO_LIST_DRAG = 0.9  # extra implementation time without a list, as a share of plan (assumption)
+PARAMS = (
+    coef(
+        "supervision",
+        "no_list_drag",
+        0.9,
+        "extra implementation time without a responsibility list, as a share of plan",
+        "无责任清单的额外工期比例",
+        0.0,
+        5.0,
+        (0.45, 1.35),
+        "×",
+    ),
+)
 
 
 class Responsibility(Mechanism):
     """Decides which handling attempts are passed on rather than done."""
 
     name = "responsibility"
+    section = "supervision"
+    params = PARAMS
 
     def passed(self, n: int) -> np.ndarray:
         """Mask of ``n`` handling attempts that are passed to someone else today."""
@@ -30,4 +44,5 @@ class Responsibility(Mechanism):
 
     def drag(self) -> float:
         """Extra implementation time (share of plan) from unclear duties."""
-        return 0.0 if self.model.p["responsibility_list"] else NO_LIST_DRAG
+        p = self.model.p
+        return 0.0 if p["responsibility_list"] else p["no_list_drag"]

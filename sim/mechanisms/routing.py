@@ -17,7 +17,7 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import T_FIRM, T_GOV, T_ORGS, T_RC
-from sim.mechanisms.base import Mechanism
+from sim.mechanisms.base import Mechanism, Outcome, coef
 from sim.mechanisms.matters import (
     HARD,
     MAJOR,
@@ -31,8 +31,47 @@ from sim.mechanisms.matters import (
 )
 from sim.store import take_capacity
 
-CADRE_CAPACITY = 0.08  # hard matters a dispatched cadre settles per day (assumption)
-FIRM_CAPACITY = 1.0  # service complaints a firm settles per estate per day at full effort (assumption)
+
+def _c(name, default, meaning, zh, lo=0.0, hi=1.0, plausible=None, unit=""):
+    return coef("matters", name, default, meaning, zh, lo, hi, plausible, unit)
+
+
+PARAMS = (
+    _c(
+        "cadre_capacity",
+        0.08,
+        "hard matters a dispatched cadre settles per day",
+        "下派干部每日办结难事数",
+        hi=5.0,
+        plausible=(0.04, 0.16),
+        unit="matters/day",
+    ),
+    _c(
+        "firm_capacity",
+        1.0,
+        "service complaints a firm settles per estate per day at full effort",
+        "物业每日处理投诉能力",
+        hi=50.0,
+        plausible=(0.5, 2.0),
+        unit="matters/day",
+    ),
+    _c(
+        "hard_capacity",
+        0.4,
+        "hard matters a day the government settles per community",
+        "政府每日办结难事数",
+        hi=20.0,
+        plausible=(0.2, 0.8),
+        unit="matters/day",
+    ),
+    _c(
+        "silo_slowdown",
+        0.6,
+        "share of the government's capacity for hard matters lost to fully siloed data",
+        "数据孤岛造成的能力损失",
+        plausible=(0.3, 0.8),
+    ),
+)
 
 
 def route_for(cls: np.ndarray, p: dict, firm: np.ndarray) -> np.ndarray:
@@ -50,10 +89,30 @@ def route_for(cls: np.ndarray, p: dict, firm: np.ndarray) -> np.ndarray:
     return route
 
 
+# the outcomes this mechanism defines (columns of results())
+OUTCOMES = (
+    Outcome(
+        "buck_passes",
+        "handling attempts passed on instead of done so far",
+        "attempts",
+        "Buck-passing so far",
+        "累计推诿次数",
+        "cumulative",
+        "lower",
+        counter="buck_passes",
+    ),
+)
+
+
 class Handling(Mechanism):
     """Committees, organisations and government work through their queues."""
 
     name = "handling"
+    outcomes = OUTCOMES
+    section = "matters"
+    params = PARAMS
+    counters = ("buck_passes",)
+    after = ("channels", "responsibility")  # today's surfaced matters; who passes the buck
 
     @override
     def step(self) -> None:
@@ -76,9 +135,9 @@ class Handling(Mechanism):
         committee_cap = m.committees.capacity(p["committee_capacity"], p["admin_load"])
         self._serve(ids[route == ROUTE_COMMITTEE], committee_cap, T_RC, forward_hard=True)
         self._serve(ids[route == ROUTE_ORGS], org_cap, T_ORGS)
-        hard_cap = p["dispatched_cadres"] * CADRE_CAPACITY + m.government.hard_capacity(p["data_silos"])
+        hard_cap = p["dispatched_cadres"] * p["cadre_capacity"] + m.government.hard_capacity(p["data_silos"])
         self._serve(ids[route == ROUTE_HARD], np.full(C, hard_cap), T_GOV)
-        self._serve(ids[route == ROUTE_FIRM], FIRM_CAPACITY * m.firms.effort, T_FIRM, group="estate")
+        self._serve(ids[route == ROUTE_FIRM], p["firm_capacity"] * m.firms.effort, T_FIRM, group="estate")
 
     def _serve(
         self, ids: np.ndarray, capacity: np.ndarray, actor: int, forward_hard: bool = False, group: str = "community"

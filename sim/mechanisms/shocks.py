@@ -11,13 +11,49 @@ from __future__ import annotations
 
 from typing import override
 
-from sim.mechanisms.base import Mechanism
+from sim.mechanisms.base import Mechanism, Param, param
+
+# the mechanism's scenario parameters: levers, sourced values and uncertainties (section [shock])
+CORE_PARAMS: tuple[Param, ...] = (
+    param(
+        "shock_tick",
+        "shock",
+        -1,
+        "int",
+        "day on which the policy shock takes effect (-1: no shock)",
+        "seed 000 §4.1.1",
+        "day",
+        -1,
+        100_000,
+        lever=True,
+    ),
+    param(
+        "shock_set",
+        "shock",
+        {},
+        "table",
+        "parameter values that the shock sets (a table of overrides)",
+        "seed 000 §4.1.1",
+    ),
+    # written as [[timeline]] tables at the top of a scenario file; checked and run by sim/timeline.py
+    param(
+        "timeline",
+        "shock",
+        [],
+        "table",
+        "dated policy changes: [[timeline]] tables with day + set, or from_day + to_day + ramp (see docs/ODD.md 7.1)",
+        "policy input (the seeds' practices were phased in and withdrawn, e.g. seed 000 §4.1.1)",
+        lever=True,
+    ),
+)
 
 
 class PolicyShock(Mechanism):
     """Apply the shock on its day."""
 
     name = "shock"
+    params = CORE_PARAMS
+    counters = ("shocks",)
 
     @override
     def active(self, p: dict) -> bool:

@@ -15,17 +15,132 @@ from typing import override
 
 import numpy as np
 
-from sim.mechanisms.base import Mechanism
+from sim.calendar import is_month_start
+from sim.mechanisms.base import Mechanism, ModelLike, Param, coef, param
 
-PROJECT_DRAG = 1.2  # extra time (share of plan) of a project nobody inspects (assumption)
+# the mechanism's scenario parameters: levers, sourced values and uncertainties (section [supervision])
+CORE_PARAMS: tuple[Param, ...] = (
+    param(
+        "informal_supervision",
+        "supervision",
+        0.5,
+        "float",
+        "strength of acquaintance networks, face and reputation in keeping norms",
+        "seed 000 §3.4; value assumption",
+        "",
+        0.0,
+        1.0,
+        lever=True,
+    ),
+    param(
+        "formal_supervision",
+        "supervision",
+        0.5,
+        "float",
+        "strength of mutual formal supervision among committees, firm and organisations",
+        "seed 000 §3.4; value assumption",
+        "",
+        0.0,
+        1.0,
+        lever=True,
+    ),
+    param(
+        "inspections_per_month",
+        "supervision",
+        4.0,
+        "float",
+        "inspections of firms and projects per month",
+        "seed 000 §4.1.3 (Xi'an: fewer than 2); default 4 assumption",
+        "inspections/month",
+        0.0,
+        60.0,
+        lever=True,
+    ),
+    param(
+        "third_party_evaluation",
+        "supervision",
+        False,
+        "bool",
+        "an independent evaluator also rates firms and projects",
+        "seed 004 §3(三); seed 000 §5.2.3",
+        lever=True,
+    ),
+    param(
+        "evaluation_capture",
+        "supervision",
+        0.3,
+        "float",
+        "chance that the evaluator is captured by the side that pays it (its rating then says nothing)",
+        "seed 004 §3(三) (evaluators defer to the contracting party); value assumption",
+        "",
+        0.0,
+        1.0,
+        lever=True,
+    ),
+    param(
+        "responsibility_list",
+        "supervision",
+        False,
+        "bool",
+        "rights-and-responsibility list (权责清单): every matter has one clear handler",
+        "seed 000 §5.2.1",
+        lever=True,
+    ),
+    param(
+        "buck_passing",
+        "supervision",
+        0.35,
+        "float",
+        "chance that a handling attempt is passed to another party instead of done, without a list",
+        "seed 000 §5.2.1 (推诿); value assumption",
+        "1/day",
+        0.0,
+        0.95,
+    ),
+)
+
+
+def _c(name, default, meaning, zh, lo=0.0, hi=1.0, plausible=None, unit=""):
+    return coef("supervision", name, default, meaning, zh, lo, hi, plausible, unit)
+
+
+PARAMS = (
+    _c(
+        "project_drag",
+        1.2,
+        "extra time (share of plan) of a project nobody inspects",
+        "无人检查项目的额外工期比例",
+        hi=5.0,
+        plausible=(0.6, 1.8),
+        unit="×",
+    ),
+    _c(
+        "third_party_drag_cut",
+        0.3,
+        "share of the drag cut by informative third-party evaluation",
+        "第三方评估减少的拖延比例",
+        plausible=(0.1, 0.5),
+    ),
+    _c(
+        "inspection_scale",
+        3.0,
+        "inspection looks at which drag falls to 1/e",
+        "检查强度尺度",
+        lo=0.1,
+        hi=30.0,
+        plausible=(1.5, 6.0),
+    ),
+)
 
 
 class Supervision(Mechanism):
     """Monthly detection chances per estate; project drag from inspections."""
 
     name = "supervision"
+    params = CORE_PARAMS + PARAMS
+    counters = ("evaluations_captured",)
 
-    def __init__(self, model):
+    def __init__(self, model: ModelLike):
         super().__init__(model)
         self.informative = np.zeros(model.struct.n_estates)
         self.detection = self._detection()
@@ -39,7 +154,7 @@ class Supervision(Mechanism):
 
     @override
     def step(self) -> None:
-        if self.model.tick % 30 != 0:
+        if not is_month_start(self.model.tick):
             return
         p = self.model.p
         if p["third_party_evaluation"]:
@@ -54,5 +169,5 @@ class Supervision(Mechanism):
         """Extra project time (share of plan) from thin inspection."""
         p = self.model.p
         looks = p["inspections_per_month"] * (0.5 + p["formal_supervision"])
-        third = 0.3 * float(self.informative.mean()) if p["third_party_evaluation"] else 0.0
-        return PROJECT_DRAG * float(np.exp(-looks / 3)) * (1 - third)
+        third = p["third_party_drag_cut"] * float(self.informative.mean()) if p["third_party_evaluation"] else 0.0
+        return p["project_drag"] * float(np.exp(-looks / p["inspection_scale"])) * (1 - third)

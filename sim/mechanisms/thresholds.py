@@ -32,17 +32,74 @@ from typing import override
 import numpy as np
 from scipy.special import ndtri
 
-from sim.mechanisms.base import Mechanism
+from sim.mechanisms.base import A, Mechanism, ModelLike, Param, param, segment_starts
 
 TOLERANCE = 1e-9  # shares equal up to rounding meet the threshold
+
+
+# the mechanism's scenario parameters: levers, sourced values and uncertainties (section [thresholds])
+CORE_PARAMS: tuple[Param, ...] = (
+    param(
+        "participation_rule",
+        "thresholds",
+        "logit",
+        "choice",
+        "how residents decide to take part: the logistic choice, or thresholds on the share of "
+        "others already taking part",
+        "Granovetter 1978, AJS 83(6) (threshold models); logit the default",
+        choices=("logit", "threshold"),
+    ),
+    param(
+        "threshold_dist",
+        "thresholds",
+        "even",
+        "choice",
+        "distribution of thresholds: evenly spaced 0…(N−1)/N, uniform draws, normal draws, or evenly "
+        "spaced normal quantiles",
+        "Granovetter 1978 (uniform and normal examples)",
+        choices=("even", "uniform", "normal", "normal-even"),
+    ),
+    param(
+        "threshold_mean",
+        "thresholds",
+        0.25,
+        "float",
+        "mean threshold (share of others taking part) of the normal distribution",
+        "Granovetter 1978 (mean 25 of 100)",
+        "",
+        -1.0,
+        2.0,
+    ),
+    param(
+        "threshold_sd",
+        "thresholds",
+        0.10,
+        "float",
+        "sd of thresholds of the normal distribution",
+        "Granovetter 1978 (critical sd ≈ 12 of 100); default assumption",
+        "",
+        0.0,
+        2.0,
+    ),
+    param(
+        "threshold_scope",
+        "thresholds",
+        "community",
+        "choice",
+        "whose participation a resident counts: the other adults of the building or of the community",
+        A,
+        choices=("community", "building"),
+    ),
+)
 
 
 class Thresholds(Mechanism):
     """Draw thresholds once; each day the residents whose threshold is met take part."""
 
     name = "thresholds"
+    params = CORE_PARAMS
 
-    def __init__(self, model):
+    def __init__(self, model: ModelLike):
         super().__init__(model)
         self._theta: np.ndarray | None = None
         self._last_tick = 0
@@ -71,7 +128,7 @@ class Thresholds(Mechanism):
         g = group[ids]
         order = np.lexsort((self.rng.random(len(ids)), g))
         sizes = np.bincount(g)
-        start = np.r_[0, np.cumsum(sizes)[:-1]]
+        start = segment_starts(sizes)
         sg = g[order]
         rank = np.arange(len(ids)) - start[sg]
         out = np.empty(len(ids))
