@@ -291,8 +291,13 @@ def done_ids(directory: Path, expected: dict[str, int] | None = None, warn=None)
     if expected is None:
         return present
     done = set()
+    packed = packed_series_rows(directory)
+    gathered = Path(directory) / SERIES_DATASET
+    if gathered.is_file() and not packed:  # damaged: the runs whose series it held are computed again
+        print(f"cogov: warning: {gathered}: unreadable; removed", file=warn if warn is not None else sys.stderr)
+        gathered.unlink()
     for rid in sorted(present & set(expected)):
-        problem = check_run(directory, rid, expected[rid])
+        problem = check_run(directory, rid, expected[rid], packed)
         if problem is None:
             done.add(rid)
             continue
@@ -317,13 +322,31 @@ def _file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def check_run(directory: str | Path, rid: str, ticks: int) -> str | None:
+def packed_series_rows(directory: str | Path) -> dict[str, int]:
+    """Rows per run in the gathered series dataset (``series.parquet``) of a finished sweep; {} if none.
+
+    Reads only the run-id column. A dataset that cannot be read counts as empty, so
+    the runs whose series only it held are computed again rather than trusted.
+    """
+    target = Path(directory) / "series.parquet"
+    if not target.is_file():
+        return {}
+    try:
+        ids = pq.read_table(target, columns=["run_id"]).column("run_id").to_pandas()
+    except Exception:  # noqa: BLE001 - a damaged dataset: nothing in it is trusted
+        return {}
+    return {str(k): int(v) for k, v in ids.value_counts().items()}
+
+
+def check_run(directory: str | Path, rid: str, ticks: int, packed: dict[str, int] | None = None) -> str | None:
     """None if run ``rid`` is stored whole; otherwise what is wrong, naming the damaged part.
 
     Checks the run part's Parquet footer, that it holds one row whose checksum matches
     the one recorded with it, and that the series part has the recorded size, SHA-256
     and ``ticks + 1`` rows (days 0..ticks). Parts written before checksums were recorded
-    are checked by their footers and row counts only.
+    are checked by their footers and row counts only. A run whose series was gathered
+    into the sweep's ``series.parquet`` (``packed``: rows per run there) is checked by
+    its row count in that dataset, which was written whole and atomically.
     """
     run_path = Path(directory) / RUNS / f"{rid}.parquet"
     series_path = Path(directory) / SERIES / f"{rid}.parquet"
@@ -340,6 +363,12 @@ def check_run(directory: str | Path, rid: str, ticks: int) -> str | None:
     if record is not None and _frame_digest(row) != record.get("row_sha256"):
         return f"{run_path}: its row does not match its checksum"
     if not series_path.is_file():
+        if packed and rid in packed:
+            if packed[rid] != int(ticks) + 1:
+                return (
+                    f"{Path(directory) / 'series.parquet'}: run {rid} has {packed[rid]} rows; expected {int(ticks) + 1}"
+                )
+            return None
         return f"{series_path}: missing"
     if record is not None:
         if series_path.stat().st_size != record.get("series_bytes"):

@@ -54,7 +54,7 @@ def default_out(spec: SweepSpec) -> Path:
 
 def design_size(spec: SweepSpec) -> tuple[int, int]:
     """(points, runs) of a design, counted without building it (a grid may be astronomically large)."""
-    d = len(spec.factors)
+    d = len(spec.factors) + (1 if spec.dummy_factor else 0)  # a Sobol design's dummy factor counts as a factor
     if spec.design == "grid":
         points = 1
         for f in spec.factors:

@@ -310,16 +310,32 @@ def test_truncated_run_part_is_recomputed_with_one_warning(tmp_path, capsys):
     pd.testing.assert_frame_equal(before, after)
 
 
-def test_truncated_series_part_is_not_taken_as_done(tmp_path):
+def test_truncated_series_part_is_not_taken_as_done(tmp_path, monkeypatch):
     spec = load_sweep_file(sweep_file(tmp_path))
     out = tmp_path / "sw"
-    sweep.run_sweep(spec, out, workers=0, quiet=True)
+    with monkeypatch.context() as m:  # as if killed before the finished sweep gathered its series parts
+        m.setattr(store, "compact_series", lambda directory: 0)
+        sweep.run_sweep(spec, out, workers=0, quiet=True)
     series = sorted((out / "series").glob("*.parquet"))[0]
     whole = store.load_series(out, [series.stem])
     series.write_bytes(series.read_bytes()[: series.stat().st_size // 2])
     res = sweep.run_sweep(spec, out, workers=0, quiet=True)
     assert res.finished == 1
     pd.testing.assert_frame_equal(whole, store.load_series(out, [series.stem]))
+
+
+def test_truncated_gathered_series_is_recomputed_whole(tmp_path):
+    spec = load_sweep_file(sweep_file(tmp_path))
+    out = tmp_path / "sw"
+    first = sweep.run_sweep(spec, out, workers=0, quiet=True)
+    packed = out / "series.parquet"
+    assert packed.is_file() and not list((out / "series").glob("*.parquet"))
+    whole = store.load_series(out)
+    assert sweep.run_sweep(spec, out, workers=0, quiet=True).finished == 0  # whole: nothing recomputed
+    packed.write_bytes(packed.read_bytes()[: packed.stat().st_size // 2])
+    res = sweep.run_sweep(spec, out, workers=0, quiet=True)
+    assert res.finished == first.finished  # every run whose series it held is computed again
+    pd.testing.assert_frame_equal(whole, store.load_series(out))
 
 
 # --- item 7: workers --------------------------------------------------------------------------------

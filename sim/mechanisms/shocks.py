@@ -36,7 +36,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "seed 000 §4.1.1",
     ),
     # written as [[timeline]] tables at the top of a scenario file; checked and run by sim/timeline.py
-    param(
+    Param(
         "timeline",
         "shock",
         [],
@@ -44,6 +44,8 @@ CORE_PARAMS: tuple[Param, ...] = (
         "dated policy changes: [[timeline]] tables with day + set, or from_day + to_day + ramp (see docs/ODD.md 7.1)",
         "policy input (the seeds' practices were phased in and withdrawn, e.g. seed 000 §4.1.1)",
         lever=True,
+        label_zh="政策时间表",
+        meaning_zh="按日期安排的政策变化：某日设定，或在两日之间逐步调整",
     ),
 )
 
