@@ -81,7 +81,8 @@ def test_bad_role_or_plausible_range_is_refused():
 
 
 def test_outcome_views_derive_from_declarations():
-    assert set(OUTCOME_KIND) | {"tick"} == set(OUTCOMES) == set(OUTCOME_BETTER) == set(OUTCOME_LABELS)  # the day has no kind
+    # the day itself has no kind
+    assert set(OUTCOME_KIND) | {"tick"} == set(OUTCOMES) == set(OUTCOME_BETTER) == set(OUTCOME_LABELS)
     assert OUTCOME_KIND["backlog"] == "stock" and OUTCOME_KIND["disputes_total"] == "cumulative"
     assert OUTCOME_KIND["meetings"] == "flow" and OUTCOME_BETTER["backlog"] == "lower"
     assert OUTCOME_LABELS["cofunding_contribution"][1]  # declared in cofunding.py, Chinese label included
