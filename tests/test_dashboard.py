@@ -227,7 +227,7 @@ def test_export_writes_tables_manifest_and_figures(session, tmp_path):
     session.set_side_by_side(True)
     session.set_param("B", "points_budget", 0)
     session.step(15)
-    out = session.export(tmp_path, figures(session, "zh", "participation", "age"))
+    out = session.export(tmp_path, "", figures(session, "zh", "participation", "age"))
     for k in ("A", "B"):
         assert (out / k / "results.csv").is_file() and (out / k / "results.parquet").is_file()
         manifest = json.loads((out / k / "manifest.json").read_text(encoding="utf-8"))
@@ -291,7 +291,7 @@ def test_server_defaults_are_local_offline_and_culled():
 
     assert DEFAULT_HOST == "127.0.0.1"
     cmd = server_command()
-    assert cmd[cmd.index("--host") + 1] == "127.0.0.1" and "--production" in cmd
+    assert cmd[cmd.index("--host") + 1] == "127.0.0.1" and "sim.dashboard.server" in cmd
     env = server_env("governance-partners", 7, base={})
     assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
     assert env["COGOV_DASHBOARD_SCENARIO"] == "governance-partners" and env["COGOV_DASHBOARD_SEED"] == "7"
@@ -336,20 +336,39 @@ def _wait_http(url: str, proc: subprocess.Popen, limit: float = 120) -> None:
     raise TimeoutError(f"dashboard did not answer on {url}")
 
 
+class Url(str):
+    """The page's address, with the server's export root."""
+
+    export_root: str = ""
+
+
 @pytest.fixture
 def dashboard_url(tmp_path):
     port = _free_port()
     log = open(tmp_path / "server.log", "wb")  # noqa: SIM115
-    env = dict(os.environ, COGOV_DASHBOARD_EXPORT=str(tmp_path / "export"))
+    # the small community: the page stays responsive on a loaded 2-core test machine
+    env = dict(os.environ, COGOV_DASHBOARD_SIZE=json.dumps(SMALL))
+    export = tmp_path / "export"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sim.cli", "dashboard", "governance-partners", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "sim.cli",
+            "dashboard",
+            "governance-partners",
+            "--port",
+            str(port),
+            "--export-dir",
+            str(export),
+        ],
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
         env=env,
         start_new_session=True,
     )
-    url = f"http://127.0.0.1:{port}/"
+    url = Url(f"http://127.0.0.1:{port}/")
+    url.export_root = str(export.resolve())
     try:
         _wait_http(url, proc)
         yield url
@@ -369,6 +388,11 @@ def _signal_group(proc: subprocess.Popen, sig: int) -> None:
         os.killpg(proc.pid, sig)
     except ProcessLookupError:
         pass
+
+
+def _export_message(page) -> str:
+    loc = page.locator(".cogov-export-message")
+    return loc.inner_text() if loc.count() else ""
 
 
 def _day(page) -> int:
@@ -455,10 +479,25 @@ def test_browser_lever_run_reset(dashboard_url):
             page.screenshot(path=str(shots / "points-budget-zero-vs-previous-run.png"))
             assert part_zero < part_full, (part_zero, part_full)
 
-            # export the run: table and figures into a new folder
+            # export: a name that would leave the export root is refused on the page, nothing is written
+            root = Path(dashboard_url.export_root)
+            escape = root.parent / "escaped"
+            name_field = page.locator(".cogov-export-folder input")
+            for bad in (f"../{escape.name}", str(escape), ".hidden"):
+                name_field.fill(bad)
+                name_field.press("Enter")
+                page.locator(".cogov-export").click()
+                _until(lambda: "allowed" in _export_message(page), 60, f"refusal of {bad}")
+                assert str(root) not in _export_message(page)
+                assert not escape.exists() and not (root / ".hidden").exists()
+            # a plain name (any script) exports under the root; the page shows the path relative to it
+            name_field.fill("课堂一")
+            name_field.press("Enter")
             page.locator(".cogov-export").click()
-            page.wait_for_selector(".cogov-export-message", timeout=60_000)
-            folder = Path(page.locator(".cogov-export-message").inner_text().split(" ", 2)[-1].strip())
+            _until(lambda: "课堂一/" in _export_message(page), 60, "export")
+            rel = _export_message(page).split(" ", 2)[-1].strip()
+            assert not rel.startswith("/") and str(root) not in _export_message(page)
+            folder = root / rel
             assert (folder / "results.csv").is_file() and (folder / "charts.png").is_file(), folder
 
             # Chinese labels

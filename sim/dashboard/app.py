@@ -28,6 +28,7 @@ import solara
 
 from sim.dashboard.charts import BREAKDOWNS, ChartPainter
 from sim.dashboard.controls import LabelledSelect, ParamControl, grouped
+from sim.dashboard.guard import UnsafeName, export_root
 from sim.dashboard.i18n import param_label, section_label, series_label, t
 from sim.dashboard.map import INDICATORS, MapPainter
 from sim.dashboard.session import SPECS, Session
@@ -37,7 +38,8 @@ from sim.scenario import ScenarioError, preset_names
 SPEEDS = (1, 2, 5, 10, 20, 30)
 PAUSE_S = 0.05  # breathing time between updates, so clicks get through while running
 DISCONNECT_GRACE_S = 5.0  # a run stops when its page has been gone this long (a reconnect is not a close)
-DEFAULT_EXPORT = os.environ.get("COGOV_DASHBOARD_EXPORT", "results/dashboard")
+# fixed when the server starts (``cogov dashboard --export-dir``): the page only names a folder inside it
+EXPORT_ROOT = export_root(os.environ.get("COGOV_DASHBOARD_EXPORT"))
 
 # per-tab (kernel) state
 lang = solara.reactive("en")
@@ -49,7 +51,7 @@ indicator = solara.reactive("participation")
 breakdown = solara.reactive("none")
 target = solara.reactive("A")  # which run the levers change in side-by-side mode
 message = solara.reactive("")
-export_folder = solara.reactive(DEFAULT_EXPORT)
+export_folder = solara.reactive("")  # one plain folder name inside EXPORT_ROOT ("" = the root itself)
 export_message = solara.reactive("")
 
 
@@ -237,14 +239,23 @@ def LiveView(session: Session):
 
     def do_export():
         try:
-            out = session.export(export_folder.value, figures(session, language, ind, brk))
-        except OSError as exc:
+            out = session.export(EXPORT_ROOT, export_folder.value.strip(), figures(session, language, ind, brk))
+        except UnsafeName as exc:
             export_message.value = f"{t('error', language)}: {exc}"
             return
-        export_message.value = t("exported", language, path=str(out.resolve()))
+        except OSError as exc:  # the message names no server path: only what went wrong
+            export_message.value = f"{t('error', language)}: {exc.strerror or type(exc).__name__}"
+            return
+        # paths relative to the export root: the page never shows the server's folders
+        export_message.value = t("exported", language, path=out.relative_to(EXPORT_ROOT).as_posix())
 
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-        solara.InputText(t("export_folder", language), value=export_folder, style={"min-width": "320px"})
+        solara.InputText(
+            t("export_folder", language),
+            value=export_folder,
+            style={"min-width": "320px"},
+            classes=["cogov-export-folder"],
+        )
         solara.Button(
             t("export", language), on_click=do_export, color="primary", outlined=True, classes=["cogov-export"]
         )

@@ -57,7 +57,7 @@ UI: dict[str, tuple[str, str]] = {
     "shock_none": ("No shock scheduled.", "未安排冲击。"),
     "shock_planned": ("Shock on day {day}: {what}", "第 {day} 天冲击:{what}"),
     "export": ("Export", "导出"),
-    "export_folder": ("Export folder", "导出文件夹"),
+    "export_folder": ("Export folder (a name inside the export folder)", "导出文件夹(导出目录内的名称)"),
     "exported": ("Written to {path}", "已写入 {path}"),
     "previous_run": ("previous run", "上一次运行"),
     "error": ("Error", "错误"),

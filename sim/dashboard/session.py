@@ -237,10 +237,18 @@ class Session:
                 run.model.apply_shock(change)
 
     # --- export ---------------------------------------------------------------------------
-    def export(self, folder: str | Path, figures: dict[str, bytes] | None = None) -> Path:
-        """Write every run's table (CSV, Parquet), manifest and figures under ``folder``; return the directory."""
+    def export(self, root: str | Path, name: str = "", figures: dict[str, bytes] | None = None) -> Path:
+        """Write every run's table (CSV, Parquet), manifest and figures into a new folder; return it.
+
+        The new folder goes under ``root`` (the server's export root) or, when ``name``
+        is given, under the folder ``name`` inside it; ``name`` must be one plain
+        folder name (``guard.check_folder_name``; UnsafeName otherwise), so nothing
+        the page sends can write outside the root.
+        """
+        from sim.dashboard.guard import export_folder
         from sim.io import write_run
 
+        folder = export_folder(Path(root), name) if name else Path(root).resolve()
         with self.lock:
             a = self.runs["A"]
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
