@@ -273,6 +273,92 @@ def test_chart_columns_are_outcomes_and_the_charts_redraw(session):
     assert png0.startswith(PNG) and png0 != png1
 
 
+# --- issue 14: second tab's Chinese figures, values and presets in Chinese, "My community" ----------
+
+
+def _glyph_png(text: str, rc: dict) -> bytes:
+    """A known string drawn alone, with matplotlib settings ``rc``."""
+    import matplotlib as mpl
+    from matplotlib.figure import Figure
+
+    from sim.dashboard.map import to_png
+
+    with mpl.rc_context(rc):
+        fig = Figure(figsize=(2.0, 0.5), dpi=60)
+        fig.text(0.05, 0.3, text, fontsize=14)
+        return to_png(fig)
+
+
+def test_a_later_tab_with_fresh_matplotlib_settings_draws_chinese_glyphs(session):
+    """Solara gives each tab its own matplotlib settings: a tab after the first must not draw boxes."""
+    import warnings
+
+    import matplotlib as mpl
+
+    from sim.dashboard.app import figures
+    from sim.dashboard.map import font_rc
+    from sim.plotting import use_cjk_font
+
+    font = use_cjk_font()
+    if font is None:
+        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
+    first = figures(session, "zh", "participation", "age")  # the first tab chose the font
+    saved = dict(mpl.rcParams)
+    try:
+        mpl.rcParams.update(mpl.rcParamsDefault)  # what a new tab starts with
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            second = figures(session, "zh", "participation", "age")
+        assert not [w for w in caught if "missing from font" in str(w.message)]
+        assert second == first
+        # the known string drawn with the dashboard's settings matches the CJK font's drawing, not the boxes
+        text = "参与率 信任 满意度"
+        reference = _glyph_png(text, {"font.family": ["sans-serif", font]})
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the boxes are the point of this drawing
+            boxes = _glyph_png(text, {"font.family": ["DejaVu Sans"]})
+        assert reference != boxes
+        assert _glyph_png(text, font_rc()) == reference
+    finally:
+        mpl.rcParams.update(saved)
+
+
+def test_values_units_and_presets_in_chinese():
+    from sim.dashboard.i18n import num_text, preset_description, preset_label, range_text, t_lab, value_text
+
+    assert value_text("points", False, "zh") == "关" and value_text("points", True, "en") == "on"
+    assert value_text("shock_set", {}, "zh") == "无"
+    assert value_text("points_budget", 60000.0, "zh") == "6万元/年"
+    assert value_text("points_budget", 60000.0, "en") == "60,000 yuan/year"
+    assert value_text("share_renters", 0.25, "zh") == "25%"
+    assert value_text("meeting_cadence", "weekly", "zh") == "每周(周周议)"
+    assert value_text("shock_set", {"points_budget": 0.0}, "zh") == f"{i18n.PARAM_ZH['points_budget']} = 0元/年"
+    assert range_text(0, 1e9, "zh") == "0–10亿" and range_text(0, 1e9, "en") == "0–1,000,000,000"
+    assert num_text(60000.0, "en") == "60,000" and "e" not in range_text(0, 1e10, "en")
+    assert t_lab("both", "zh") == "两者"
+    for name in preset_names():
+        assert re.search(r"[\u4e00-\u9fff]", preset_label(name, "zh")), name
+        desc = preset_description(name, load_scenario(name).description, "zh")
+        assert re.search(r"[\u4e00-\u9fff]", desc) and not re.search(r"[A-Za-z]{5,}", desc), (name, desc)
+        assert preset_label(name, "en") == name
+
+
+def test_my_community_warnings_flag_implausible_facts_and_pass_x_community():
+    from sim.dashboard import community
+
+    x = {k: v for k, v in load_scenario(None).params.items() if k in community.FIELDS}
+    assert community.warnings(x) == []
+    bad = dict(x, residents=8000, households=7191)  # 1.1 residents per household
+    keys = [k for k, _ in community.warnings(bad)]
+    assert keys == ["warn_per_household"]
+    assert [k for k, _ in community.warnings(dict(x, share_children=0.4, share_elderly=0.4))] == ["warn_age"]
+    assert [k for k, _ in community.warnings(dict(x, share_party=0.3))] == ["warn_party"]
+    assert [k for k, _ in community.warnings(dict(x, households=40, residents=100, estates=4))] == ["warn_buildings"]
+    for key in ("warn_per_household", "warn_age", "warn_party", "warn_buildings", "warn_capable", "community"):
+        assert key in i18n.UI_LAB and i18n.UI_LAB[key][1]
+    assert set(community.FIELDS) <= set(BY_NAME)
+
+
 # --- command line -----------------------------------------------------------------------------
 
 
@@ -417,11 +503,14 @@ def _playing(page) -> bool:
 
 
 def _run_to(page, day: int) -> None:
+    """Run until the page stops by itself at ``day`` (its "Stop at day" field)."""
+    stop = page.locator(".cogov-stop-day input")
+    stop.fill(str(day))
+    stop.press("Enter")
+    time.sleep(0.5)
     page.locator(".cogov-play").click()
-    _until(lambda: _playing(page), 60, "the run to start")
     _until(lambda: _day(page) >= day, what=f"day {day}")
-    page.locator(".cogov-play").click()
-    _until(lambda: not _playing(page), 60, "the run to pause")
+    _until(lambda: not _playing(page), 120, "the run to stop")
     _settle(page)
 
 
@@ -458,7 +547,7 @@ def test_browser_lever_run_reset(dashboard_url):
 
             # 60 days of governance-partners as the preset has it
             _run_to(page, 60)
-            assert _day(page) >= 60
+            assert _day(page) == 60
             assert page.locator(".cogov-map-A").screenshot() != map0, "the map did not change"
             assert page.locator(".cogov-charts").screenshot() != charts0, "the charts did not change"
             part_full = _value(page, "participation")
@@ -506,6 +595,117 @@ def test_browser_lever_run_reset(dashboard_url):
             page.screenshot(path=str(shots / "chinese-labels.png"))
         except Exception:
             page.screenshot(path=str(shots / "failure.png"))
+            raise
+        finally:
+            browser.close()
+
+
+def _png_of(page, selector: str) -> bytes:
+    """The PNG bytes an <img> of the page shows."""
+    import base64
+
+    b64 = page.evaluate(
+        """async (sel) => {
+            const img = document.querySelector(sel);
+            const blob = await (await fetch(img.src)).blob();
+            return await new Promise((ok) => {
+                const fr = new FileReader();
+                fr.onload = () => ok(fr.result.split(",")[1]);
+                fr.readAsDataURL(blob);
+            });
+        }""",
+        selector,
+    )
+    return base64.b64decode(b64)
+
+
+def _pixels(png: bytes):
+    import io
+
+    import matplotlib.image as mpimg
+
+    return mpimg.imread(io.BytesIO(png))
+
+
+def _has_cjk(text: str) -> bool:
+    return re.search(r"[\u4e00-\u9fff]", text) is not None
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not found (Debian: apt-get install chromium)")
+def test_browser_second_tab_chinese_both_stop_day_community_and_layout(dashboard_url):
+    """Issue 14 in a browser: a second tab's Chinese figures have no boxes; "both" works; Chinese values;
+    the run stops at the chosen day; "My community" warns; at 1366x768 both maps and the charts show."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed (viz extra)")
+    from sim.dashboard.app import figures
+    from sim.dashboard.session import Session
+    from sim.plotting import use_cjk_font
+
+    img = ROOT / "docs" / "img"
+    img.mkdir(parents=True, exist_ok=True)
+    shots = ROOT / "results" / "dashboard-test"
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1366, "height": 768})
+        first, second = context.new_page(), context.new_page()
+        page = first
+        try:
+            # the first tab is served (English), then a second one switches to Chinese
+            first.goto(dashboard_url)
+            first.wait_for_selector(".cogov-map img", timeout=120_000)
+            page = second
+            second.goto(dashboard_url)
+            second.wait_for_selector(".cogov-map img", timeout=120_000)
+            second.locator(".cogov-lang-zh").click()
+            second.wait_for_selector("text=政策杠杆", timeout=30_000)
+            _until(lambda: "第" in second.locator(".cogov-tick").inner_text(), 60, "Chinese day counter")
+            time.sleep(2)
+            # the second tab's figures equal a reference drawn with the CJK font (boxes would differ)
+            if use_cjk_font() is not None:
+                ref = figures(Session("governance-partners", 1, SMALL), "zh", "participation", "none")
+                assert np.array_equal(_pixels(_png_of(second, ".cogov-charts img")), _pixels(ref["charts"]))
+                assert np.array_equal(_pixels(_png_of(second, ".cogov-map-A img")), _pixels(ref["map_A"]))
+            # Chinese throughout: preset description, the "both" button, lever values
+            assert _has_cjk(second.locator(".cogov-description-A").inner_text())
+            second.locator(".cogov-side-by-side label").click()
+            second.wait_for_selector(".cogov-target-both", timeout=30_000)
+            assert second.locator(".cogov-target-both").inner_text().strip() == "两者"
+            second.wait_for_selector(".cogov-map-B img", timeout=60_000)
+            time.sleep(2)
+            second.screenshot(path=str(img / "dashboard-1366x768-zh.png"))
+            # "Levers change: both" no longer breaks the page; the change reaches A and B
+            second.locator(".cogov-target-both").click()
+            second.get_by_text(i18n.section_label("incentives", "zh")).click()
+            second.locator(".cogov-param-points label").first.click()
+            second.wait_for_selector(".cogov-changes", timeout=30_000)
+            changes = second.locator(".cogov-changes").inner_text()
+            assert "积分制 = 关" in changes and "False" not in changes, changes
+            for k in ("A", "B"):
+                second.locator(f".cogov-target-{k}").click()
+                _until(lambda: "积分制 = 关" in second.locator(".cogov-changes").inner_text(), 30, f"run {k} changed")
+            assert second.locator(".cogov-tick").is_visible()
+            # the run stops at the chosen day, not past it (23 is no multiple of 5 days per update)
+            _run_to(second, 23)
+            assert _day(second) == 23
+            # "My community": 1,000 residents in 900 households gets a warning, in Chinese
+            second.get_by_text("我的社区").first.click()
+            field = second.locator(".cogov-community-residents input")
+            field.fill("1000")
+            field.press("Enter")
+            second.wait_for_selector(".cogov-community-warning", timeout=30_000)
+            assert "每户 1.11 人" in second.locator(".cogov-community-warning").first.inner_text()
+            # layout at 1366x768: map B beside map A, the charts start on the first screen
+            page = first
+            first.bring_to_front()
+            first.locator(".cogov-side-by-side label").click()
+            first.wait_for_selector(".cogov-map-B img", timeout=60_000)
+            time.sleep(2)
+            box_b, charts = first.locator(".cogov-map-B").bounding_box(), first.locator(".cogov-charts").bounding_box()
+            assert box_b["x"] + box_b["width"] <= 1366 and box_b["y"] < 768, box_b
+            assert charts["y"] < 768, charts
+            first.screenshot(path=str(img / "dashboard-1366x768-en.png"))
+        except Exception:
+            page.screenshot(path=str(shots / "failure-issue14.png"))
             raise
         finally:
             browser.close()
