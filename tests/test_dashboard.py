@@ -575,13 +575,15 @@ def test_browser_lever_run_reset(dashboard_url):
             for bad in (f"../{escape.name}", str(escape), ".hidden"):
                 name_field.fill(bad)
                 name_field.press("Enter")
+                time.sleep(1)
                 page.locator(".cogov-export").click()
-                _until(lambda: "allowed" in _export_message(page), 60, f"refusal of {bad}")
+                _until(lambda: repr(bad) in _export_message(page), 60, f"refusal of {bad}")  # noqa: B023
                 assert str(root) not in _export_message(page)
                 assert not escape.exists() and not (root / ".hidden").exists()
             # a plain name (any script) exports under the root; the page shows the path relative to it
             name_field.fill("课堂一")
             name_field.press("Enter")
+            time.sleep(1)
             page.locator(".cogov-export").click()
             _until(lambda: "课堂一/" in _export_message(page), 60, "export")
             rel = _export_message(page).split(" ", 2)[-1].strip()

@@ -30,6 +30,7 @@ from sim.dashboard import community
 from sim.dashboard.charts import BREAKDOWNS, ChartPainter
 from sim.dashboard.controls import LabelledSelect, ParamControl, grouped
 from sim.dashboard.guard import UnsafeName, export_root
+from sim.dashboard.guard import export_folder as guard_folder
 from sim.dashboard.i18n import (
     param_label,
     param_meaning,
@@ -293,8 +294,11 @@ def LiveView(session: Session):
         solara.Image(pngs["charts"], width="100%")
 
     def do_export():
+        name = export_folder.value.strip()
         try:
-            out = session.export(EXPORT_ROOT, export_folder.value.strip(), figures(session, language, ind, brk))
+            if name:
+                guard_folder(EXPORT_ROOT, name)  # refuse before any drawing or writing
+            out = session.export(EXPORT_ROOT, name, figures(session, language, ind, brk))
         except UnsafeName as exc:
             export_message.value = f"{t('error', language)}: {exc}"
             return
@@ -310,6 +314,7 @@ def LiveView(session: Session):
             value=export_folder,
             style={"min-width": "320px"},
             classes=["cogov-export-folder"],
+            continuous_update=True,
         )
         solara.Button(
             t("export", language), on_click=do_export, color="primary", outlined=True, classes=["cogov-export"]
