@@ -451,6 +451,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_validate)
 
+    from sim import profile  # `cogov community`: profiles from a community's ledger
+
+    p = sub.add_parser("community", help="community profile from its ledger: template, check")
+    profile.add_arguments(p)
+    p.set_defaults(func=profile.main_args)
+
     from experiments import compare, sweep  # experiments/ implements these two commands
 
     p = sub.add_parser(
