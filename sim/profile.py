@@ -448,3 +448,181 @@ def main_args(args) -> int:
     if prof.observed:
         print("# observed figures: " + ", ".join(f"{k} = {v:g}" for k, v in prof.observed.items()))
     return 0
+
+
+# --- `cogov calibrate`: fit the calibrated parameters to the profile's observed figures -------------
+
+# which outcome each observed figure is compared with, read on the last simulated day
+OBSERVED_OUTCOME = {
+    "obs_volunteers": "volunteer_share",  # divided by residents
+    "obs_matters": "matters_raised",  # a year's count = cumulative after 365 days
+    "obs_disputes": "disputes_total",
+}
+INFORMS = {"volunteer_share": "base_logit"}
+# a window for a calibrated parameter that has no plausible range in the schema (docs/validation.md case 1)
+FALLBACK_WINDOW = {"base_logit": (-11.0, -8.0)}
+
+
+def calibrated_params() -> list[str]:
+    """Parameters of the schema whose value is calibrated (``Param.role``; else a source saying so)."""
+    from sim.params import PARAMS
+
+    out = []
+    for p in PARAMS:
+        role = getattr(p, "role", None)
+        if role == "calibrated" or (role is None and str(p.source).startswith("calibrated")):
+            out.append(p.name)
+    return out
+
+
+def _window(name: str) -> tuple[float, float]:
+    from sim.params import BY_NAME
+
+    plausible = getattr(BY_NAME[name], "plausible", None)
+    if plausible:
+        return float(plausible[0]), float(plausible[1])
+    return FALLBACK_WINDOW.get(name, (float(BY_NAME[name].lo), float(BY_NAME[name].hi)))
+
+
+def profile_targets(prof: Profile, ticks: int) -> list:
+    """Calibration targets (sim.calibrate.Target) from a profile's observed figures, scaled to ``ticks`` days."""
+    from sim.calibrate import Target
+
+    out = []
+    for key, outcome in OBSERVED_OUTCOME.items():
+        if key not in prof.observed:
+            continue
+        value = prof.observed[key]
+        if key == "obs_volunteers":
+            value /= float(prof.params["residents"])
+        else:
+            value *= ticks / 365.0  # a year's figure, over the simulated days
+        out.append(Target(outcome, value, None, 1.0, None, f"{key} = {prof.observed[key]:g} ({prof.path})"))
+    return out
+
+
+@dataclass
+class Fit:
+    """A profile's calibration: fitted values with 95% intervals, fit against observed, what was held."""
+
+    params: dict[str, float]
+    interval: dict[str, tuple[float, float]]
+    moments: list[dict[str, Any]]
+    held: list[str]
+    result: Any
+
+
+class TooFewFigures(ScenarioError):
+    """The profile has fewer observed figures than a fit needs."""
+
+
+def calibrate_profile(path: str | Path, seeds: int = 8, ticks: int = 365, jobs: int = 1, max_evals: int = 40) -> Fit:
+    """Fit the calibrated parameters to the profile's observed figures (sim.calibrate, SMM on common seeds).
+
+    One parameter is fitted per observed figure, in schema order; the others are held
+    at their values and named in ``held``. The 95% interval of a single fitted value
+    comes from the seed-to-seed spread of the simulated moment and its local slope
+    (delta method): values whose moment stays within 1.96 standard errors of the observed one.
+    """
+    import numpy as np
+
+    from sim.calibrate import _key, calibrate, simulate
+
+    prof = read_profile(path)
+    targets = profile_targets(prof, ticks)
+    free_all = calibrated_params()
+    if not targets:
+        raise TooFewFigures(
+            f"{path}: no observed figures to fit; allowed: fill in at least one of "
+            + ", ".join(OBSERVED_OUTCOME)
+            + " (registered volunteers, matters a year, disputes a year)"
+        )
+    # the parameter each figure informs first (participation's baseline for volunteers), then schema order
+    free = list(dict.fromkeys(INFORMS[t.outcome] for t in targets if INFORMS.get(t.outcome) in free_all))
+    free += [n for n in free_all if n not in free][: max(0, len(targets) - len(free))]
+    held = [n for n in free_all if n not in free]
+    scen = profile_scenario(path)
+    seed_list = list(range(1, seeds + 1))
+    res = calibrate(scen, targets, {n: _window(n) for n in free}, seed_list, ticks, jobs=jobs, max_evals=max_evals)
+    interval: dict[str, tuple[float, float]] = {}
+    if len(free) == 1 and len(targets) >= 1:
+        name, t = free[0], targets[0]
+        best = res.params[name]
+        lo_w, hi_w = _window(name)
+        h = (hi_w - lo_w) / 50
+        sims = {d: simulate(scen, {name: best + d}, [t], seed_list, ticks, jobs)[_key(t)] for d in (-h, h)}
+        slope = (sims[h].mean() - sims[-h].mean()) / (2 * h)
+        mo = res.moments[0]
+        se = mo["sd"] / np.sqrt(len(seed_list))
+        half = 1.96 * max(se, abs(mo["mean"] - t.value)) / abs(slope) if slope else float("inf")
+        interval[name] = (best - half, best + half)
+    return Fit(res.params, interval, res.moments, held, res)
+
+
+def write_calibration(fit: Fit, profile_path: str | Path, out: str | Path) -> tuple[Path, Path]:
+    """Write the calibrated scenario (TOML building on the profile) and a short fit report (Markdown)."""
+    from sim.params import BY_NAME
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    profile_path = Path(profile_path).resolve()
+    scen = out / "scenario.toml"
+    lines = [
+        "[scenario]",
+        f'name = "{profile_path.stem}-calibrated"',
+        f'description = "{profile_path.stem}: calibrated to its observed figures (cogov calibrate)"',
+        f"community = {json_str(str(profile_path))}",
+        "",
+    ]
+    by_section: dict[str, list[str]] = {}
+    for k, v in fit.params.items():
+        by_section.setdefault(BY_NAME[k].section, []).append(f"{k} = {v:.6g}")
+    for sec, items in by_section.items():
+        lines += [f"[{sec}]", *items, ""]
+    scen.write_text("\n".join(lines), encoding="utf-8")
+    rep = out / "fit-report.md"
+    r = [f"# Calibration of {profile_path.name}", ""]
+    r.append(f"Method: {fit.result.method}; {len(fit.result.seeds)} seeds, {fit.result.ticks} days.")
+    r.append("")
+    r.append("| parameter | fitted | 95% interval |")
+    r.append("|---|---|---|")
+    for k, v in fit.params.items():
+        lo, hi = fit.interval.get(k, (float("nan"), float("nan")))
+        r.append(f"| {k} | {v:.4g} | {lo:.4g} – {hi:.4g} |")
+    r += ["", "| target | observed | simulated (95% CI over seeds) |", "|---|---|---|"]
+    for m in fit.moments:
+        r.append(f"| {m['target']} | {m['observed']:.4g} | {m['mean']:.4g} [{m['ci_low']:.4g}, {m['ci_high']:.4g}] |")
+    if fit.held:
+        r += ["", f"Held at their values (too few observed figures to fit them too): {', '.join(fit.held)}."]
+    rep.write_text("\n".join(r) + "\n", encoding="utf-8")
+    return scen, rep
+
+
+def json_str(text: str) -> str:
+    """A TOML basic string (JSON string syntax is valid TOML for these paths)."""
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
+
+
+def add_calibrate_arguments(p) -> None:
+    """Options of ``cogov calibrate``."""
+    p.add_argument("profile", metavar="PROFILE", help="a community profile (.xlsx or .csv) with observed figures")
+    p.add_argument("--seeds", type=int, default=8, metavar="N", help="common random seeds (default: 8)")
+    p.add_argument("--ticks", type=int, default=365, metavar="N", help="days per run (default: 365)")
+    p.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default: 1)")
+    p.add_argument("--out", metavar="DIR", help="output folder (default: results/calibration-<profile>)")
+
+
+def calibrate_main(args) -> int:
+    """Run ``cogov calibrate``."""
+    if args.seeds < 2 or args.ticks < 1 or args.jobs < 1:
+        raise ScenarioError("--seeds, --ticks, --jobs: too small; allowed: seeds >= 2, ticks >= 1, jobs >= 1")
+    fit = calibrate_profile(args.profile, args.seeds, args.ticks, args.jobs)
+    out = args.out or f"results/calibration-{Path(args.profile).stem}"
+    scen, rep = write_calibration(fit, args.profile, out)
+    print(fit.result.summary())
+    if fit.held:
+        print(f"too few observed figures to fit {', '.join(fit.held)}: held at their values")
+    print(f"wrote {scen} and {rep}")
+    return 0

@@ -235,3 +235,42 @@ def test_every_field_has_units_and_both_languages():
         if f.kind != "text":
             assert f.unit_en and f.unit_zh
     assert BY_KEY["residents"].example == defaults()["residents"]
+
+
+# --- calibration on a synthetic profile ---------------------------------------------------------
+
+
+def test_calibration_recovers_a_known_value_within_its_interval(tmp_path):
+    """Observed figures made by the model at base_logit = -8.7 give back -8.7 within the stated interval."""
+    from sim.calibrate import simulate
+    from sim.profile import calibrate_profile, profile_scenario, profile_targets, write_calibration
+
+    known, seeds, ticks = -8.7, [1, 2, 3, 4], 240
+    facts = {"households": 900, "residents": 2600, "buildings": 45, "grid_workers": 6, "party_members": 180}
+    facts["capable_residents"] = 8
+    path = _write(tmp_path / "synthetic.csv", facts)
+    scen = profile_scenario(path)
+    # what the model says at the known value: the community's "observed" registered volunteers
+    probe = profile_targets(read_profile(_write(tmp_path / "probe.csv", {**facts, "obs_volunteers": 1})), ticks)
+    share = float(simulate(scen, {"base_logit": known}, probe, seeds, ticks).iloc[:, 0].mean())
+    volunteers = round(share * 2600)
+    assert volunteers >= 20, "too few volunteers for a meaningful figure"
+    prof = _write(tmp_path / "with-obs.csv", {**facts, "obs_volunteers": volunteers})
+    fit = calibrate_profile(prof, seeds=len(seeds), ticks=ticks, max_evals=20)
+    lo, hi = fit.interval["base_logit"]
+    assert lo <= known <= hi, (fit.params, fit.interval)
+    assert hi - lo < 1.5  # an interval that says something
+    scen_file, report = write_calibration(fit, prof, tmp_path / "out")
+    calibrated = load_scenario(scen_file)
+    assert calibrated.params["residents"] == 2600
+    assert math.isclose(calibrated.params["base_logit"], fit.params["base_logit"], rel_tol=1e-5)
+    assert "| base_logit |" in report.read_text(encoding="utf-8")
+
+
+def test_calibrate_says_when_the_figures_are_too_few(tmp_path, capsys):
+    from sim.cli import main
+
+    path = write_template(tmp_path / "no-obs.xlsx")
+    assert main(["calibrate", str(path), "--seeds", "2", "--ticks", "5"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("cogov: error: ") and "no observed figures to fit" in err
