@@ -238,6 +238,32 @@ def test_export_writes_tables_manifest_and_figures(session, tmp_path):
         assert (out / f"{name}.png").read_bytes().startswith(PNG)
 
 
+def test_download_zip_has_a_summary_in_the_page_language_named_figures_and_tables(session):
+    import io
+    import zipfile
+
+    from sim.dashboard.app import figures
+    from sim.dashboard.session import export_zip, run_title
+
+    session.set_side_by_side(True)
+    session.set_param("B", "points", False)
+    session.step(6)
+    assert run_title(session.runs["A"], "zh") == "A: governance-partners"
+    assert run_title(session.runs["B"], "zh") == "B: governance-partners (积分制 = 关)"
+    pngs = figures(session, "zh", "participation", "none")
+    data = export_zip(session, "zh", pngs)
+    z = zipfile.ZipFile(io.BytesIO(data))
+    names = set(z.namelist())
+    assert {"summary.md", "columns.csv", "comparison.csv", "map_A.png", "map_B.png", "charts.png"} <= names
+    assert {"A/results.csv", "B/results.csv", "A/manifest.json", "B/manifest.json"} <= names
+    summary = z.read("summary.md").decode("utf-8")
+    assert "社区共治模拟器" in summary and "积分制 = 关" in summary and "天数: 6" in summary
+    assert "参与率" in z.read("columns.csv").decode("utf-8")
+    assert z.read("map_B.png") == pngs["map_B"] and pngs["map_A"] != pngs["map_B"]
+    en = zipfile.ZipFile(io.BytesIO(export_zip(session, "en", pngs))).read("summary.md").decode()
+    assert "points = off" in en and "Day: 6" in en
+
+
 # --- map and charts ---------------------------------------------------------------------------
 
 
@@ -590,6 +616,16 @@ def test_browser_lever_run_reset(dashboard_url):
             assert not rel.startswith("/") and str(root) not in _export_message(page)
             folder = root / rel
             assert (folder / "results.csv").is_file() and (folder / "charts.png").is_file(), folder
+
+            # the same run as a zip downloaded by the browser
+            import io
+            import zipfile
+
+            with page.expect_download(timeout=120_000) as dl:
+                page.locator(".cogov-download").click()
+            z = zipfile.ZipFile(io.BytesIO(Path(dl.value.path()).read_bytes()))
+            assert {"summary.md", "charts.png", "map_A.png", "results.csv", "manifest.json"} <= set(z.namelist())
+            assert "points budget = 0 yuan/year" in z.read("summary.md").decode("utf-8")
 
             # Chinese labels
             page.locator(".cogov-lang-zh").click()

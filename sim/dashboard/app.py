@@ -45,7 +45,7 @@ from sim.dashboard.i18n import (
     value_text,
 )
 from sim.dashboard.map import INDICATORS, MapPainter
-from sim.dashboard.session import SPECS, Session
+from sim.dashboard.session import SPECS, Session, export_zip, run_title
 from sim.params import STRUCTURAL
 from sim.scenario import ScenarioError, preset_names
 
@@ -85,11 +85,13 @@ def figures(session: Session, language: str, ind: str, brk: str) -> dict[str, by
         runs = session.runs
         out = {}
         for k, run in runs.items():
-            title = f"{k}: {run.scenario}" if session.side_by_side else run.scenario
+            # A and B named by scenario and changed levers (exported figures must tell them apart)
+            title = run_title(run, language) if session.side_by_side or run.overrides else run.scenario
             out[f"map_{k}"] = painters.setdefault(f"map_{k}", MapPainter()).png(run.model, ind, language, title)
         tables = {k: r.results() for k, r in runs.items()}
         previous = {k: r.previous for k, r in runs.items()}
-    title = " vs ".join(f"{k}: {r.scenario}" for k, r in runs.items()) if session.side_by_side else ""
+        titles = [run_title(r, language) for r in runs.values()]
+    title = " vs ".join(titles) if session.side_by_side else (titles[0] if runs["A"].overrides else "")
     out["charts"] = painters.setdefault("charts", ChartPainter()).png(tables, previous, brk, language, title)
     return out
 
@@ -321,6 +323,18 @@ def LiveView(session: Session):
         )
         if export_message.value:
             solara.Text(export_message.value, classes=["cogov-export-message"], style={"font-size": "12px"})
+        # the run as a zip for the user's own computer: summary in the page's language, figures, tables
+        solara.FileDownload(
+            lambda: export_zip(session, language, figures(session, language, ind, brk)),
+            filename=f"cogov-{session.runs['A'].scenario.replace('/', '_')}-day{session.tick}.zip",
+            label=t_lab("download", language),
+            mime_type="application/zip",
+            children=[
+                solara.Button(
+                    t_lab("download", language), color="primary", classes=["cogov-download"], icon_name="mdi-download"
+                )
+            ],
+        )
 
 
 @solara.component

@@ -485,6 +485,14 @@ def series_label(key: str, lang: str = "en") -> str:
 
 UI_LAB: dict[str, tuple[str, str]] = {
     "both": ("both", "两者"),
+    "download": ("Download (zip)", "下载(zip)"),
+    "summary_day": ("Day", "天数"),
+    "summary_run": ("Run", "运行"),
+    "summary_note": (
+        "One seed: differences between A and B may be chance. For an answer with its certainty use "
+        "several seeds (cogov compare).",
+        "仅一个随机种子:A 与 B 的差异可能出于偶然。需要带置信度的结论,请使用多个种子(cogov compare)。",
+    ),
     "stop_day": ("Stop at day", "运行至第几天"),
     "stopped_at": (
         "Stopped at day {day}: raise 'Stop at day' to go on.",

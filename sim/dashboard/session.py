@@ -268,6 +268,63 @@ class Session:
             return out
 
 
+def run_title(run: Run, lang: str = "en", max_changes: int = 3) -> str:
+    """A run named by scenario and changed levers, for figure titles: "B: governance-partners (points = off)"."""
+    from sim.dashboard.i18n import param_label, value_text
+
+    changes = [f"{param_label(k, lang)} = {value_text(k, v, lang)}" for k, v in run.overrides.items()]
+    if len(changes) > max_changes:
+        changes = changes[:max_changes] + ["…"]
+    return f"{run.label}: {run.scenario}" + (f" ({'; '.join(changes)})" if changes else "")
+
+
+def export_zip(session: Session, lang: str, figures: dict[str, bytes]) -> bytes:
+    """The run as a zip for the browser: a one-page summary in ``lang``, the figures, tables and manifests."""
+    import io
+    import tempfile
+    import zipfile
+
+    from sim import __version__
+    from sim.dashboard.i18n import series_label, t, t_lab
+
+    with session.lock, tempfile.TemporaryDirectory() as tmp:
+        out = session.export(tmp, "", figures)
+        lines = [f"# {t('title', lang)}", ""]
+        lines.append(
+            f"{t_lab('summary_day', lang)}: {session.tick}; {t('seed', lang)}: {session.seed}; cogov-sim {__version__}"
+        )
+        lines.append("")
+        columns = [c for c, _ in HEADLINE_COLUMNS]
+        head = [t_lab("summary_run", lang)] + [series_label(k, lang) for _, k in HEADLINE_COLUMNS]
+        lines.append("| " + " | ".join(head) + " |")
+        lines.append("|" + "---|" * len(head))
+        for run in session.runs.values():
+            row = run.results().iloc[-1]
+            vals = [f"{float(row[c]):.3g}" for c in columns]
+            lines.append("| " + " | ".join([run_title(run, lang, 99)] + vals) + " |")
+        lines += ["", t_lab("summary_note", lang)]
+        legend = ["column,label"] + [f"{c},{series_label(k, lang)}" for c, k in HEADLINE_COLUMNS]
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("summary.md", "\n".join(lines) + "\n")
+            z.writestr("columns.csv", "\n".join(legend) + "\n")
+            for f in sorted(Path(out).rglob("*")):
+                if f.is_file():
+                    z.write(f, f.relative_to(out).as_posix())
+        return buf.getvalue()
+
+
+# headline columns of the summary and their labels (i18n.SERIES keys)
+HEADLINE_COLUMNS = (
+    ("participation", "ind_participation"),
+    ("backlog", "ind_matters"),
+    ("disputes_total", "disputes"),
+    ("escalations_total", "escalations_total"),
+    ("satisfaction", "ind_satisfaction"),
+    ("trust_residents_committee", "ind_trust"),
+)
+
+
 def _rebalance(name: str, value: float, current: dict[str, Any]) -> dict[str, Any]:
     """Keep shares that must sum to one summing to one: scale the others of ``name``'s group."""
     for group in SUM_TO_ONE:
