@@ -264,6 +264,44 @@ def test_download_zip_has_a_summary_in_the_page_language_named_figures_and_table
     assert "points = off" in en and "Day: 6" in en
 
 
+def test_page_state_saves_and_opens_and_bad_states_are_refused(session):
+    import json
+
+    from sim.dashboard.session import MAX_STATE_BYTES, Session, open_state, parse_state, save_state
+
+    session.set_side_by_side(True)
+    session.set_scenario("B", "government-led")
+    session.set_param("B", "points_budget", 1234)
+    session.step(4)
+    data = save_state(session, {"stop_day": 200})
+    other = Session("licheng-garbage", seed=9, size=SMALL)
+    doc = parse_state(data)
+    open_state(other, doc)
+    assert other.seed == 3 and other.tick == 0 and doc["stop_day"] == 200
+    assert other.runs["B"].scenario == "government-led" and other.runs["B"].overrides == {"points_budget": 1234.0}
+    assert other.runs["A"].scenario == "governance-partners" and other.runs["B"].model.p["points_budget"] == 1234
+    good = json.loads(data)
+
+    def bad(change, match):
+        d = json.loads(json.dumps(good))
+        change(d)
+        with pytest.raises(ScenarioError, match=match):
+            parse_state(json.dumps(d).encode())
+
+    bad(lambda d: d["runs"]["A"].update(scenario="/etc/passwd"), "allowed: one of")
+    bad(lambda d: d["runs"]["A"].update(scenario="../x.toml"), "allowed: one of")
+    bad(lambda d: d["runs"]["B"]["changes"].update(points_budget=-5), "out of range")
+    bad(lambda d: d["runs"]["B"]["changes"].update(no_such=1), "no_such")
+    bad(lambda d: d.update(seed=1.5), "seed")
+    bad(lambda d: d.update(seed=2**64), "seed")
+    bad(lambda d: d["runs"].update(C={"scenario": "government-led"}), "allowed: A, or A and B")
+    bad(lambda d: d.update(format="other"), "not a dashboard state file")
+    with pytest.raises(ScenarioError, match="not a JSON"):
+        parse_state(b"\xff\xfe not json")
+    with pytest.raises(ScenarioError, match="at most"):
+        parse_state(b" " * (MAX_STATE_BYTES + 1))
+
+
 # --- map and charts ---------------------------------------------------------------------------
 
 

@@ -45,7 +45,16 @@ from sim.dashboard.i18n import (
     value_text,
 )
 from sim.dashboard.map import INDICATORS, MapPainter
-from sim.dashboard.session import SPECS, Session, export_zip, run_title
+from sim.dashboard.session import (
+    MAX_STATE_BYTES,
+    SPECS,
+    Session,
+    export_zip,
+    open_state,
+    parse_state,
+    run_title,
+    save_state,
+)
 from sim.params import STRUCTURAL
 from sim.scenario import ScenarioError, preset_names
 
@@ -520,6 +529,43 @@ def ScenarioPanel(session: Session):
 
 
 @solara.component
+def StatePanel(session: Session):
+    """Workshops: save the page (scenarios, seed, changed levers, stop day) to a file and open it again."""
+    language = lang.value
+    note = solara.use_reactive("")
+
+    def on_file(info):
+        # parsed as data only (JSON), size-limited, kept only in this tab's session: never written on the server
+        if int(info.get("size", 0)) > MAX_STATE_BYTES:
+            note.value = f"{t('error', language)}: {info.get('name')}: > {MAX_STATE_BYTES:,} bytes"
+            return
+        try:
+            doc = parse_state(info["data"], str(info.get("name", "state file")))
+        except ScenarioError as exc:
+            note.value = f"{t('error', language)}: {exc}"
+            return
+        playing.value = False
+        open_state(session, doc)
+        stop = doc.get("stop_day")
+        if isinstance(stop, int) and not isinstance(stop, bool) and stop > 0:
+            stop_day.value = stop
+        target.value = "A"
+        note.value = t_lab("state_opened", language, name=info.get("name", ""))
+        params_version.value += 1
+        _bump()
+
+    solara.FileDownload(
+        lambda: save_state(session, {"stop_day": int(stop_day.value)}),
+        filename="cogov-page-state.json",
+        mime_type="application/json",
+        children=[solara.Button(t_lab("state_save", language), text=True, small=True, classes=["cogov-state-save"])],
+    )
+    solara.FileDrop(label=t_lab("state_open", language), on_file=on_file, lazy=False)
+    if note.value:
+        solara.Text(note.value, classes=["cogov-state-message"], style={"font-size": "12px"})
+
+
+@solara.component
 def CommunityPanel(session: Session):
     """The "My community" panel: the ledger facts of the community, shares in %, with plausibility warnings."""
     params_version.value  # noqa: B018
@@ -632,6 +678,8 @@ def Page():
         with solara.Card(margin=0, style={"margin-top": "8px"}, classes=["cogov-community"]):
             with solara.Details(summary=t_lab("community", language), expand=False):
                 CommunityPanel(session)
+            with solara.Details(summary=t_lab("state", language), expand=False):
+                StatePanel(session)
         with solara.Card(t("levers", language), margin=0, style={"margin-top": "8px"}):
             LeverPanel(session)
     with solara.Column(style={"padding": "8px"}):

@@ -486,6 +486,10 @@ def series_label(key: str, lang: str = "en") -> str:
 UI_LAB: dict[str, tuple[str, str]] = {
     "both": ("both", "两者"),
     "download": ("Download (zip)", "下载(zip)"),
+    "state": ("Workshop: save or open this page", "工作坊:保存或打开本页设置"),
+    "state_save": ("Save page state", "保存页面设置"),
+    "state_open": ("Drop a saved page state here", "将保存的页面设置文件拖到这里"),
+    "state_opened": ("Opened {name}: runs restart at day 0.", "已打开 {name}:运行从第 0 天重新开始。"),
     "summary_day": ("Day", "天数"),
     "summary_run": ("Run", "运行"),
     "summary_note": (

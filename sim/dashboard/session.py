@@ -268,6 +268,82 @@ class Session:
             return out
 
 
+# --- page state files (workshops): save a prepared page and open it again ------------------------
+
+STATE_FORMAT = "cogov-dashboard-state"
+MAX_STATE_BYTES = 64_000
+
+
+def save_state(session: Session, extra: dict[str, Any] | None = None) -> bytes:
+    """The page's state as JSON bytes: scenarios, seed, side by side, changed levers (and ``extra``, e.g. stop day)."""
+    import json
+
+    with session.lock:
+        doc = {
+            "format": STATE_FORMAT,
+            "version": 1,
+            "seed": session.seed,
+            "runs": {k: {"scenario": r.scenario, "changes": dict(r.overrides)} for k, r in session.runs.items()},
+        }
+    doc.update(extra or {})
+    return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def parse_state(data: bytes, origin: str = "state file") -> dict[str, Any]:
+    """Read and check a page state (data only: JSON); raise ScenarioError with what is allowed.
+
+    Scenarios must be presets: a state file opened on a server never names the server's files.
+    Changes are validated like a scenario file's values.
+    """
+    import json
+
+    from sim.scenario import preset_names
+
+    if len(data) > MAX_STATE_BYTES:
+        raise ScenarioError(
+            f"{origin}: {len(data):,} bytes; allowed: a state file of at most {MAX_STATE_BYTES:,} bytes"
+        )
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ScenarioError(
+            f"{origin}: not a JSON state file ({exc}); allowed: a file saved by the dashboard"
+        ) from None
+    if not isinstance(doc, dict) or doc.get("format") != STATE_FORMAT:
+        raise ScenarioError(f"{origin}: not a dashboard state file; allowed: a file saved by the dashboard")
+    seed = doc.get("seed")
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**63:
+        raise ScenarioError(f"{origin}: seed {seed!r}; allowed: a whole number 0 <= seed < 2^63")
+    runs = doc.get("runs")
+    if not isinstance(runs, dict) or "A" not in runs or not set(runs) <= {"A", "B"}:
+        raise ScenarioError(
+            f"{origin}: runs {sorted(runs) if isinstance(runs, dict) else runs!r}; allowed: A, or A and B"
+        )
+    for k, r in runs.items():
+        if not isinstance(r, dict) or r.get("scenario") not in preset_names():
+            raise ScenarioError(
+                f"{origin}: run {k}: scenario {r.get('scenario') if isinstance(r, dict) else r!r}; "
+                f"allowed: one of {', '.join(preset_names())}"
+            )
+        changes = r.get("changes", {})
+        if not isinstance(changes, dict):
+            raise ScenarioError(f"{origin}: run {k}: changes must be a table; allowed: parameter = value")
+        load_scenario(r["scenario"], **changes)  # the same validation as a scenario file
+    return doc
+
+
+def open_state(session: Session, doc: dict[str, Any]) -> None:
+    """Put a checked state (``parse_state``) on the page: scenarios, seed, changes; runs restart at day 0."""
+    with session.lock:
+        session.seed = int(doc["seed"])
+        runs = {}
+        for k, r in doc["runs"].items():
+            run = Run(k, r["scenario"], session.seed, session.size, dict(r.get("changes", {})))
+            run.build()
+            runs[k] = run
+        session.runs = runs
+
+
 def run_title(run: Run, lang: str = "en", max_changes: int = 3) -> str:
     """A run named by scenario and changed levers, for figure titles: "B: governance-partners (points = off)"."""
     from sim.dashboard.i18n import param_label, value_text
