@@ -302,6 +302,52 @@ def test_page_state_saves_and_opens_and_bad_states_are_refused(session):
         parse_state(b" " * (MAX_STATE_BYTES + 1))
 
 
+def test_models_step_in_worker_processes_with_the_same_results(monkeypatch, tmp_path):
+    import os
+
+    from sim.dashboard import workers
+    from sim.dashboard.app import figures
+    from sim.dashboard.session import Session
+
+    local = Session("governance-partners", seed=5, size=SMALL)
+    local.set_side_by_side(True)
+    local.set_param("B", "points", False)
+    local.step(12)
+    monkeypatch.setenv("COGOV_DASHBOARD_WORKERS", "2")
+    monkeypatch.setattr(workers, "_POOL", None)
+    try:
+        remote = Session("governance-partners", seed=5, size=SMALL)
+        assert isinstance(remote.runs["A"].model, workers.RemoteModel)
+        remote.set_side_by_side(True)
+        remote.set_param("B", "points", False)
+        remote.step(12)
+        pool = workers._POOL
+        # A and B live in different processes, neither of them the server
+        pids = {r.model.worker.proc.pid for r in remote.runs.values()}
+        assert len(pids) == 2 and os.getpid() not in pids
+        for k in ("A", "B"):
+            assert remote.runs[k].model.tick == 12
+            assert (
+                remote.runs[k]
+                .results()
+                .drop(columns="scenario")
+                .equals(local.runs[k].results().drop(columns="scenario"))
+            )
+        assert remote.runs["B"].model.p["points"] is False
+        pngs = figures(remote, "zh", "participation", "none")
+        assert pngs["map_B"] == figures(local, "zh", "participation", "none")["map_B"]
+        out = remote.export(tmp_path)
+        assert (out / "B" / "results.csv").is_file()
+        remote.reset()  # the old models are freed in their workers
+        remote.step(1)
+        assert sum(w.models for w in pool.workers) == 2
+    finally:
+        if workers._POOL is not None:
+            for w in workers._POOL.workers:
+                w.proc.terminate()
+        workers._POOL = None
+
+
 # --- map and charts ---------------------------------------------------------------------------
 
 

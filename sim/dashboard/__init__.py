@@ -66,6 +66,7 @@ def server_env(
     base: Mapping[str, str] | None = None,
     token: str | None = None,
     export_dir: str | None = None,
+    workers: int | None = None,
 ) -> dict[str, str]:
     """Environment of the dashboard server: offline, no telemetry, the starting scenario, token, export root."""
     env = dict(os.environ if base is None else base)
@@ -74,6 +75,8 @@ def server_env(
         env["COGOV_DASHBOARD_TOKEN"] = token
     if export_dir:
         env["COGOV_DASHBOARD_EXPORT"] = str(export_dir)
+    if workers is not None:
+        env["COGOV_DASHBOARD_WORKERS"] = str(int(workers))
     env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
     env.setdefault("SOLARA_KERNEL_CULL_TIMEOUT", "10m")
     env.setdefault("MPLBACKEND", "Agg")
@@ -84,6 +87,11 @@ def server_env(
     if size:
         env["COGOV_DASHBOARD_SIZE"] = json.dumps(dict(size))
     return env
+
+
+def default_workers() -> int:
+    """Worker processes that step the models: one per core (at most 8)."""
+    return max(1, min(os.cpu_count() or 1, 8))
 
 
 def server_command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_browser: bool = False) -> list[str]:
@@ -100,6 +108,7 @@ def serve(
     open_browser: bool = False,
     export_dir: str | None = None,
     token: bool | None = None,
+    workers: int | None = None,
 ) -> int:
     """Run the dashboard server until interrupted (on POSIX this process becomes the server and does not return).
 
@@ -107,6 +116,10 @@ def serve(
     """
     from sim.dashboard.guard import export_root, is_loopback, new_token
 
+    if workers is not None and workers < 0:
+        from sim.cli import UsageError
+
+        raise UsageError(f"--workers {workers}: allowed: 0 (in the server process) or more")
     check_installed()
     if scenario:
         from sim.scenario import load_scenario
@@ -130,7 +143,16 @@ def serve(
         )
     url = f"http://{host}:{port}/" + (f"?token={secret}" if secret else "")
     print(f"cogov dashboard: {url} (exports go to {root}; Ctrl+C stops)", file=sys.stderr, flush=True)
-    cmd, env = server_command(host, port), server_env(scenario, seed, token=secret, export_dir=str(root))
+    cmd, env = (
+        server_command(host, port),
+        server_env(
+            scenario,
+            seed,
+            token=secret,
+            export_dir=str(root),
+            workers=default_workers() if workers is None else workers,
+        ),
+    )
     if open_browser:
         import threading
         import webbrowser
@@ -191,6 +213,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="folder under which the page may export (default: results/dashboard); pages name only a folder inside it",
     )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes that step the models (default: one per core, at most 8; 0: in the server process)",
+    )
     lock = p.add_mutually_exclusive_group()
     lock.add_argument(
         "--no-token",
@@ -215,6 +244,7 @@ def main_args(args: argparse.Namespace) -> int:
             open_browser=args.open,
             export_dir=args.export_dir,
             token=args.token,
+            workers=args.workers,
         )
     except DashboardUnavailable as exc:
         raise UsageError(str(exc)) from None

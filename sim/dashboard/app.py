@@ -96,7 +96,10 @@ def figures(session: Session, language: str, ind: str, brk: str) -> dict[str, by
         for k, run in runs.items():
             # A and B named by scenario and changed levers (exported figures must tell them apart)
             title = run_title(run, language) if session.side_by_side or run.overrides else run.scenario
-            out[f"map_{k}"] = painters.setdefault(f"map_{k}", MapPainter()).png(run.model, ind, language, title)
+            if hasattr(run.model, "map_png"):  # drawn in the model's worker process
+                out[f"map_{k}"] = run.model.map_png(ind, language, title)
+            else:
+                out[f"map_{k}"] = painters.setdefault(f"map_{k}", MapPainter()).png(run.model, ind, language, title)
         tables = {k: r.results() for k, r in runs.items()}
         previous = {k: r.previous for k, r in runs.items()}
         titles = [run_title(r, language) for r in runs.values()]

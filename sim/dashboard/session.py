@@ -51,7 +51,17 @@ class Run:
         """(Re)build the model from scenario, size and overrides with the run's seed."""
         if self.model is not None and self.model.tick > 0:
             self.previous = self.results()
-        self.model = CommunityModel(self.scenario, seed=self.seed, **{**self.size, **self.overrides})
+        from sim.dashboard.workers import RemoteModel, pool
+
+        workers = pool()
+        kwargs = {**self.size, **self.overrides}
+        old = self.model
+        if workers is not None:  # stepped in a worker process (a classroom server uses every core)
+            self.model = RemoteModel(workers, self.scenario, self.seed, **kwargs)
+        else:
+            self.model = CommunityModel(self.scenario, seed=self.seed, **kwargs)
+        if isinstance(old, RemoteModel):
+            old.close()
         self._results, self._results_tick = None, -1
 
     def base_values(self) -> dict[str, Any]:
@@ -155,9 +165,9 @@ class Session:
     def step(self, days: int = 1) -> int:
         """Advance every run ``days`` days together; return the new day."""
         with self.lock:
-            for _ in range(max(0, int(days))):
-                for run in self.runs.values():
-                    run.model.step()
+            # runs do not interact: each steps its days in one go (one request when in a worker)
+            for run in self.runs.values():
+                run.model.run(max(0, int(days)))
             return self.tick
 
     def reset(self) -> None:
@@ -258,7 +268,10 @@ class Session:
             for key, run in self.runs.items():
                 target = out / key if self.side_by_side else out
                 extra = {"dashboard_changes": dict(run.overrides), "dashboard_run": key}
-                write_run(run.model, target, extra_manifest=extra)
+                if hasattr(run.model, "write"):  # a RemoteModel: its worker writes the files
+                    run.model.write(target, extra)
+                else:
+                    write_run(run.model, target, extra_manifest=extra)
             if self.side_by_side:
                 both = pd.concat([self.runs[k].results().assign(run=k) for k in self.runs], ignore_index=True)
                 both.attrs = {}
