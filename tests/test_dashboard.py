@@ -831,3 +831,57 @@ def test_browser_second_tab_chinese_both_stop_day_community_and_layout(dashboard
             raise
         finally:
             browser.close()
+
+
+def _compare(page, seeds: int = 2, days: int = 20) -> None:
+    """Open the compare panel, set seeds and days, start, and wait for the verdict."""
+    page.locator(".cogov-compare .v-expansion-panel-header").first.click()
+    page.wait_for_selector(".cogov-compare-start", timeout=30_000)
+    for cls, value in ((".cogov-compare-seeds input", seeds), (".cogov-compare-days input", days)):
+        field = page.locator(cls)
+        field.fill(str(value))
+        field.press("Enter")
+    time.sleep(1)
+    page.locator(".cogov-compare-start").click()
+    page.wait_for_selector(".cogov-compare-status", timeout=60_000)
+    page.wait_for_selector(".cogov-verdict", timeout=300_000)
+
+
+def _download_text(page, selector: str) -> str:
+    with page.expect_download(timeout=120_000) as dl:
+        page.locator(selector).click()
+    return Path(dl.value.path()).read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not found (Debian: apt-get install chromium)")
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_browser_compare_two_scenarios_on_two_seeds_verdict_and_report(dashboard_url, language):
+    """Compare governance-partners with government-led on 2 seeds, 20 days: the verdict and the report."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed (viz extra)")
+    img = ROOT / "docs" / "img"
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        try:
+            page.goto(dashboard_url)
+            page.wait_for_selector(".cogov-map img", timeout=120_000)
+            if language == "zh":
+                page.locator(".cogov-lang-zh").click()
+                page.wait_for_selector("text=多种子情景比较", timeout=30_000)
+            _compare(page)
+            status = page.locator(".cogov-compare-status").inner_text()
+            assert ("4 of 4" in status) if language == "en" else ("4/4" in status), status
+            verdict = page.locator(".cogov-verdict").inner_text()
+            assert "government-led" in verdict and "governance-partners" in verdict
+            if language == "zh":
+                assert "超出种子间随机波动的差异" in verdict and "置信区间" in verdict, verdict
+            else:
+                assert "Differences beyond the noise" in verdict and "95%" in verdict, verdict
+            page.locator(".cogov-compare").scroll_into_view_if_needed()
+            page.screenshot(path=str(img / f"compare-{language}.png"))
+            html = _download_text(page, ".cogov-compare-report")
+            assert html.startswith("<!DOCTYPE html>") and "government-led" in html
+            assert ('lang="zh-CN"' in html) == (language == "zh")
+            assert "data:image/png;base64," in html  # figures are embedded
+        finally:
+            browser.close()

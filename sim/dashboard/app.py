@@ -531,6 +531,111 @@ def ScenarioPanel(session: Session):
         )
 
 
+compare_job = solara.reactive(None)  # this tab's comparison (a CompareJob), if any
+compare_tick = solara.reactive(0)  # bumped while a comparison runs: re-renders its progress
+
+
+@solara.component
+def ComparePanel(session: Session):
+    """2–4 scenarios over several seeds in the background: progress, time left, cancel, verdict, report."""
+    from sim.dashboard.compare import MAX_RUNS_AT_ONCE, CompareJob, scenario_of
+
+    compare_tick.value  # noqa: B018 (subscribe)
+    language = lang.value
+    picked = solara.use_reactive(["governance-partners", "government-led"])
+    mine = solara.use_reactive("")
+    seeds = solara.use_reactive(5)
+    days = solara.use_reactive(HORIZON)
+    note = solara.use_reactive("")
+    job = compare_job.value
+
+    def start():
+        a = session.runs["A"]
+        try:
+            scens = [scenario_of(p, session.size) for p in picked.value]
+            if mine.value.strip():
+                scens.append(scenario_of(a.scenario, session.size, mine.value.strip()[:60], dict(a.overrides)))
+            if not 1 <= int(seeds.value) <= 50 or not 1 <= int(days.value) <= 3650:
+                raise ValueError("seeds 1–50, days 1–3650")
+            new = CompareJob(scens, list(range(1, int(seeds.value) + 1)), int(days.value))
+        except (ScenarioError, ValueError) as exc:
+            note.value = f"{t('error', language)}: {exc}"
+            return
+        note.value = ""
+        compare_job.value = new.start()
+
+    def watch(cancel: threading.Event):
+        # re-render the progress twice a second until the job ends (the runs are in other processes)
+        while job is not None and not job.finished.is_set() and not cancel.is_set():
+            time.sleep(0.5)
+            compare_tick.value += 1
+        if job is not None and job.finished.is_set():
+            compare_tick.value += 1
+
+    solara.use_thread(watch, dependencies=[job], intrusive_cancel=False)
+
+    solara.SelectMultiple(
+        t_lab("compare_pick", language), values=picked, all_values=preset_names(), classes=["cogov-compare-pick"]
+    )
+    with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
+        solara.InputText(t_lab("compare_mine", language), value=mine, classes=["cogov-compare-mine"])
+        solara.InputInt(t_lab("compare_seeds", language), value=seeds, classes=["cogov-compare-seeds"])
+        solara.InputInt(t_lab("compare_days", language), value=days, classes=["cogov-compare-days"])
+    running = job is not None and not job.finished.is_set()
+    with solara.Row(style={"align-items": "center"}):
+        solara.Button(
+            t_lab("compare_start", language),
+            on_click=start,
+            disabled=running,
+            color="primary",
+            classes=["cogov-compare-start"],
+        )
+        if running:
+            solara.Button(t_lab("compare_cancel", language), on_click=job.cancel, classes=["cogov-compare-cancel"])
+    solara.Text(t_lab("compare_queue", language, n=MAX_RUNS_AT_ONCE), style={"font-size": "11px", "color": "#666"})
+    if note.value:
+        solara.Text(note.value, style={"color": "#b00020"}, classes=["cogov-compare-message"])
+    if job is None:
+        return
+    solara.ProgressLinear(value=100 * job.done / max(job.total, 1))
+    left = job.time_left()
+    status = t_lab("compare_progress", language, done=job.done, total=job.total)
+    if running and left is not None:
+        status += "; " + t_lab("compare_left", language, s=left)
+    if job.cancelled.is_set():
+        status += " " + t_lab("compare_cancelled", language)
+    solara.Text(status, classes=["cogov-compare-status"])
+    if job.error:
+        solara.Text(f"{t('error', language)}: {job.error}", style={"color": "#b00020"})
+    if job.comparison is None:
+        return
+    beyond, within = job.verdict(language)
+    with solara.Column(classes=["cogov-verdict"]):
+        solara.Text(t_lab("compare_beyond", language), style={"font-weight": "600"})
+        for line in beyond or ["—"]:
+            solara.Text("• " + line, classes=["cogov-verdict-beyond"], style={"font-size": "13px"})
+        solara.Text(t_lab("compare_within", language), style={"font-weight": "600"})
+        for line in within or ["—"]:
+            solara.Text("• " + line, style={"font-size": "13px", "color": "#666"})
+    with solara.Row():
+        solara.FileDownload(
+            lambda: job.report_html(language).encode("utf-8"),
+            filename=f"cogov-compare-{language}.html",
+            mime_type="text/html",
+            children=[
+                solara.Button(t_lab("compare_report", language), outlined=True, classes=["cogov-compare-report"])
+            ],
+        )
+        solara.FileDownload(
+            job.tables_zip,
+            filename="cogov-compare-tables.zip",
+            mime_type="application/zip",
+            children=[
+                solara.Button(t_lab("compare_tables", language), outlined=True, classes=["cogov-compare-tables"])
+            ],
+        )
+
+
 @solara.component
 def StatePanel(session: Session):
     """Workshops: save the page (scenarios, seed, changed levers, stop day) to a file and open it again."""
@@ -704,3 +809,6 @@ def Page():
                     ["cogov-breakdown"],
                 )
         LiveView(session)
+        with solara.Card(margin=0, style={"margin-top": "12px"}, classes=["cogov-compare"]):
+            with solara.Details(summary=t_lab("compare", language), expand=False):
+                ComparePanel(session)
