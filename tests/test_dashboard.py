@@ -885,3 +885,21 @@ def test_browser_compare_two_scenarios_on_two_seeds_verdict_and_report(dashboard
             assert "data:image/png;base64," in html  # figures are embedded
         finally:
             browser.close()
+
+
+def test_compare_job_runs_in_the_background_counts_progress_and_cancels():
+    from sim.dashboard.compare import CompareJob, scenario_of
+
+    scens = [scenario_of("governance-partners", SMALL), scenario_of("government-led", SMALL, "gov", {"points": True})]
+    assert scens[1].name == "gov" and scens[1].params["points"] is True
+    with pytest.raises(ValueError, match="allowed: 2 to 4"):
+        CompareJob(scens[:1], [1], 5)
+    with pytest.raises(ValueError, match="different names"):
+        CompareJob([scens[0], scens[0]], [1], 5)
+    job = CompareJob(scens, [1, 2], 10).start()
+    assert job.finished.wait(300) and job.error is None and job.done == job.total == 4
+    table = job.comparison.table
+    assert set(table["scenario"]) == {"governance-partners", "gov"} and (table["n"] == 2).all()
+    slow = CompareJob(scens, list(range(1, 41)), 200).start()
+    slow.cancel()
+    assert slow.finished.wait(300) and slow.comparison is None and slow.done < slow.total
