@@ -887,6 +887,34 @@ def test_browser_compare_two_scenarios_on_two_seeds_verdict_and_report(dashboard
             browser.close()
 
 
+def test_uploads_are_checked_like_the_command_line_and_cannot_reach_server_files(tmp_path):
+    from sim.dashboard.compare import MAX_UPLOAD_BYTES, parse_upload
+    from sim.profile import write_template
+
+    prof = write_template(tmp_path / "mine.csv").read_bytes()
+    scen = parse_upload("mine.csv", prof.replace(b"X community", b"Mine"), SMALL)
+    assert scen.name == "Mine" and scen.params["residents"] == 21235 and scen.path is None
+    bad = prof.replace(b"residents,residents,21235", b"residents,residents,abc")
+    with pytest.raises(ScenarioError, match=r"^bad.csv: row \d+, column C \(residents\): value 'abc'") as err:
+        parse_upload("bad.csv", bad, {})
+    assert "cogov-upload" not in str(err.value)
+    toml = b'[scenario]\nname = "no-points"\nextends = "governance-partners"\n\n[incentives]\npoints = false\n'
+    s2 = parse_upload("../../etc/no-points.toml", toml, SMALL)
+    assert s2.name == "no-points" and s2.params["points"] is False and s2.params["residents"] == SMALL["residents"]
+    for data, match in (
+        (b'[scenario]\nextends = "/etc/passwd"\n', "allowed in uploads: one of"),
+        (b'[scenario]\ncommunity = "/srv/x.xlsx"\n', "upload the profile itself"),
+        (b"[incentives]\npoints_budget = -1\n", "out of range"),
+        (b"not toml [", "malformed TOML"),
+    ):
+        with pytest.raises(ScenarioError, match=match):
+            parse_upload("s.toml", data, {})
+    with pytest.raises(ScenarioError, match="unknown file type"):
+        parse_upload("x.py", b"print(1)", {})
+    with pytest.raises(ScenarioError, match="at most"):
+        parse_upload("big.csv", b" " * (MAX_UPLOAD_BYTES + 1), {})
+
+
 def test_compare_job_runs_in_the_background_counts_progress_and_cancels():
     from sim.dashboard.compare import CompareJob, scenario_of
 

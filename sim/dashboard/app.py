@@ -538,7 +538,7 @@ compare_tick = solara.reactive(0)  # bumped while a comparison runs: re-renders 
 @solara.component
 def ComparePanel(session: Session):
     """2–4 scenarios over several seeds in the background: progress, time left, cancel, verdict, report."""
-    from sim.dashboard.compare import MAX_RUNS_AT_ONCE, CompareJob, scenario_of
+    from sim.dashboard.compare import MAX_RUNS_AT_ONCE, MAX_UPLOAD_BYTES, CompareJob, parse_upload, scenario_of
 
     compare_tick.value  # noqa: B018 (subscribe)
     language = lang.value
@@ -549,10 +549,25 @@ def ComparePanel(session: Session):
     note = solara.use_reactive("")
     job = compare_job.value
 
+    uploaded = session.__dict__.setdefault("uploaded", {})  # name -> Scenario, only in this tab's session
+
+    def on_file(info):
+        if int(info.get("size", 0)) > MAX_UPLOAD_BYTES:
+            note.value = f"{t('error', language)}: {info.get('name')}: > {MAX_UPLOAD_BYTES:,} bytes"
+            return
+        try:
+            scen = parse_upload(str(info.get("name", "")), info["data"], session.size)
+        except ScenarioError as exc:
+            note.value = f"{t('error', language)}: {exc}"
+            return
+        uploaded[scen.name] = scen
+        picked.value = list(picked.value) + [scen.name] if scen.name not in picked.value else picked.value
+        note.value = t_lab("compare_uploaded", language, name=scen.name)
+
     def start():
         a = session.runs["A"]
         try:
-            scens = [scenario_of(p, session.size) for p in picked.value]
+            scens = [uploaded[p] if p in uploaded else scenario_of(p, session.size) for p in picked.value]
             if mine.value.strip():
                 scens.append(scenario_of(a.scenario, session.size, mine.value.strip()[:60], dict(a.overrides)))
             if not 1 <= int(seeds.value) <= 50 or not 1 <= int(days.value) <= 3650:
@@ -575,8 +590,13 @@ def ComparePanel(session: Session):
     solara.use_thread(watch, dependencies=[job], intrusive_cancel=False)
 
     solara.SelectMultiple(
-        t_lab("compare_pick", language), values=picked, all_values=preset_names(), classes=["cogov-compare-pick"]
+        t_lab("compare_pick", language),
+        values=picked,
+        all_values=preset_names() + list(uploaded),
+        classes=["cogov-compare-pick"],
     )
+    with solara.Column(classes=["cogov-compare-upload"]):
+        solara.FileDrop(label=t_lab("compare_upload", language), on_file=on_file, lazy=False)
     with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
         solara.InputText(t_lab("compare_mine", language), value=mine, classes=["cogov-compare-mine"])
         solara.InputInt(t_lab("compare_seeds", language), value=seeds, classes=["cogov-compare-seeds"])
@@ -594,7 +614,7 @@ def ComparePanel(session: Session):
             solara.Button(t_lab("compare_cancel", language), on_click=job.cancel, classes=["cogov-compare-cancel"])
     solara.Text(t_lab("compare_queue", language, n=MAX_RUNS_AT_ONCE), style={"font-size": "11px", "color": "#666"})
     if note.value:
-        solara.Text(note.value, style={"color": "#b00020"}, classes=["cogov-compare-message"])
+        solara.Text(note.value, style={"font-size": "12px"}, classes=["cogov-compare-message"])
     if job is None:
         return
     solara.ProgressLinear(value=100 * job.done / max(job.total, 1))

@@ -142,3 +142,56 @@ def scenario_of(ref: str, size: dict[str, Any], name: str | None = None, changes
     if name:
         scen.name = name
     return scen
+
+
+# --- uploads: a profile or scenario file from the user's computer -------------------------------
+
+MAX_UPLOAD_BYTES = 256_000
+
+
+def parse_upload(name: str, data: bytes, size: dict[str, Any]) -> Scenario:
+    """A Scenario from an uploaded profile (.xlsx, .csv) or scenario file (.toml), checked as on the command line.
+
+    Data only: the bytes go to a private temporary file only while they are read
+    (openpyxl reads values, never formulas or macros; TOML is data). A scenario
+    may extend only presets and may not name a profile on the server. Nothing
+    is kept on the server: the Scenario lives in the user's session.
+    """
+    import tempfile
+    import tomllib
+    from pathlib import Path
+
+    from sim.scenario import ScenarioError, preset_names
+
+    base = Path(str(name)).name or "upload"
+    suffix = Path(base).suffix.lower()
+    if suffix not in (".xlsx", ".csv", ".toml"):
+        raise ScenarioError(f"{base}: unknown file type; allowed: a profile (.xlsx, .csv) or a scenario (.toml)")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ScenarioError(f"{base}: {len(data):,} bytes; allowed: at most {MAX_UPLOAD_BYTES:,} bytes")
+    if suffix == ".toml":
+        try:
+            meta = tomllib.loads(data.decode("utf-8")).get("scenario", {})
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ScenarioError(f"{base}: malformed TOML: {exc}; allowed: a TOML scenario file") from None
+        if isinstance(meta, dict):
+            if "community" in meta:
+                raise ScenarioError(f"{base}: [scenario] community: allowed in uploads: upload the profile itself")
+            if "extends" in meta and meta["extends"] not in preset_names():
+                raise ScenarioError(
+                    f"{base}: [scenario] extends = {meta['extends']!r}; allowed in uploads: one of "
+                    + ", ".join(preset_names())
+                )
+    with tempfile.TemporaryDirectory(prefix="cogov-upload-") as tmp:
+        path = Path(tmp) / base
+        path.write_bytes(data)
+        try:
+            # a profile brings its own community size; the server's test size applies to scenario files only
+            scen = load_scenario(path, **(size if suffix == ".toml" else {}))
+        except ScenarioError as exc:
+            # name the user's file, not the server's temporary folder
+            raise ScenarioError(str(exc).replace(str(path), base).replace(tmp, "")) from None
+    scen.path = None
+    if scen.name in ("", base):
+        scen.name = Path(base).stem
+    return scen

@@ -492,6 +492,11 @@ UI_LAB: dict[str, tuple[str, str]] = {
     "compare_seeds": ("Seeds", "随机种子数"),
     "compare_days": ("Days", "天数"),
     "compare_start": ("Start comparison", "开始比较"),
+    "compare_upload": (
+        "Drop a community profile (.xlsx, .csv) or a scenario file (.toml) here",
+        "将社区档案(.xlsx、.csv)或情景文件(.toml)拖到这里",
+    ),
+    "compare_uploaded": ("Added {name} (kept in this tab only).", "已加入 {name}(仅保存在本标签页)。"),
     "compare_cancel": ("Cancel", "取消"),
     "compare_progress": ("{done} of {total} runs done", "已完成 {done}/{total} 次运行"),
     "compare_left": ("about {s:.0f} s left", "约剩 {s:.0f} 秒"),
