@@ -8,6 +8,7 @@ go to results/dashboard-test/ (not committed).
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 import os
@@ -833,9 +834,10 @@ def test_browser_second_tab_chinese_both_stop_day_community_and_layout(dashboard
             browser.close()
 
 
-def _compare(page, seeds: int = 2, days: int = 20) -> None:
+def _compare(page, seeds: int = 2, days: int = 20, open_panel: bool = True) -> None:
     """Open the compare panel, set seeds and days, start, and wait for the verdict."""
-    page.locator(".cogov-compare .v-expansion-panel-header").first.click()
+    if open_panel:
+        page.locator(".cogov-compare .v-expansion-panel-header").first.click()
     page.wait_for_selector(".cogov-compare-start", timeout=30_000)
     for cls, value in ((".cogov-compare-seeds input", seeds), (".cogov-compare-days input", days)):
         field = page.locator(cls)
@@ -845,6 +847,45 @@ def _compare(page, seeds: int = 2, days: int = 20) -> None:
     page.locator(".cogov-compare-start").click()
     page.wait_for_selector(".cogov-compare-status", timeout=60_000)
     page.wait_for_selector(".cogov-verdict", timeout=300_000)
+
+
+def _text(page, selector: str) -> str:
+    loc = page.locator(selector)
+    return loc.first.inner_text() if loc.count() else ""
+
+
+def _small_profile_csv() -> str:
+    """A small community profile (CSV), as a community office would fill in the template."""
+    import io
+
+    from sim.profile import template_rows
+
+    small = {"community": "Small community", "households": 300, "residents": 800, "buildings": 15}
+    small |= {"grid_workers": 2, "party_members": 50, "capable_residents": 3}
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    for r in template_rows("en"):
+        writer.writerow([r[0], r[1], small.get(r[0], "" if r[2] is None else r[2]), r[3], r[4]])
+    return buf.getvalue()
+
+
+def _drop_file(page, selector: str, name: str, text: str) -> None:
+    """Drop a file on a Solara drop zone, as a user dragging it from the desktop.
+
+    Chromium gives synthetic DataTransfer items no file-system entry, so the drop event
+    carries what a real drag gives the zone's handler: an entry whose file() is the File.
+    """
+    page.evaluate(
+        """([sel, name, text]) => {
+            const zone = document.querySelector(sel + " .solara-file-drop");
+            const file = new File([text], name, {type: "text/csv"});
+            const entry = {isFile: true, file: (ok) => ok(file)};
+            const ev = new Event("drop", {bubbles: true, cancelable: true});
+            Object.defineProperty(ev, "dataTransfer", {value: {items: [{webkitGetAsEntry: () => entry}]}});
+            zone.dispatchEvent(ev);
+        }""",
+        [selector, name, text],
+    )
 
 
 def _download_text(page, selector: str) -> str:
@@ -868,9 +909,19 @@ def test_browser_compare_two_scenarios_on_two_seeds_verdict_and_report(dashboard
             if language == "zh":
                 page.locator(".cogov-lang-zh").click()
                 page.wait_for_selector("text=多种子情景比较", timeout=30_000)
-            _compare(page)
+            runs = 4
+            if language == "en":
+                # upload a small community profile; it joins the comparison as a third scenario
+                page.locator(".cogov-compare .v-expansion-panel-header").first.click()
+                page.wait_for_selector(".cogov-compare-upload", timeout=30_000)
+                _drop_file(page, ".cogov-compare-upload", "small-community.csv", _small_profile_csv())
+                _until(lambda: "Small community" in _text(page, ".cogov-compare-message"), 60, "upload")
+                runs = 6
+            _compare(page, open_panel=language != "en")
             status = page.locator(".cogov-compare-status").inner_text()
-            assert ("4 of 4" in status) if language == "en" else ("4/4" in status), status
+            assert (f"{runs} of {runs}" in status) if language == "en" else (f"{runs}/{runs}" in status), status
+            if language == "en":
+                assert "Small community" in page.locator(".cogov-verdict").inner_text()
             verdict = page.locator(".cogov-verdict").inner_text()
             assert "government-led" in verdict and "governance-partners" in verdict
             if language == "zh":
