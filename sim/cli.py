@@ -473,6 +473,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_validate)
 
+    from sim import profile  # `cogov community`: profiles from a community's ledger
+
+    p = sub.add_parser("community", help="community profile from its ledger: template, check")
+    profile.add_arguments(p)
+    p.set_defaults(func=profile.main_args)
+    p = sub.add_parser("calibrate", help="fit the calibrated parameters to a community profile's observed figures")
+    profile.add_calibrate_arguments(p)
+    p.set_defaults(func=profile.calibrate_main)
+
     from experiments import compare, robust, shapley, sweep  # experiments/ implements these commands
 
     p = sub.add_parser(

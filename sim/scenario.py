@@ -38,7 +38,7 @@ from sim.params import BY_NAME, PARAMS, SECTIONS, STRUCTURAL, SUM_TO_ONE, Param,
 from sim.safety import check_text
 
 PRESET_DIR = Path(__file__).parent / "scenarios"
-META_KEYS = {"description", "extends", "sources", "name"}
+META_KEYS = {"description", "extends", "sources", "name", "community"}
 MAX_TOTAL_RESIDENTS = 6_000_000
 
 
@@ -286,16 +286,31 @@ def _flatten(doc: dict[str, Any], path: Path) -> tuple[dict[str, Any], dict[str,
     return meta, values
 
 
+def _community(meta: dict[str, Any], path: Path) -> dict[str, Any]:
+    """Parameters of the community profile a scenario file builds on (``community = "file.xlsx"``)."""
+    if "community" not in meta:
+        return {}
+    from sim.profile import read_profile  # the profile module imports this one
+
+    target = Path(meta["community"])
+    if not target.is_absolute():
+        target = path.parent / target
+    return read_profile(target).params
+
+
 def _load_chain(path: Path, seen: tuple[Path, ...]) -> tuple[dict, dict, list[str]]:
     if path.resolve() in seen:
         chain = " → ".join(str(p) for p in seen + (path.resolve(),))
         raise ScenarioError(f"{path}: [scenario] extends forms a cycle ({chain}); allowed: a chain without loops")
     meta, values = _flatten(_read(path), path)
     if "extends" not in meta:
+        if "community" in meta:
+            return meta, {**_community(meta, path), **values}, [Path(meta["community"]).name, path.stem]
         return meta, values, [path.stem]
     parent = _resolve(meta["extends"], relative_to=path.parent)
     _, base_values, chain = _load_chain(parent, seen + (path.resolve(),))
-    merged = dict(base_values)
+    merged = {**base_values, **_community(meta, path)}
+    chain = chain + ([Path(meta["community"]).name] if "community" in meta else [])
     for k, val in values.items():
         if k == "shock_set" and isinstance(val, dict) and isinstance(merged.get(k), dict):
             merged[k] = {**merged[k], **val}
@@ -331,6 +346,10 @@ def load_scenario(name_or_path: str | Path | Scenario | None = None, **overrides
         validate(scen.params, "built-in defaults")
         return scen.with_overrides(**overrides)
     path = _resolve(name_or_path)
+    if path.suffix.lower() in (".xlsx", ".csv"):  # a community profile (sim.profile) is a scenario too
+        from sim.profile import profile_scenario
+
+        return profile_scenario(path).with_overrides(**overrides)
     meta, values, chain = _load_chain(path, ())
     params = defaults()
     params.update(values)

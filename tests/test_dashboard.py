@@ -8,6 +8,7 @@ go to results/dashboard-test/ (not committed).
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 import os
@@ -227,7 +228,7 @@ def test_export_writes_tables_manifest_and_figures(session, tmp_path):
     session.set_side_by_side(True)
     session.set_param("B", "points_budget", 0)
     session.step(15)
-    out = session.export(tmp_path, figures(session, "zh", "participation", "age"))
+    out = session.export(tmp_path, "", figures(session, "zh", "participation", "age"))
     for k in ("A", "B"):
         assert (out / k / "results.csv").is_file() and (out / k / "results.parquet").is_file()
         manifest = json.loads((out / k / "manifest.json").read_text(encoding="utf-8"))
@@ -236,6 +237,116 @@ def test_export_writes_tables_manifest_and_figures(session, tmp_path):
     assert (out / "comparison.csv").is_file()
     for name in ("map_A", "map_B", "charts"):
         assert (out / f"{name}.png").read_bytes().startswith(PNG)
+
+
+def test_download_zip_has_a_summary_in_the_page_language_named_figures_and_tables(session):
+    import io
+    import zipfile
+
+    from sim.dashboard.app import figures
+    from sim.dashboard.session import export_zip, run_title
+
+    session.set_side_by_side(True)
+    session.set_param("B", "points", False)
+    session.step(6)
+    assert run_title(session.runs["A"], "zh") == "A: governance-partners"
+    assert run_title(session.runs["B"], "zh") == "B: governance-partners (积分制 = 关)"
+    pngs = figures(session, "zh", "participation", "none")
+    data = export_zip(session, "zh", pngs)
+    z = zipfile.ZipFile(io.BytesIO(data))
+    names = set(z.namelist())
+    assert {"summary.md", "columns.csv", "comparison.csv", "map_A.png", "map_B.png", "charts.png"} <= names
+    assert {"A/results.csv", "B/results.csv", "A/manifest.json", "B/manifest.json"} <= names
+    summary = z.read("summary.md").decode("utf-8")
+    assert "社区共治模拟器" in summary and "积分制 = 关" in summary and "天数: 6" in summary
+    assert "参与率" in z.read("columns.csv").decode("utf-8")
+    assert z.read("map_B.png") == pngs["map_B"] and pngs["map_A"] != pngs["map_B"]
+    en = zipfile.ZipFile(io.BytesIO(export_zip(session, "en", pngs))).read("summary.md").decode()
+    assert "points = off" in en and "Day: 6" in en
+
+
+def test_page_state_saves_and_opens_and_bad_states_are_refused(session):
+    import json
+
+    from sim.dashboard.session import MAX_STATE_BYTES, Session, open_state, parse_state, save_state
+
+    session.set_side_by_side(True)
+    session.set_scenario("B", "government-led")
+    session.set_param("B", "points_budget", 1234)
+    session.step(4)
+    data = save_state(session, {"stop_day": 200})
+    other = Session("licheng-garbage", seed=9, size=SMALL)
+    doc = parse_state(data)
+    open_state(other, doc)
+    assert other.seed == 3 and other.tick == 0 and doc["stop_day"] == 200
+    assert other.runs["B"].scenario == "government-led" and other.runs["B"].overrides == {"points_budget": 1234.0}
+    assert other.runs["A"].scenario == "governance-partners" and other.runs["B"].model.p["points_budget"] == 1234
+    good = json.loads(data)
+
+    def bad(change, match):
+        d = json.loads(json.dumps(good))
+        change(d)
+        with pytest.raises(ScenarioError, match=match):
+            parse_state(json.dumps(d).encode())
+
+    bad(lambda d: d["runs"]["A"].update(scenario="/etc/passwd"), "allowed: one of")
+    bad(lambda d: d["runs"]["A"].update(scenario="../x.toml"), "allowed: one of")
+    bad(lambda d: d["runs"]["B"]["changes"].update(points_budget=-5), "out of range")
+    bad(lambda d: d["runs"]["B"]["changes"].update(no_such=1), "no_such")
+    bad(lambda d: d.update(seed=1.5), "seed")
+    bad(lambda d: d.update(seed=2**64), "seed")
+    bad(lambda d: d["runs"].update(C={"scenario": "government-led"}), "allowed: A, or A and B")
+    bad(lambda d: d.update(format="other"), "not a dashboard state file")
+    with pytest.raises(ScenarioError, match="not a JSON"):
+        parse_state(b"\xff\xfe not json")
+    with pytest.raises(ScenarioError, match="at most"):
+        parse_state(b" " * (MAX_STATE_BYTES + 1))
+
+
+def test_models_step_in_worker_processes_with_the_same_results(monkeypatch, tmp_path):
+    import os
+
+    from sim.dashboard import workers
+    from sim.dashboard.app import figures
+    from sim.dashboard.session import Session
+
+    local = Session("governance-partners", seed=5, size=SMALL)
+    local.set_side_by_side(True)
+    local.set_param("B", "points", False)
+    local.step(12)
+    monkeypatch.setenv("COGOV_DASHBOARD_WORKERS", "2")
+    monkeypatch.setattr(workers, "_POOL", None)
+    try:
+        remote = Session("governance-partners", seed=5, size=SMALL)
+        assert isinstance(remote.runs["A"].model, workers.RemoteModel)
+        remote.set_side_by_side(True)
+        remote.set_param("B", "points", False)
+        remote.step(12)
+        pool = workers._POOL
+        # A and B live in different processes, neither of them the server
+        pids = {r.model.worker.proc.pid for r in remote.runs.values()}
+        assert len(pids) == 2 and os.getpid() not in pids
+        for k in ("A", "B"):
+            assert remote.runs[k].model.tick == 12
+            assert (
+                remote.runs[k]
+                .results()
+                .drop(columns="scenario")
+                .equals(local.runs[k].results().drop(columns="scenario"))
+            )
+        assert remote.runs["B"].model.p["points"] is False
+        pngs = figures(remote, "zh", "participation", "none")
+        assert pngs["map_B"] == figures(local, "zh", "participation", "none")["map_B"]
+        out = remote.export(tmp_path)
+        assert (out / "B" / "results.csv").is_file()
+        remote.reset()  # the old models are freed in their workers
+        remote.step(1)
+        assert sum(w.models for w in pool.workers) == 2
+    finally:
+        if workers._POOL is not None:
+            for w in workers._POOL.workers:
+                w.proc.terminate()
+        workers._POOL = None
 
 
 # --- map and charts ---------------------------------------------------------------------------
@@ -273,6 +384,92 @@ def test_chart_columns_are_outcomes_and_the_charts_redraw(session):
     assert png0.startswith(PNG) and png0 != png1
 
 
+# --- issue 14: second tab's Chinese figures, values and presets in Chinese, "My community" ----------
+
+
+def _glyph_png(text: str, rc: dict) -> bytes:
+    """A known string drawn alone, with matplotlib settings ``rc``."""
+    import matplotlib as mpl
+    from matplotlib.figure import Figure
+
+    from sim.dashboard.map import to_png
+
+    with mpl.rc_context(rc):
+        fig = Figure(figsize=(2.0, 0.5), dpi=60)
+        fig.text(0.05, 0.3, text, fontsize=14)
+        return to_png(fig)
+
+
+def test_a_later_tab_with_fresh_matplotlib_settings_draws_chinese_glyphs(session):
+    """Solara gives each tab its own matplotlib settings: a tab after the first must not draw boxes."""
+    import warnings
+
+    import matplotlib as mpl
+
+    from sim.dashboard.app import figures
+    from sim.dashboard.map import font_rc
+    from sim.plotting import use_cjk_font
+
+    font = use_cjk_font()
+    if font is None:
+        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
+    first = figures(session, "zh", "participation", "age")  # the first tab chose the font
+    saved = dict(mpl.rcParams)
+    try:
+        mpl.rcParams.update(mpl.rcParamsDefault)  # what a new tab starts with
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            second = figures(session, "zh", "participation", "age")
+        assert not [w for w in caught if "missing from font" in str(w.message)]
+        assert second == first
+        # the known string drawn with the dashboard's settings matches the CJK font's drawing, not the boxes
+        text = "参与率 信任 满意度"
+        reference = _glyph_png(text, {"font.family": ["sans-serif", font]})
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the boxes are the point of this drawing
+            boxes = _glyph_png(text, {"font.family": ["DejaVu Sans"]})
+        assert reference != boxes
+        assert _glyph_png(text, font_rc()) == reference
+    finally:
+        mpl.rcParams.update(saved)
+
+
+def test_values_units_and_presets_in_chinese():
+    from sim.dashboard.i18n import num_text, preset_description, preset_label, range_text, t_lab, value_text
+
+    assert value_text("points", False, "zh") == "关" and value_text("points", True, "en") == "on"
+    assert value_text("shock_set", {}, "zh") == "无"
+    assert value_text("points_budget", 60000.0, "zh") == "6万元/年"
+    assert value_text("points_budget", 60000.0, "en") == "60,000 yuan/year"
+    assert value_text("share_renters", 0.25, "zh") == "25%"
+    assert value_text("meeting_cadence", "weekly", "zh") == "每周(周周议)"
+    assert value_text("shock_set", {"points_budget": 0.0}, "zh") == f"{i18n.PARAM_ZH['points_budget']} = 0元/年"
+    assert range_text(0, 1e9, "zh") == "0–10亿" and range_text(0, 1e9, "en") == "0–1,000,000,000"
+    assert num_text(60000.0, "en") == "60,000" and "e" not in range_text(0, 1e10, "en")
+    assert t_lab("both", "zh") == "两者"
+    for name in preset_names():
+        assert re.search(r"[\u4e00-\u9fff]", preset_label(name, "zh")), name
+        desc = preset_description(name, load_scenario(name).description, "zh")
+        assert re.search(r"[\u4e00-\u9fff]", desc) and not re.search(r"[A-Za-z]{5,}", desc), (name, desc)
+        assert preset_label(name, "en") == name
+
+
+def test_my_community_warnings_flag_implausible_facts_and_pass_x_community():
+    from sim.dashboard import community
+
+    x = {k: v for k, v in load_scenario(None).params.items() if k in community.FIELDS}
+    assert community.warnings(x) == []
+    bad = dict(x, residents=8000, households=7191)  # 1.1 residents per household
+    keys = [k for k, _ in community.warnings(bad)]
+    assert keys == ["warn_per_household"]
+    assert [k for k, _ in community.warnings(dict(x, share_children=0.4, share_elderly=0.4))] == ["warn_age"]
+    assert [k for k, _ in community.warnings(dict(x, share_party=0.3))] == ["warn_party"]
+    assert [k for k, _ in community.warnings(dict(x, households=40, residents=100, estates=4))] == ["warn_buildings"]
+    for key in ("warn_per_household", "warn_age", "warn_party", "warn_buildings", "warn_capable", "community"):
+        assert key in i18n.UI_LAB and i18n.UI_LAB[key][1]
+    assert set(community.FIELDS) <= set(BY_NAME)
+
+
 # --- command line -----------------------------------------------------------------------------
 
 
@@ -291,7 +488,7 @@ def test_server_defaults_are_local_offline_and_culled():
 
     assert DEFAULT_HOST == "127.0.0.1"
     cmd = server_command()
-    assert cmd[cmd.index("--host") + 1] == "127.0.0.1" and "--production" in cmd
+    assert cmd[cmd.index("--host") + 1] == "127.0.0.1" and "sim.dashboard.server" in cmd
     env = server_env("governance-partners", 7, base={})
     assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
     assert env["COGOV_DASHBOARD_SCENARIO"] == "governance-partners" and env["COGOV_DASHBOARD_SEED"] == "7"
@@ -336,20 +533,39 @@ def _wait_http(url: str, proc: subprocess.Popen, limit: float = 120) -> None:
     raise TimeoutError(f"dashboard did not answer on {url}")
 
 
+class Url(str):
+    """The page's address, with the server's export root."""
+
+    export_root: str = ""
+
+
 @pytest.fixture
 def dashboard_url(tmp_path):
     port = _free_port()
     log = open(tmp_path / "server.log", "wb")  # noqa: SIM115
-    env = dict(os.environ, COGOV_DASHBOARD_EXPORT=str(tmp_path / "export"))
+    # the small community: the page stays responsive on a loaded 2-core test machine
+    env = dict(os.environ, COGOV_DASHBOARD_SIZE=json.dumps(SMALL))
+    export = tmp_path / "export"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sim.cli", "dashboard", "governance-partners", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "sim.cli",
+            "dashboard",
+            "governance-partners",
+            "--port",
+            str(port),
+            "--export-dir",
+            str(export),
+        ],
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
         env=env,
         start_new_session=True,
     )
-    url = f"http://127.0.0.1:{port}/"
+    url = Url(f"http://127.0.0.1:{port}/")
+    url.export_root = str(export.resolve())
     try:
         _wait_http(url, proc)
         yield url
@@ -369,6 +585,11 @@ def _signal_group(proc: subprocess.Popen, sig: int) -> None:
         os.killpg(proc.pid, sig)
     except ProcessLookupError:
         pass
+
+
+def _export_message(page) -> str:
+    loc = page.locator(".cogov-export-message")
+    return loc.inner_text() if loc.count() else ""
 
 
 def _day(page) -> int:
@@ -393,11 +614,14 @@ def _playing(page) -> bool:
 
 
 def _run_to(page, day: int) -> None:
+    """Run until the page stops by itself at ``day`` (its "Stop at day" field)."""
+    stop = page.locator(".cogov-stop-day input")
+    stop.fill(str(day))
+    stop.press("Enter")
+    time.sleep(0.5)
     page.locator(".cogov-play").click()
-    _until(lambda: _playing(page), 60, "the run to start")
     _until(lambda: _day(page) >= day, what=f"day {day}")
-    page.locator(".cogov-play").click()
-    _until(lambda: not _playing(page), 60, "the run to pause")
+    _until(lambda: not _playing(page), 120, "the run to stop")
     _settle(page)
 
 
@@ -434,7 +658,7 @@ def test_browser_lever_run_reset(dashboard_url):
 
             # 60 days of governance-partners as the preset has it
             _run_to(page, 60)
-            assert _day(page) >= 60
+            assert _day(page) == 60
             assert page.locator(".cogov-map-A").screenshot() != map0, "the map did not change"
             assert page.locator(".cogov-charts").screenshot() != charts0, "the charts did not change"
             part_full = _value(page, "participation")
@@ -455,11 +679,38 @@ def test_browser_lever_run_reset(dashboard_url):
             page.screenshot(path=str(shots / "points-budget-zero-vs-previous-run.png"))
             assert part_zero < part_full, (part_zero, part_full)
 
-            # export the run: table and figures into a new folder
+            # export: a name that would leave the export root is refused on the page, nothing is written
+            root = Path(dashboard_url.export_root)
+            escape = root.parent / "escaped"
+            name_field = page.locator(".cogov-export-folder input")
+            for bad in (f"../{escape.name}", str(escape), ".hidden"):
+                name_field.fill(bad)
+                name_field.press("Enter")
+                time.sleep(1)
+                page.locator(".cogov-export").click()
+                _until(lambda: repr(bad) in _export_message(page), 60, f"refusal of {bad}")  # noqa: B023
+                assert str(root) not in _export_message(page)
+                assert not escape.exists() and not (root / ".hidden").exists()
+            # a plain name (any script) exports under the root; the page shows the path relative to it
+            name_field.fill("课堂一")
+            name_field.press("Enter")
+            time.sleep(1)
             page.locator(".cogov-export").click()
-            page.wait_for_selector(".cogov-export-message", timeout=60_000)
-            folder = Path(page.locator(".cogov-export-message").inner_text().split(" ", 2)[-1].strip())
+            _until(lambda: "课堂一/" in _export_message(page), 60, "export")
+            rel = _export_message(page).split(" ", 2)[-1].strip()
+            assert not rel.startswith("/") and str(root) not in _export_message(page)
+            folder = root / rel
             assert (folder / "results.csv").is_file() and (folder / "charts.png").is_file(), folder
+
+            # the same run as a zip downloaded by the browser
+            import io
+            import zipfile
+
+            with page.expect_download(timeout=120_000) as dl:
+                page.locator(".cogov-download").click()
+            z = zipfile.ZipFile(io.BytesIO(Path(dl.value.path()).read_bytes()))
+            assert {"summary.md", "charts.png", "map_A.png", "results.csv", "manifest.json"} <= set(z.namelist())
+            assert "points budget = 0 yuan/year" in z.read("summary.md").decode("utf-8")
 
             # Chinese labels
             page.locator(".cogov-lang-zh").click()
@@ -470,3 +721,264 @@ def test_browser_lever_run_reset(dashboard_url):
             raise
         finally:
             browser.close()
+
+
+def _png_of(page, selector: str) -> bytes:
+    """The PNG bytes an <img> of the page shows."""
+    import base64
+
+    b64 = page.evaluate(
+        """async (sel) => {
+            const img = document.querySelector(sel);
+            const blob = await (await fetch(img.src)).blob();
+            return await new Promise((ok) => {
+                const fr = new FileReader();
+                fr.onload = () => ok(fr.result.split(",")[1]);
+                fr.readAsDataURL(blob);
+            });
+        }""",
+        selector,
+    )
+    return base64.b64decode(b64)
+
+
+def _pixels(png: bytes):
+    import io
+
+    import matplotlib.image as mpimg
+
+    return mpimg.imread(io.BytesIO(png))
+
+
+def _has_cjk(text: str) -> bool:
+    return re.search(r"[\u4e00-\u9fff]", text) is not None
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not found (Debian: apt-get install chromium)")
+def test_browser_second_tab_chinese_both_stop_day_community_and_layout(dashboard_url):
+    """Issue 14 in a browser: a second tab's Chinese figures have no boxes; "both" works; Chinese values;
+    the run stops at the chosen day; "My community" warns; at 1366x768 both maps and the charts show."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed (viz extra)")
+    from sim.dashboard.app import figures
+    from sim.dashboard.session import Session
+    from sim.plotting import use_cjk_font
+
+    img = ROOT / "docs" / "img"
+    img.mkdir(parents=True, exist_ok=True)
+    shots = ROOT / "results" / "dashboard-test"
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1366, "height": 768})
+        first, second = context.new_page(), context.new_page()
+        page = first
+        try:
+            # the first tab is served (English), then a second one switches to Chinese
+            first.goto(dashboard_url)
+            first.wait_for_selector(".cogov-map img", timeout=120_000)
+            page = second
+            second.goto(dashboard_url)
+            second.wait_for_selector(".cogov-map img", timeout=120_000)
+            second.locator(".cogov-lang-zh").click()
+            second.wait_for_selector("text=政策杠杆", timeout=30_000)
+            _until(lambda: "第" in second.locator(".cogov-tick").inner_text(), 60, "Chinese day counter")
+            time.sleep(2)
+            # the second tab's figures equal a reference drawn with the CJK font (boxes would differ)
+            if use_cjk_font() is not None:
+                ref = figures(Session("governance-partners", 1, SMALL), "zh", "participation", "none")
+                assert np.array_equal(_pixels(_png_of(second, ".cogov-charts img")), _pixels(ref["charts"]))
+                assert np.array_equal(_pixels(_png_of(second, ".cogov-map-A img")), _pixels(ref["map_A"]))
+            # Chinese throughout: preset description, the "both" button, lever values
+            assert _has_cjk(second.locator(".cogov-description-A").inner_text())
+            second.locator(".cogov-side-by-side label").click()
+            second.wait_for_selector(".cogov-target-both", timeout=30_000)
+            assert second.locator(".cogov-target-both").inner_text().strip() == "两者"
+            second.wait_for_selector(".cogov-map-B img", timeout=60_000)
+            time.sleep(2)
+            second.screenshot(path=str(img / "dashboard-1366x768-zh.png"))
+            # "Levers change: both" no longer breaks the page; the change reaches A and B
+            second.locator(".cogov-target-both").click()
+            second.get_by_text(i18n.section_label("incentives", "zh")).click()
+            second.locator(".cogov-param-points label").first.click()
+            second.wait_for_selector(".cogov-changes", timeout=30_000)
+            changes = second.locator(".cogov-changes").inner_text()
+            assert "积分制 = 关" in changes and "False" not in changes, changes
+            for k in ("A", "B"):
+                second.locator(f".cogov-target-{k}").click()
+                _until(lambda: "积分制 = 关" in second.locator(".cogov-changes").inner_text(), 30, f"run {k} changed")
+            assert second.locator(".cogov-tick").is_visible()
+            # the run stops at the chosen day, not past it (23 is no multiple of 5 days per update)
+            _run_to(second, 23)
+            assert _day(second) == 23
+            # "My community": 1,000 residents in 900 households gets a warning, in Chinese
+            second.get_by_text("我的社区").first.click()
+            field = second.locator(".cogov-community-residents input")
+            field.fill("1000")
+            field.press("Enter")
+            second.wait_for_selector(".cogov-community-warning", timeout=30_000)
+            assert "每户 1.11 人" in second.locator(".cogov-community-warning").first.inner_text()
+            # layout at 1366x768: map B beside map A, the charts start on the first screen
+            page = first
+            first.bring_to_front()
+            first.locator(".cogov-side-by-side label").click()
+            first.wait_for_selector(".cogov-map-B img", timeout=60_000)
+            time.sleep(2)
+            box_b, charts = first.locator(".cogov-map-B").bounding_box(), first.locator(".cogov-charts").bounding_box()
+            assert box_b["x"] + box_b["width"] <= 1366 and box_b["y"] < 768, box_b
+            assert charts["y"] < 768, charts
+            first.screenshot(path=str(img / "dashboard-1366x768-en.png"))
+        except Exception:
+            page.screenshot(path=str(shots / "failure-issue14.png"))
+            raise
+        finally:
+            browser.close()
+
+
+def _compare(page, seeds: int = 2, days: int = 20, open_panel: bool = True) -> None:
+    """Open the compare panel, set seeds and days, start, and wait for the verdict."""
+    if open_panel:
+        page.locator(".cogov-compare .v-expansion-panel-header").first.click()
+    page.wait_for_selector(".cogov-compare-start", timeout=30_000)
+    for cls, value in ((".cogov-compare-seeds input", seeds), (".cogov-compare-days input", days)):
+        field = page.locator(cls)
+        field.fill(str(value))
+        field.press("Enter")
+    time.sleep(1)
+    page.locator(".cogov-compare-start").click()
+    page.wait_for_selector(".cogov-compare-status", timeout=60_000)
+    page.wait_for_selector(".cogov-verdict", timeout=300_000)
+
+
+def _text(page, selector: str) -> str:
+    loc = page.locator(selector)
+    return loc.first.inner_text() if loc.count() else ""
+
+
+def _small_profile_csv() -> str:
+    """A small community profile (CSV), as a community office would fill in the template."""
+    import io
+
+    from sim.profile import template_rows
+
+    small = {"community": "Small community", "households": 300, "residents": 800, "buildings": 15}
+    small |= {"grid_workers": 2, "party_members": 50, "capable_residents": 3}
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    for r in template_rows("en"):
+        writer.writerow([r[0], r[1], small.get(r[0], "" if r[2] is None else r[2]), r[3], r[4]])
+    return buf.getvalue()
+
+
+def _drop_file(page, selector: str, name: str, text: str) -> None:
+    """Drop a file on a Solara drop zone, as a user dragging it from the desktop.
+
+    Chromium gives synthetic DataTransfer items no file-system entry, so the drop event
+    carries what a real drag gives the zone's handler: an entry whose file() is the File.
+    """
+    page.evaluate(
+        """([sel, name, text]) => {
+            const zone = document.querySelector(sel + " .solara-file-drop");
+            const file = new File([text], name, {type: "text/csv"});
+            const entry = {isFile: true, file: (ok) => ok(file)};
+            const ev = new Event("drop", {bubbles: true, cancelable: true});
+            Object.defineProperty(ev, "dataTransfer", {value: {items: [{webkitGetAsEntry: () => entry}]}});
+            zone.dispatchEvent(ev);
+        }""",
+        [selector, name, text],
+    )
+
+
+def _download_text(page, selector: str) -> str:
+    with page.expect_download(timeout=120_000) as dl:
+        page.locator(selector).click()
+    return Path(dl.value.path()).read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not found (Debian: apt-get install chromium)")
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_browser_compare_two_scenarios_on_two_seeds_verdict_and_report(dashboard_url, language):
+    """Compare governance-partners with government-led on 2 seeds, 20 days: the verdict and the report."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed (viz extra)")
+    img = ROOT / "docs" / "img"
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        try:
+            page.goto(dashboard_url)
+            page.wait_for_selector(".cogov-map img", timeout=120_000)
+            if language == "zh":
+                page.locator(".cogov-lang-zh").click()
+                page.wait_for_selector("text=多种子情景比较", timeout=30_000)
+            runs = 4
+            if language == "en":
+                # upload a small community profile; it joins the comparison as a third scenario
+                page.locator(".cogov-compare .v-expansion-panel-header").first.click()
+                page.wait_for_selector(".cogov-compare-upload", timeout=30_000)
+                _drop_file(page, ".cogov-compare-upload", "small-community.csv", _small_profile_csv())
+                _until(lambda: "Small community" in _text(page, ".cogov-compare-message"), 60, "upload")
+                runs = 6
+            _compare(page, open_panel=language != "en")
+            status = page.locator(".cogov-compare-status").inner_text()
+            assert (f"{runs} of {runs}" in status) if language == "en" else (f"{runs}/{runs}" in status), status
+            if language == "en":
+                assert "Small community" in page.locator(".cogov-verdict").inner_text()
+            verdict = page.locator(".cogov-verdict").inner_text()
+            assert "government-led" in verdict and "governance-partners" in verdict
+            if language == "zh":
+                assert "超出种子间随机波动的差异" in verdict and "置信区间" in verdict, verdict
+            else:
+                assert "Differences beyond the noise" in verdict and "95%" in verdict, verdict
+            page.locator(".cogov-compare").scroll_into_view_if_needed()
+            page.screenshot(path=str(img / f"compare-{language}.png"))
+            html = _download_text(page, ".cogov-compare-report")
+            assert html.startswith("<!DOCTYPE html>") and "government-led" in html
+            assert ('lang="zh-CN"' in html) == (language == "zh")
+            assert "data:image/png;base64," in html  # figures are embedded
+        finally:
+            browser.close()
+
+
+def test_uploads_are_checked_like_the_command_line_and_cannot_reach_server_files(tmp_path):
+    from sim.dashboard.compare import MAX_UPLOAD_BYTES, parse_upload
+    from sim.profile import write_template
+
+    prof = write_template(tmp_path / "mine.csv").read_bytes()
+    scen = parse_upload("mine.csv", prof.replace(b"X community", b"Mine"), SMALL)
+    assert scen.name == "Mine" and scen.params["residents"] == 21235 and scen.path is None
+    bad = prof.replace(b"residents,residents,21235", b"residents,residents,abc")
+    with pytest.raises(ScenarioError, match=r"^bad.csv: row \d+, column C \(residents\): value 'abc'") as err:
+        parse_upload("bad.csv", bad, {})
+    assert "cogov-upload" not in str(err.value)
+    toml = b'[scenario]\nname = "no-points"\nextends = "governance-partners"\n\n[incentives]\npoints = false\n'
+    s2 = parse_upload("../../etc/no-points.toml", toml, SMALL)
+    assert s2.name == "no-points" and s2.params["points"] is False and s2.params["residents"] == SMALL["residents"]
+    for data, match in (
+        (b'[scenario]\nextends = "/etc/passwd"\n', "allowed in uploads: one of"),
+        (b'[scenario]\ncommunity = "/srv/x.xlsx"\n', "upload the profile itself"),
+        (b"[incentives]\npoints_budget = -1\n", "out of range"),
+        (b"not toml [", "malformed TOML"),
+    ):
+        with pytest.raises(ScenarioError, match=match):
+            parse_upload("s.toml", data, {})
+    with pytest.raises(ScenarioError, match="unknown file type"):
+        parse_upload("x.py", b"print(1)", {})
+    with pytest.raises(ScenarioError, match="at most"):
+        parse_upload("big.csv", b" " * (MAX_UPLOAD_BYTES + 1), {})
+
+
+def test_compare_job_runs_in_the_background_counts_progress_and_cancels():
+    from sim.dashboard.compare import CompareJob, scenario_of
+
+    scens = [scenario_of("governance-partners", SMALL), scenario_of("government-led", SMALL, "gov", {"points": True})]
+    assert scens[1].name == "gov" and scens[1].params["points"] is True
+    with pytest.raises(ValueError, match="allowed: 2 to 4"):
+        CompareJob(scens[:1], [1], 5)
+    with pytest.raises(ValueError, match="different names"):
+        CompareJob([scens[0], scens[0]], [1], 5)
+    job = CompareJob(scens, [1, 2], 10).start()
+    assert job.finished.wait(300) and job.error is None and job.done == job.total == 4
+    table = job.comparison.table
+    assert set(table["scenario"]) == {"governance-partners", "gov"} and (table["n"] == 2).all()
+    slow = CompareJob(scens, list(range(1, 41)), 200).start()
+    slow.cancel()
+    assert slow.finished.wait(300) and slow.comparison is None and slow.done < slow.total

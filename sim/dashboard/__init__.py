@@ -7,7 +7,10 @@ same seed, export of the run, English and Chinese labels. It needs no network,
 and each browser tab runs its own model.
 
 ``serve`` starts a Solara server for ``sim.dashboard.app`` on 127.0.0.1 unless
-another host is given. The page's JavaScript comes from the ``solara-assets``
+another host is given (``server.py``). With any other host it prints a warning
+and serves the page only with a random access token (``guard.py``; ``--no-token``
+turns that off). Exports stay under one export root fixed at start
+(``--export-dir``, default ``results/dashboard``). The page's JavaScript comes from the ``solara-assets``
 package (the ``viz`` extra: ``pip install -e '.[viz]'``) and Solara's
 telemetry is switched off. Idle browser sessions are dropped after
 ``SOLARA_KERNEL_CULL_TIMEOUT`` (10 minutes unless set), so a server used by a
@@ -61,9 +64,19 @@ def server_env(
     seed: int | None = None,
     size: Mapping[str, Any] | None = None,
     base: Mapping[str, str] | None = None,
+    token: str | None = None,
+    export_dir: str | None = None,
+    workers: int | None = None,
 ) -> dict[str, str]:
-    """Environment of the dashboard server: offline, no telemetry, the starting scenario."""
+    """Environment of the dashboard server: offline, no telemetry, the starting scenario, token, export root."""
     env = dict(os.environ if base is None else base)
+    env.pop("COGOV_DASHBOARD_TOKEN", None)  # only the token of this start, never an inherited one
+    if token:
+        env["COGOV_DASHBOARD_TOKEN"] = token
+    if export_dir:
+        env["COGOV_DASHBOARD_EXPORT"] = str(export_dir)
+    if workers is not None:
+        env["COGOV_DASHBOARD_WORKERS"] = str(int(workers))
     env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
     env.setdefault("SOLARA_KERNEL_CULL_TIMEOUT", "10m")
     env.setdefault("MPLBACKEND", "Agg")
@@ -76,23 +89,15 @@ def server_env(
     return env
 
 
+def default_workers() -> int:
+    """Worker processes that step the models: one per core (at most 8)."""
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
 def server_command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_browser: bool = False) -> list[str]:
     """The command line that runs the dashboard server."""
-    return [
-        sys.executable,
-        "-m",
-        "solara",
-        "run",
-        "sim.dashboard.app",
-        "--host",
-        host,
-        "--port",
-        str(port),
-        "--production",
-        "--open" if open_browser else "--no-open",
-        "--log-level",
-        "warning",
-    ]
+    del open_browser  # the browser is opened by ``serve`` (it knows the token)
+    return [sys.executable, "-m", "sim.dashboard.server", "--host", host, "--port", str(port)]
 
 
 def serve(
@@ -101,8 +106,20 @@ def serve(
     port: int = DEFAULT_PORT,
     seed: int | None = None,
     open_browser: bool = False,
+    export_dir: str | None = None,
+    token: bool | None = None,
+    workers: int | None = None,
 ) -> int:
-    """Run the dashboard server until interrupted (on POSIX this process becomes the server and does not return)."""
+    """Run the dashboard server until interrupted (on POSIX this process becomes the server and does not return).
+
+    ``token``: None = required unless the host is loopback; True = always; False = never (``--no-token``).
+    """
+    from sim.dashboard.guard import export_root, is_loopback, new_token
+
+    if workers is not None and workers < 0:
+        from sim.cli import UsageError
+
+        raise UsageError(f"--workers {workers}: allowed: 0 (in the server process) or more")
     check_installed()
     if scenario:
         from sim.scenario import load_scenario
@@ -110,9 +127,38 @@ def serve(
         load_scenario(scenario)  # a bad name fails here, with the scenario's own message
         if os.path.isfile(scenario):
             scenario = os.path.abspath(scenario)
-    print(f"cogov dashboard: http://{host}:{port}/ (Ctrl+C stops)", file=sys.stderr, flush=True)
-    cmd, env = server_command(host, port, open_browser), server_env(scenario, seed)
-    if os.name == "posix":
+    root = export_root(export_dir or os.environ.get("COGOV_DASHBOARD_EXPORT"))
+    local = is_loopback(host)
+    secret = new_token() if (token or (token is None and not local)) else None
+    if not local:
+        lock = (
+            "the page is served only with the access token in the link below"
+            if secret
+            else "--no-token was given: anyone who reaches this port can use the server"
+        )
+        print(
+            f"cogov dashboard: warning: listening on {host} makes the page reachable from other computers; "
+            f"{lock} (--no-token turns the token off)",
+            file=sys.stderr,
+        )
+    url = f"http://{host}:{port}/" + (f"?token={secret}" if secret else "")
+    print(f"cogov dashboard: {url} (exports go to {root}; Ctrl+C stops)", file=sys.stderr, flush=True)
+    cmd, env = (
+        server_command(host, port),
+        server_env(
+            scenario,
+            seed,
+            token=secret,
+            export_dir=str(root),
+            workers=default_workers() if workers is None else workers,
+        ),
+    )
+    if open_browser:
+        import threading
+        import webbrowser
+
+        threading.Timer(3.0, webbrowser.open, [url.replace("0.0.0.0", "127.0.0.1")]).start()
+    if os.name == "posix" and not open_browser:
         # become the server: Ctrl+C and kill reach it directly, and no orphan is left behind
         sys.stdout.flush()
         os.execve(cmd[0], cmd, env)
@@ -161,6 +207,28 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--seed", type=int, default=1, metavar="N", help="seed of the first run (default: 1)")
     p.add_argument("--open", action="store_true", help="open the page in the default browser")
+    p.add_argument(
+        "--export-dir",
+        default=None,
+        metavar="DIR",
+        help="folder under which the page may export (default: results/dashboard); pages name only a folder inside it",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes that step the models (default: one per core, at most 8; 0: in the server process)",
+    )
+    lock = p.add_mutually_exclusive_group()
+    lock.add_argument(
+        "--no-token",
+        dest="token",
+        action="store_false",
+        default=None,
+        help="with a non-loopback --host, serve the page without the access token (anyone on the network may use it)",
+    )
+    lock.add_argument("--token", dest="token", action="store_true", help="require the access token even on loopback")
 
 
 def main_args(args: argparse.Namespace) -> int:
@@ -168,6 +236,15 @@ def main_args(args: argparse.Namespace) -> int:
     from sim.cli import UsageError
 
     try:
-        return serve(args.scenario, host=args.host, port=args.port, seed=args.seed, open_browser=args.open)
+        return serve(
+            args.scenario,
+            host=args.host,
+            port=args.port,
+            seed=args.seed,
+            open_browser=args.open,
+            export_dir=args.export_dir,
+            token=args.token,
+            workers=args.workers,
+        )
     except DashboardUnavailable as exc:
         raise UsageError(str(exc)) from None

@@ -26,18 +26,44 @@ from typing import Any
 
 import solara
 
+from sim.dashboard import community
 from sim.dashboard.charts import BREAKDOWNS, ChartPainter
 from sim.dashboard.controls import LabelledSelect, ParamControl, grouped
-from sim.dashboard.i18n import param_label, section_label, series_label, t
+from sim.dashboard.guard import UnsafeName, export_root
+from sim.dashboard.guard import export_folder as guard_folder
+from sim.dashboard.i18n import (
+    param_label,
+    param_meaning,
+    preset_description,
+    preset_label,
+    range_text,
+    section_label,
+    series_label,
+    t,
+    t_lab,
+    unit_label,
+    value_text,
+)
 from sim.dashboard.map import INDICATORS, MapPainter
-from sim.dashboard.session import SPECS, Session
+from sim.dashboard.session import (
+    MAX_STATE_BYTES,
+    SPECS,
+    Session,
+    export_zip,
+    open_state,
+    parse_state,
+    run_title,
+    save_state,
+)
 from sim.params import STRUCTURAL
 from sim.scenario import ScenarioError, preset_names
 
 SPEEDS = (1, 2, 5, 10, 20, 30)
+HORIZON = 365  # default stop day: the horizon of `cogov run` (a year: budgets refill on day 366)
 PAUSE_S = 0.05  # breathing time between updates, so clicks get through while running
 DISCONNECT_GRACE_S = 5.0  # a run stops when its page has been gone this long (a reconnect is not a close)
-DEFAULT_EXPORT = os.environ.get("COGOV_DASHBOARD_EXPORT", "results/dashboard")
+# fixed when the server starts (``cogov dashboard --export-dir``): the page only names a folder inside it
+EXPORT_ROOT = export_root(os.environ.get("COGOV_DASHBOARD_EXPORT"))
 
 # per-tab (kernel) state
 lang = solara.reactive("en")
@@ -45,11 +71,12 @@ version = solara.reactive(0)  # bumped after every model change: re-renders the 
 params_version = solara.reactive(0)  # bumped after lever changes: re-renders the lever panel
 playing = solara.reactive(False)
 speed = solara.reactive(5)
+stop_day = solara.reactive(HORIZON)  # Run stops here, never past it
 indicator = solara.reactive("participation")
 breakdown = solara.reactive("none")
 target = solara.reactive("A")  # which run the levers change in side-by-side mode
 message = solara.reactive("")
-export_folder = solara.reactive(DEFAULT_EXPORT)
+export_folder = solara.reactive("")  # one plain folder name inside EXPORT_ROOT ("" = the root itself)
 export_message = solara.reactive("")
 
 
@@ -67,13 +94,33 @@ def figures(session: Session, language: str, ind: str, brk: str) -> dict[str, by
         runs = session.runs
         out = {}
         for k, run in runs.items():
-            title = f"{k}: {run.scenario}" if session.side_by_side else run.scenario
-            out[f"map_{k}"] = painters.setdefault(f"map_{k}", MapPainter()).png(run.model, ind, language, title)
+            # A and B named by scenario and changed levers (exported figures must tell them apart)
+            title = run_title(run, language) if session.side_by_side or run.overrides else run.scenario
+            if hasattr(run.model, "map_png"):  # drawn in the model's worker process
+                out[f"map_{k}"] = run.model.map_png(ind, language, title)
+            else:
+                out[f"map_{k}"] = painters.setdefault(f"map_{k}", MapPainter()).png(run.model, ind, language, title)
         tables = {k: r.results() for k, r in runs.items()}
         previous = {k: r.previous for k, r in runs.items()}
-    title = " vs ".join(f"{k}: {r.scenario}" for k, r in runs.items()) if session.side_by_side else ""
+        titles = [run_title(r, language) for r in runs.values()]
+    title = " vs ".join(titles) if session.side_by_side else (titles[0] if runs["A"].overrides else "")
     out["charts"] = painters.setdefault("charts", ChartPainter()).png(tables, previous, brk, language, title)
     return out
+
+
+def frame(session: Session, key: tuple, language: str, ind: str, brk: str) -> dict[str, bytes]:
+    """The figures of ``key`` = (version, language, indicator, breakdown), drawn once.
+
+    The run loop draws the next frame in its own thread before it bumps the
+    version, so rendering the page only picks the PNGs up and clicks (Pause)
+    are not held up behind figure drawing.
+    """
+    cached = session.__dict__.get("frame")
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    pngs = figures(session, language, ind, brk)
+    session.__dict__["frame"] = (key, pngs)
+    return pngs
 
 
 def _page_connected() -> bool:
@@ -87,6 +134,10 @@ def _page_connected() -> bool:
         return kernel_context.PageStatus.CONNECTED in ctx.page_status.values()
     except Exception:  # noqa: BLE001 (no server context, or another Solara version: keep running)
         return True
+
+
+def _view() -> tuple[str, str, str]:
+    return lang.value, indicator.value, breakdown.value
 
 
 def _bump() -> None:
@@ -114,6 +165,9 @@ def RunControls(session: Session):
         _bump()
 
     def do_toggle():
+        if not playing.value and session.tick >= stop_day.value:
+            message.value = t_lab("stopped_at", lang.value, day=session.tick)
+            return
         playing.value = not playing.value
 
     def do_reset():
@@ -136,14 +190,23 @@ def RunControls(session: Session):
             with session.lock:
                 if not playing.value:  # paused or reset while this chunk waited for the lock
                     break
+                # never past the stop day: the last chunk is cut short
+                days = min(int(speed.value), int(stop_day.value) - session.tick)
                 try:
-                    session.step(speed.value)
+                    if days > 0:
+                        session.step(days)
                 except Exception as exc:  # noqa: BLE001 (show it on the page and stop, not a silent stall)
                     message.value = f"{t('error', lang.value)}: {type(exc).__name__}: {exc}"
                     playing.value = False
                     break
+                at_stop = session.tick >= int(stop_day.value)
+                frame(session, (version.value + 1, lang.value, indicator.value, breakdown.value), *_view())
             session.shown.clear()
             _bump()
+            if at_stop:
+                playing.value = False
+                message.value = t_lab("stopped_at", lang.value, day=session.tick)
+                break
             session.shown.wait(timeout=30)
             time.sleep(PAUSE_S)
 
@@ -165,8 +228,15 @@ def RunControls(session: Session):
             classes=["cogov-play"],
         )
         solara.Button(t("reset", language), on_click=do_reset, color="warning", outlined=True, classes=["cogov-reset"])
-        with solara.Column(gap="0px", style={"min-width": "220px"}):
+        with solara.Column(gap="0px", style={"min-width": "200px"}):
             solara.SliderInt(f"{t('speed', language)}: {speed.value}", value=speed, min=1, max=30, step=1)
+        solara.InputInt(
+            t_lab("stop_day", language),
+            value=stop_day,
+            dense=True,
+            classes=["cogov-stop-day"],
+            style={"max-width": "150px"},
+        )
 
 
 HEADLINE = (
@@ -211,7 +281,7 @@ def LiveView(session: Session):
     """Day counter, maps and charts; re-rendered after every chunk of days."""
     v = version.value
     language, ind, brk = lang.value, indicator.value, breakdown.value
-    pngs = solara.use_memo(lambda: figures(session, language, ind, brk), dependencies=[v, language, ind, brk, session])
+    pngs = frame(session, (v, language, ind, brk), language, ind, brk)
     session.shown.set()
     state = t("running", language) if playing.value else t("paused", language)
     day = f"{t('day', language)} {session.tick}{t('day_suffix', language)}"
@@ -224,32 +294,59 @@ def LiveView(session: Session):
     with solara.Row(gap="18px", style={"flex-wrap": "wrap"}):
         for k, run in session.runs.items():
             Headline(k if session.side_by_side else "", run.results().iloc[-1], language)
+    # two maps fit side by side on a 1366-pixel screen, with the charts starting above the fold
+    width = "300px" if session.side_by_side else "380px"
     with solara.Row(gap="10px", style={"flex-wrap": "wrap", "align-items": "flex-start"}):
         for k in session.runs:
-            with solara.Column(gap="2px", classes=[f"cogov-map-{k}", "cogov-map"], style={"width": "500px"}):
-                solara.Image(pngs[f"map_{k}"], width="500px")
+            with solara.Column(gap="2px", classes=[f"cogov-map-{k}", "cogov-map"], style={"width": width}):
+                solara.Image(pngs[f"map_{k}"], width=width)
         if not session.side_by_side:
             with solara.Column(style={"max-width": "330px"}):
                 solara.Text(t("map_caption", language), style={"font-size": "12px", "color": "#555"})
                 solara.Text(t("memory_note", language), style={"font-size": "12px", "color": "#555"})
-    with solara.Column(classes=["cogov-charts"], style={"width": "930px"}):
-        solara.Image(pngs["charts"], width="920px")
+    with solara.Column(classes=["cogov-charts"], style={"width": "100%", "max-width": "920px"}):
+        solara.Image(pngs["charts"], width="100%")
 
     def do_export():
+        name = export_folder.value.strip()
         try:
-            out = session.export(export_folder.value, figures(session, language, ind, brk))
-        except OSError as exc:
+            if name:
+                guard_folder(EXPORT_ROOT, name)  # refuse before any drawing or writing
+            out = session.export(EXPORT_ROOT, name, figures(session, language, ind, brk))
+        except UnsafeName as exc:
             export_message.value = f"{t('error', language)}: {exc}"
             return
-        export_message.value = t("exported", language, path=str(out.resolve()))
+        except OSError as exc:  # the message names no server path: only what went wrong
+            export_message.value = f"{t('error', language)}: {exc.strerror or type(exc).__name__}"
+            return
+        # paths relative to the export root: the page never shows the server's folders
+        export_message.value = t("exported", language, path=out.relative_to(EXPORT_ROOT).as_posix())
 
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-        solara.InputText(t("export_folder", language), value=export_folder, style={"min-width": "320px"})
+        solara.InputText(
+            t("export_folder", language),
+            value=export_folder,
+            style={"min-width": "320px"},
+            classes=["cogov-export-folder"],
+            continuous_update=True,
+        )
         solara.Button(
             t("export", language), on_click=do_export, color="primary", outlined=True, classes=["cogov-export"]
         )
         if export_message.value:
             solara.Text(export_message.value, classes=["cogov-export-message"], style={"font-size": "12px"})
+        # the run as a zip for the user's own computer: summary in the page's language, figures, tables
+        solara.FileDownload(
+            lambda: export_zip(session, language, figures(session, language, ind, brk)),
+            filename=f"cogov-{session.runs['A'].scenario.replace('/', '_')}-day{session.tick}.zip",
+            label=t_lab("download", language),
+            mime_type="application/zip",
+            children=[
+                solara.Button(
+                    t_lab("download", language), color="primary", classes=["cogov-download"], icon_name="mdi-download"
+                )
+            ],
+        )
 
 
 @solara.component
@@ -271,22 +368,33 @@ def ShockPanel(session: Session, which: str):
         session.clear_shock(which)
         params_version.value += 1
 
+    spec = SPECS[name.value]
     solara.InputInt(t("shock_day", language), value=day, dense=True)
-    solara.Select(t("shock_param", language), values=names, value=name, dense=True)
+    # parameters by their names in the page's language (the identifier stays the value)
+    LabelledSelect(
+        t("shock_param", language),
+        sorted(((n, param_label(n, language)) for n in names), key=lambda x: x[1]),
+        name.value,
+        name.set,
+        ["cogov-shock-param"],
+    )
+    share = spec.name.startswith("share_")
+    unit = unit_label(spec.unit, language)
     solara.Text(
-        f"{param_label(name.value, language)}: {SPECS[name.value].range_text()} {SPECS[name.value].unit}",
-        style={"font-size": "11px", "color": "#666"},
+        f"{param_label(name.value, language)}: {range_text(spec.lo, spec.hi, language) if not share else '0–1'}"
+        + (f" {unit}" if unit else ""),
+        style={"font-size": "11px", "color": "#666", "word-break": "break-word"},
     )
     solara.InputText(t("shock_value", language), value=raw)
     with solara.Row():
         solara.Button(t("shock_add", language), on_click=add, outlined=True, classes=["cogov-shock-add"])
         solara.Button(t("shock_clear", language), on_click=clear, text=True)
     if vals["shock_tick"] >= 0 and vals["shock_set"]:
-        what = ", ".join(f"{k} = {v}" for k, v in vals["shock_set"].items())
+        what = value_text("shock_set", vals["shock_set"], language)
         solara.Text(
             t("shock_planned", language, day=vals["shock_tick"], what=what),
             classes=["cogov-shock-planned"],
-            style={"font-size": "12px"},
+            style={"font-size": "12px", "word-break": "break-word"},
         )
     else:
         solara.Text(t("shock_none", language), style={"font-size": "12px"})
@@ -311,7 +419,7 @@ def LeverPanel(session: Session):
     params_version.value  # noqa: B018 (subscribe: re-render after lever changes)
     language = lang.value
     which = target.value if session.side_by_side else "A"
-    run = session.runs[which]
+    run = session.runs["A" if which == "both" else which]  # "both": the controls show A's values
     values = run.values()
 
     def setter(name):
@@ -330,7 +438,9 @@ def LeverPanel(session: Session):
     solara.Text(t("changes_note", language), style={"font-size": "11px", "color": "#555"})
     with solara.Column(gap="0px"):  # a fixed slot, so the panels below keep their open/closed state
         if run.overrides:
-            changed = ", ".join(f"{param_label(k, language)} = {v}" for k, v in run.overrides.items())
+            changed = "; ".join(
+                f"{param_label(k, language)} = {value_text(k, v, language)}" for k, v in run.overrides.items()
+            )
             solara.Text(
                 f"{t('changed', language)}: {changed}",
                 classes=["cogov-changes"],
@@ -394,17 +504,277 @@ def ScenarioPanel(session: Session):
         label = (
             t("scenario_a" if k == "A" else "scenario_b", language) if session.side_by_side else t("scenario", language)
         )
-        solara.Select(label, values=options, value=run.scenario, on_value=pick(k), classes=[f"cogov-scenario-{k}"])
-        desc = run.model.config.description
+        LabelledSelect(
+            label,
+            [(o, preset_label(o, language)) for o in options],
+            run.scenario,
+            pick(k),
+            [f"cogov-scenario-{k}"],
+        )
+        desc = preset_description(run.scenario, run.model.config.description, language)
         if desc:
-            solara.Text(desc, style={"font-size": "11px", "color": "#666"})
+            solara.Text(desc, style={"font-size": "11px", "color": "#666"}, classes=[f"cogov-description-{k}"])
     solara.InputInt(t("seed", language), value=session.seed, on_value=set_seed, dense=True)
     solara.Switch(
         label=t("side_by_side", language), value=session.side_by_side, on_value=side, classes=["cogov-side-by-side"]
     )
     if session.side_by_side:
         solara.Text(t("edit_run", language))
-        solara.ToggleButtonsSingle(value=target, values=["A", "B", "both"], classes=["cogov-target"])
+        solara.ToggleButtonsSingle(
+            value=target,
+            classes=["cogov-target"],
+            children=[
+                solara.Button("A", value="A", text=True, classes=["cogov-target-A"]),
+                solara.Button("B", value="B", text=True, classes=["cogov-target-B"]),
+                solara.Button(t_lab("both", language), value="both", text=True, classes=["cogov-target-both"]),
+            ],
+        )
+
+
+compare_job = solara.reactive(None)  # this tab's comparison (a CompareJob), if any
+compare_tick = solara.reactive(0)  # bumped while a comparison runs: re-renders its progress
+
+
+@solara.component
+def ComparePanel(session: Session):
+    """2–4 scenarios over several seeds in the background: progress, time left, cancel, verdict, report."""
+    from sim.dashboard.compare import MAX_RUNS_AT_ONCE, MAX_UPLOAD_BYTES, CompareJob, parse_upload, scenario_of
+
+    compare_tick.value  # noqa: B018 (subscribe)
+    language = lang.value
+    picked = solara.use_reactive(["governance-partners", "government-led"])
+    mine = solara.use_reactive("")
+    seeds = solara.use_reactive(5)
+    days = solara.use_reactive(HORIZON)
+    note = solara.use_reactive("")
+    job = compare_job.value
+
+    uploaded = session.__dict__.setdefault("uploaded", {})  # name -> Scenario, only in this tab's session
+
+    def on_file(info):
+        if int(info.get("size", 0)) > MAX_UPLOAD_BYTES:
+            note.value = f"{t('error', language)}: {info.get('name')}: > {MAX_UPLOAD_BYTES:,} bytes"
+            return
+        try:
+            scen = parse_upload(str(info.get("name", "")), info["data"], session.size)
+        except ScenarioError as exc:
+            note.value = f"{t('error', language)}: {exc}"
+            return
+        uploaded[scen.name] = scen
+        picked.value = list(picked.value) + [scen.name] if scen.name not in picked.value else picked.value
+        note.value = t_lab("compare_uploaded", language, name=scen.name)
+
+    def start():
+        a = session.runs["A"]
+        try:
+            scens = [uploaded[p] if p in uploaded else scenario_of(p, session.size) for p in picked.value]
+            if mine.value.strip():
+                scens.append(scenario_of(a.scenario, session.size, mine.value.strip()[:60], dict(a.overrides)))
+            if not 1 <= int(seeds.value) <= 50 or not 1 <= int(days.value) <= 3650:
+                raise ValueError("seeds 1–50, days 1–3650")
+            new = CompareJob(scens, list(range(1, int(seeds.value) + 1)), int(days.value))
+        except (ScenarioError, ValueError) as exc:
+            note.value = f"{t('error', language)}: {exc}"
+            return
+        note.value = ""
+        compare_job.value = new.start()
+
+    def watch(cancel: threading.Event):
+        # re-render the progress twice a second until the job ends (the runs are in other processes)
+        while job is not None and not job.finished.is_set() and not cancel.is_set():
+            time.sleep(0.5)
+            compare_tick.value += 1
+        if job is not None and job.finished.is_set():
+            compare_tick.value += 1
+
+    solara.use_thread(watch, dependencies=[job], intrusive_cancel=False)
+
+    solara.SelectMultiple(
+        t_lab("compare_pick", language),
+        values=picked,
+        all_values=preset_names() + list(uploaded),
+        classes=["cogov-compare-pick"],
+    )
+    with solara.Column(classes=["cogov-compare-upload"]):
+        solara.FileDrop(label=t_lab("compare_upload", language), on_file=on_file, lazy=False)
+    with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
+        solara.InputText(t_lab("compare_mine", language), value=mine, classes=["cogov-compare-mine"])
+        solara.InputInt(t_lab("compare_seeds", language), value=seeds, classes=["cogov-compare-seeds"])
+        solara.InputInt(t_lab("compare_days", language), value=days, classes=["cogov-compare-days"])
+    running = job is not None and not job.finished.is_set()
+    with solara.Row(style={"align-items": "center"}):
+        solara.Button(
+            t_lab("compare_start", language),
+            on_click=start,
+            disabled=running,
+            color="primary",
+            classes=["cogov-compare-start"],
+        )
+        if running:
+            solara.Button(t_lab("compare_cancel", language), on_click=job.cancel, classes=["cogov-compare-cancel"])
+    solara.Text(t_lab("compare_queue", language, n=MAX_RUNS_AT_ONCE), style={"font-size": "11px", "color": "#666"})
+    if note.value:
+        solara.Text(note.value, style={"font-size": "12px"}, classes=["cogov-compare-message"])
+    if job is None:
+        return
+    solara.ProgressLinear(value=100 * job.done / max(job.total, 1))
+    left = job.time_left()
+    status = t_lab("compare_progress", language, done=job.done, total=job.total)
+    if running and left is not None:
+        status += "; " + t_lab("compare_left", language, s=left)
+    if job.cancelled.is_set():
+        status += " " + t_lab("compare_cancelled", language)
+    solara.Text(status, classes=["cogov-compare-status"])
+    if job.error:
+        solara.Text(f"{t('error', language)}: {job.error}", style={"color": "#b00020"})
+    if job.comparison is None:
+        return
+    beyond, within = job.verdict(language)
+    with solara.Column(classes=["cogov-verdict"]):
+        solara.Text(t_lab("compare_beyond", language), style={"font-weight": "600"})
+        for line in beyond or ["—"]:
+            solara.Text("• " + line, classes=["cogov-verdict-beyond"], style={"font-size": "13px"})
+        solara.Text(t_lab("compare_within", language), style={"font-weight": "600"})
+        for line in within or ["—"]:
+            solara.Text("• " + line, style={"font-size": "13px", "color": "#666"})
+    with solara.Row():
+        solara.FileDownload(
+            lambda: job.report_html(language).encode("utf-8"),
+            filename=f"cogov-compare-{language}.html",
+            mime_type="text/html",
+            children=[
+                solara.Button(t_lab("compare_report", language), outlined=True, classes=["cogov-compare-report"])
+            ],
+        )
+        solara.FileDownload(
+            job.tables_zip,
+            filename="cogov-compare-tables.zip",
+            mime_type="application/zip",
+            children=[
+                solara.Button(t_lab("compare_tables", language), outlined=True, classes=["cogov-compare-tables"])
+            ],
+        )
+
+
+@solara.component
+def StatePanel(session: Session):
+    """Workshops: save the page (scenarios, seed, changed levers, stop day) to a file and open it again."""
+    language = lang.value
+    note = solara.use_reactive("")
+
+    def on_file(info):
+        # parsed as data only (JSON), size-limited, kept only in this tab's session: never written on the server
+        if int(info.get("size", 0)) > MAX_STATE_BYTES:
+            note.value = f"{t('error', language)}: {info.get('name')}: > {MAX_STATE_BYTES:,} bytes"
+            return
+        try:
+            doc = parse_state(info["data"], str(info.get("name", "state file")))
+        except ScenarioError as exc:
+            note.value = f"{t('error', language)}: {exc}"
+            return
+        playing.value = False
+        open_state(session, doc)
+        stop = doc.get("stop_day")
+        if isinstance(stop, int) and not isinstance(stop, bool) and stop > 0:
+            stop_day.value = stop
+        target.value = "A"
+        note.value = t_lab("state_opened", language, name=info.get("name", ""))
+        params_version.value += 1
+        _bump()
+
+    solara.FileDownload(
+        lambda: save_state(session, {"stop_day": int(stop_day.value)}),
+        filename="cogov-page-state.json",
+        mime_type="application/json",
+        children=[solara.Button(t_lab("state_save", language), text=True, small=True, classes=["cogov-state-save"])],
+    )
+    solara.FileDrop(label=t_lab("state_open", language), on_file=on_file, lazy=False)
+    if note.value:
+        solara.Text(note.value, classes=["cogov-state-message"], style={"font-size": "12px"})
+
+
+@solara.component
+def CommunityPanel(session: Session):
+    """The "My community" panel: the ledger facts of the community, shares in %, with plausibility warnings."""
+    params_version.value  # noqa: B018
+    language = lang.value
+    which = target.value if session.side_by_side else "A"
+    run = session.runs["A" if which == "both" else which]
+    values = run.values()
+    facts = {n: values[n] for n in community.FIELDS}
+
+    def setter(name):
+        def on_value(value):
+            if value is None:
+                return
+            v = float(value) / 100.0 if community.is_share(name) else value
+            if _guard(session.set_param, which, name, v):
+                params_version.value += 1
+                _bump()
+
+        return on_value
+
+    def apply():
+        playing.value = False
+        with session.lock:
+            session.reset()
+        _bump()
+
+    solara.Text(t_lab("community_note", language), style={"font-size": "11px", "color": "#555"})
+    per = float(facts["residents"]) / max(float(facts["households"]), 1.0)
+    for n in community.FIELDS:
+        spec = SPECS[n]
+        unit = "%" if community.is_share(n) else unit_label(spec.unit, language)
+        label = param_label(n, language) + (f" ({unit})" if unit else "")
+        cls = ["cogov-community-field", f"cogov-community-{n}"]
+        if community.is_share(n):
+            solara.InputFloat(
+                label,
+                value=round(float(facts[n]) * 100, 4),
+                on_value=setter(n),
+                dense=True,
+                hide_details=True,
+                classes=cls,
+                style={"margin-top": "10px"},
+            )
+        elif spec.kind == "int":
+            solara.InputInt(
+                label,
+                value=int(facts[n]),
+                on_value=setter(n),
+                dense=True,
+                hide_details=True,
+                classes=cls,
+                style={"margin-top": "10px"},
+            )
+        else:
+            solara.InputFloat(
+                label,
+                value=float(facts[n]),
+                on_value=setter(n),
+                dense=True,
+                hide_details=True,
+                classes=cls,
+                style={"margin-top": "10px"},
+            )
+        rng = range_text(spec.lo, spec.hi, language, share=community.is_share(n))
+        solara.Text(
+            f"{param_meaning(n, language)} [{t('range', language)} {rng}]",
+            style={"font-size": "11px", "color": "#666", "line-height": "1.3", "margin-bottom": "2px"},
+        )
+    solara.Text(t_lab("per_household", language, x=per), style={"font-size": "12px"})
+    warns = community.warnings(facts)
+    for key, args in warns:
+        solara.Text(
+            "⚠ " + t_lab(key, language, **args),
+            classes=["cogov-community-warning"],
+            style={"color": "#b05000", "font-size": "12px"},
+        )
+    if not warns:
+        solara.Text(t_lab("plausible", language), style={"font-size": "12px", "color": "#2e7d32"})
+    solara.Button(
+        t_lab("community_apply", language), on_click=apply, outlined=True, small=True, classes=["cogov-community-apply"]
+    )
 
 
 @solara.component
@@ -414,7 +784,12 @@ def Page():
     session = solara.use_memo(lambda: Session(scenario, seed, size), dependencies=[])
     language = lang.value
     solara.Title(t("title", language))
-    solara.Style(".v-input--dense .v-label { font-size: 13px; } .cogov-param .v-input { margin-top: 0; }")
+    solara.Style(
+        ".v-input--dense .v-label { font-size: 13px; } .cogov-param .v-input { margin-top: 0; }"
+        # the sidebar keeps its width whatever a panel holds (long menu items wrap instead)
+        " .v-navigation-drawer { max-width: 340px; } .v-navigation-drawer .v-select__selection"
+        " { white-space: normal; } .v-navigation-drawer .v-card { overflow-x: hidden; }"
+    )
     with solara.AppBar():
         solara.AppBarTitle(t("title", language))
         solara.ToggleButtonsSingle(
@@ -428,6 +803,11 @@ def Page():
     with solara.Sidebar():
         with solara.Card(t("scenario", language), margin=0):
             ScenarioPanel(session)
+        with solara.Card(margin=0, style={"margin-top": "8px"}, classes=["cogov-community"]):
+            with solara.Details(summary=t_lab("community", language), expand=False):
+                CommunityPanel(session)
+            with solara.Details(summary=t_lab("state", language), expand=False):
+                StatePanel(session)
         with solara.Card(t("levers", language), margin=0, style={"margin-top": "8px"}):
             LeverPanel(session)
     with solara.Column(style={"padding": "8px"}):
@@ -449,3 +829,6 @@ def Page():
                     ["cogov-breakdown"],
                 )
         LiveView(session)
+        with solara.Card(margin=0, style={"margin-top": "12px"}, classes=["cogov-compare"]):
+            with solara.Details(summary=t_lab("compare", language), expand=False):
+                ComparePanel(session)

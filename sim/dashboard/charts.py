@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import matplotlib as mpl
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from sim.dashboard.i18n import series_label, t
-from sim.dashboard.map import ensure_fonts, to_png
+from sim.dashboard.map import ensure_fonts, font_rc, to_png
 from sim.outcomes import OUTCOMES
 
 BREAKDOWNS: dict[str, tuple[str, ...]] = {
@@ -100,6 +101,10 @@ class ChartPainter:
         title: str = "",
     ) -> bytes:
         """The charts now, as PNG bytes."""
+        with mpl.rc_context(font_rc()):
+            return self._png(runs, previous, breakdown, lang, title)
+
+    def _png(self, runs, previous, breakdown, lang, title) -> bytes:
         previous = {k: v for k, v in (previous or {}).items() if v is not None and len(v) > 1 and k in runs}
         key = (tuple(runs), tuple(sorted(previous)), tuple(id(v) for v in previous.values()), breakdown, lang, title)
         if key != self._key or self._fig is None:
@@ -159,7 +164,8 @@ def _build(runs, previous, breakdown, lang, title):
         if previous and pi == 0:
             ax.plot([], [], color="grey", lw=1.3, ls=(0, (1, 1.5)), label=t("previous_run", lang))
         if len(series) > 1 or (previous and pi == 0):
-            ax.legend(fontsize=6.5, frameon=False, loc="upper left")
+            # "best": the legend goes where it covers the fewest points (participation rises from the lower left)
+            ax.legend(fontsize=6.5, frameon=False, loc="best")
     for ax in axes[1]:
         ax.set_xlabel(series_label("day", lang), fontsize=8)
     notes = []
@@ -183,6 +189,7 @@ def draw_charts(
 ) -> Figure:
     """The six-panel figure of ``runs`` ({"A": table, "B": table}) and their previous runs."""
     previous = {k: v for k, v in (previous or {}).items() if v is not None and len(v) > 1 and k in runs}
-    fig, _ = _build(runs, previous, breakdown, lang, title)
-    _floor(fig)
+    with mpl.rc_context(font_rc()):
+        fig, _ = _build(runs, previous, breakdown, lang, title)
+        _floor(fig)
     return fig

@@ -171,7 +171,7 @@ def _label(spec: ControlSpec, lang: str) -> str:
 def _component():
     import solara
 
-    from sim.dashboard.i18n import choice_label, param_meaning, t
+    from sim.dashboard.i18n import choice_label, param_meaning, range_text, t
 
     @solara.component
     def LabelledSelect(label: str, options: list[tuple[Any, str]], value: Any, on_value, classes=()):
@@ -239,9 +239,19 @@ def _component():
                     hide_details=True,
                     style={"margin-top": "14px"},
                 )
-            rng = spec.range_text() if spec.kind in ("int", "float") else ""
+            rng = range_text(spec.lo, spec.hi, lang) if spec.kind in ("int", "float") else ""
             hint = param_meaning(spec.name, lang) + (f" [{t('range', lang)} {rng}]" if rng else "")
-            solara.Text(hint, style={"font-size": "11px", "color": "#666", "line-height": "1.25"})
+            # a block with its own bottom margin: a two-line Chinese hint never runs into the next label
+            solara.Text(
+                hint,
+                style={
+                    "font-size": "11px",
+                    "color": "#666",
+                    "line-height": "1.35",
+                    "display": "block",
+                    "margin-bottom": "6px",
+                },
+            )
 
     return ParamControl, LabelledSelect
 

@@ -58,7 +58,7 @@ UI: dict[str, tuple[str, str]] = {
     "shock_none": ("No shock scheduled.", "未安排冲击。"),
     "shock_planned": ("Shock on day {day}: {what}", "第 {day} 天冲击:{what}"),
     "export": ("Export", "导出"),
-    "export_folder": ("Export folder", "导出文件夹"),
+    "export_folder": ("Export folder (a name inside the export folder)", "导出文件夹(导出目录内的名称)"),
     "exported": ("Written to {path}", "已写入 {path}"),
     "previous_run": ("previous run", "上一次运行"),
     "error": ("Error", "错误"),
@@ -485,3 +485,157 @@ def series_label(key: str, lang: str = "en") -> str:
     if key not in SERIES and key in OUTCOME_LABELS:
         return _pick(OUTCOME_LABELS[key], lang)
     return _pick(SERIES.get(key, (key.replace("_", " "), "")), lang)
+
+
+# === lab branch (issue 14): presets, values and numbers in the page's language, "My community" ===
+# Kept apart from the outcome labels above, which the module-contract branch rewrites.
+
+UI_LAB: dict[str, tuple[str, str]] = {
+    "both": ("both", "两者"),
+    "download": ("Download (zip)", "下载(zip)"),
+    "compare": ("Compare scenarios over several seeds", "多种子情景比较"),
+    "compare_pick": ("Scenarios (2–4; the first is the baseline)", "情景(2–4 个,第一个为基线)"),
+    "compare_mine": ("Add my levers (run A) as", "加入我的杠杆设置(运行 A),命名为"),
+    "compare_seeds": ("Seeds", "随机种子数"),
+    "compare_days": ("Days", "天数"),
+    "compare_start": ("Start comparison", "开始比较"),
+    "compare_upload": (
+        "Drop a community profile (.xlsx, .csv) or a scenario file (.toml) here",
+        "将社区档案(.xlsx、.csv)或情景文件(.toml)拖到这里",
+    ),
+    "compare_uploaded": ("Added {name} (kept in this tab only).", "已加入 {name}(仅保存在本标签页)。"),
+    "compare_cancel": ("Cancel", "取消"),
+    "compare_progress": ("{done} of {total} runs done", "已完成 {done}/{total} 次运行"),
+    "compare_left": ("about {s:.0f} s left", "约剩 {s:.0f} 秒"),
+    "compare_cancelled": ("Cancelled.", "已取消。"),
+    "compare_beyond": ("Differences beyond the noise of the seeds", "超出种子间随机波动的差异"),
+    "compare_within": ("Within the noise (not shown to differ)", "在随机波动范围内(未显示出差异)"),
+    "compare_report": ("Report (HTML)", "报告(HTML)"),
+    "compare_tables": ("Tables (zip)", "表格(zip)"),
+    "compare_queue": (
+        "Runs share the server's {n} run slots with other users; other tabs keep working.",
+        "运行与其他用户共用服务器的 {n} 个运行槽位,其他标签页不受阻塞。",
+    ),
+    "state": ("Workshop: save or open this page", "工作坊:保存或打开本页设置"),
+    "state_save": ("Save page state", "保存页面设置"),
+    "state_open": ("Drop a saved page state here", "将保存的页面设置文件拖到这里"),
+    "state_opened": ("Opened {name}: runs restart at day 0.", "已打开 {name}:运行从第 0 天重新开始。"),
+    "summary_day": ("Day", "天数"),
+    "summary_run": ("Run", "运行"),
+    "summary_note": (
+        "One seed: differences between A and B may be chance. For an answer with its certainty use "
+        "several seeds (cogov compare).",
+        "仅一个随机种子:A 与 B 的差异可能出于偶然。需要带置信度的结论,请使用多个种子(cogov compare)。",
+    ),
+    "stop_day": ("Stop at day", "运行至第几天"),
+    "stopped_at": (
+        "Stopped at day {day}: raise 'Stop at day' to go on.",
+        "已在第 {day} 天停止;调大“运行至第几天”可继续。",
+    ),
+    "community": ("My community", "我的社区"),
+    "community_note": (
+        "The facts of your community (from its ledger, 台账). They take effect at Reset.",
+        "本社区的基本情况(来自台账),重置后生效。",
+    ),
+    "community_apply": ("Apply and reset", "应用并重置"),
+    "per_household": ("{x:.2f} residents per household", "每户 {x:.2f} 人"),
+    "plausible": ("Looks plausible.", "数据看来合理。"),
+    "warn_per_household": (
+        "{x:.2f} residents per household is unusual (Chinese urban households: 2.0–3.5).",
+        "每户 {x:.2f} 人不常见(中国城镇家庭户规模约 2.0–3.5 人)。",
+    ),
+    "warn_age": (
+        "Children and elderly together are {x:.0%} of residents: fewer than a third of working age.",
+        "儿童与老年人合计占 {x:.0%},劳动年龄人口不足三分之一。",
+    ),
+    "warn_buildings": (
+        "{n} buildings for {e} estates: fewer than one building per estate.",
+        "{e} 个小区只有 {n} 栋楼,不足每个小区一栋。",
+    ),
+    "warn_party": (
+        "{x:.0%} Party members is far above the national share (about 7%).",
+        "党员占 {x:.0%},远高于全国比例(约 7%)。",
+    ),
+    "warn_capable": (
+        "{x:.1%} capable residents is many (X community: 0.31%).",
+        "社区能人占 {x:.1%},偏多(X 社区为 0.31%)。",
+    ),
+}
+
+PRESET_ZH: dict[str, tuple[str, str]] = {
+    "five-micro": ("五微共享", "五微:微组织、微服务、微宣传、微平台、微网格"),
+    "governance-partners": ("治理合伙人", "X 社区治理合伙人:按类分流、三条渠道、每周议事、积分、调解"),
+    "government-led": ("政府主导", "自上而下的基线:两委包揽一切,只有网格走访,无议事会、积分或调解"),
+    "hangzhou-sachet": ("杭州香包", "杭州的失败案例:社会组织未经沟通就开展活动,能力参差且偏低"),
+    "licheng-garbage": ("历城垃圾分类", "历城的失败案例:第 90 天取消垃圾分类积分,居民须步行 400 米"),
+    "people-centred": ("以人民为中心", "以人民为中心:平台均衡,线上线下渠道并用,混合议事,文书和数据采集较轻"),
+    "share-bear-win": (
+        "共担共享共赢",
+        "共担共享共赢:积分、排名、时间银行、评优,70/25/5 资金分配,移动上报员,流动党支部",
+    ),
+    "technology-led": ("技术主导", "技术主导:强平台和线上收集,繁重的数据采集和文书,很少面对面"),
+    "three-chiefs": ("三长一网", "三长一网:楼栋长、微信工作群、大党委,外来人口进入居委会"),
+    "xian-renovation": ("西安老旧小区改造", "西安的失败案例:30% 自筹,每月检查一次,无权责清单,3 个月项目"),
+}
+
+
+def t_lab(key: str, lang: str = "en", **fmt: object) -> str:
+    """Interface string of the lab block (same rules as ``t``)."""
+    text = _pick(UI_LAB[key], lang)
+    return text.format(**fmt) if fmt else text
+
+
+def preset_label(name: str, lang: str = "en") -> str:
+    """A preset's name for menus: Chinese name with the id in zh, the id in en; a file's name as is."""
+    if lang == "zh" and name in PRESET_ZH:
+        return f"{PRESET_ZH[name][0]} ({name})"
+    return name
+
+
+def preset_description(name: str, english: str, lang: str = "en") -> str:
+    """A preset's one-line description in ``lang`` (English from the scenario file)."""
+    if lang == "zh" and name in PRESET_ZH:
+        return PRESET_ZH[name][1]
+    return english
+
+
+def num_text(x: float, lang: str = "en") -> str:
+    """A number for people: 60000.0 -> "60,000" (en) or "6万" (zh); 1e9 -> "1,000,000,000" / "10亿"."""
+    x = float(x)
+    if x != x or x in (float("inf"), float("-inf")):
+        return str(x)
+    if lang == "zh" and abs(x) >= 1e4 and x.is_integer():
+        for size, word in ((1e8, "亿"), (1e4, "万")):
+            if abs(x) >= size:
+                return f"{x / size:,.4g}{word}"
+    if x.is_integer():
+        return f"{int(x):,}"
+    return f"{x:,.6g}"
+
+
+def value_text(name: str, value: object, lang: str = "en") -> str:
+    """A parameter's value as the page shows it: on/off, labelled choices, %, readable numbers, shocks."""
+    if isinstance(value, bool):
+        return t("yes" if value else "no", lang)
+    if isinstance(value, dict):
+        if not value:
+            return t("none", lang)
+        return "; ".join(f"{param_label(k, lang)} = {value_text(k, v, lang)}" for k, v in value.items())
+    if isinstance(value, str):
+        return choice_label(value, lang)
+    if isinstance(value, int | float):
+        p = BY_NAME.get(name)
+        if p is not None and name.startswith("share_") and p.hi is not None and p.hi <= 1:
+            return f"{float(value) * 100:.4g}%"
+        unit = unit_label(p.unit, lang) if p is not None and p.unit not in ("", "×", "logit") else ""
+        return num_text(value, lang) + (f" {unit}" if unit and lang == "en" else unit)
+    return str(value)
+
+
+def range_text(lo: float | None, hi: float | None, lang: str = "en", share: bool = False) -> str:
+    """An allowed range in words: "0–1,000,000,000" (en), "0–10亿" (zh), "0–100%" for shares."""
+    if lo is None or hi is None:
+        return ""
+    if share:
+        return f"{lo * 100:g}–{hi * 100:g}%"
+    return f"{num_text(lo, lang)}–{num_text(hi, lang)}"

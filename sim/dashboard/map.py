@@ -47,6 +47,23 @@ def ensure_fonts() -> None:
     use_cjk_font()
 
 
+def font_rc() -> dict:
+    """Matplotlib settings that draw Chinese labels, for ``matplotlib.rc_context``.
+
+    Solara keeps matplotlib's settings per browser tab, while ``use_cjk_font``
+    chooses its font once per process: only the first tab got it in its settings,
+    every other tab drew boxes. Every figure of the dashboard is therefore drawn
+    inside ``rc_context(font_rc())``, whatever the tab's own settings are.
+    """
+    import matplotlib as mpl
+
+    font = use_cjk_font()
+    families = [f for f in mpl.rcParamsDefault["font.family"]]
+    if font and font not in families:
+        families.append(font)
+    return {"font.family": families, "axes.unicode_minus": False}
+
+
 @dataclass(frozen=True)
 class Layout:
     """Positions of buildings on the schematic map (unit squares)."""
@@ -144,7 +161,13 @@ def draw_map(
     """A figure of the community map coloured by ``indicator``."""
     import matplotlib as mpl
 
-    ensure_fonts()
+    with mpl.rc_context(font_rc()):
+        return _draw_map(model, indicator, lang, title, values)
+
+
+def _draw_map(model, indicator: str, lang: str, title: str | None, values: np.ndarray | None) -> Figure:
+    import matplotlib as mpl
+
     lay = layout(model)
     vals = indicator_values(model, indicator) if values is None else values
     lo, hi = colour_range(indicator)
@@ -189,17 +212,20 @@ class MapPainter:
 
     def png(self, model, indicator: str, lang: str, title: str | None = None) -> bytes:
         """The map of ``model`` now, as PNG bytes."""
+        import matplotlib as mpl
+
         key = (indicator, lang, title)
         vals = indicator_values(model, indicator)
-        if key != self._key or model is not self._model or self._fig is None:
-            self._fig = draw_map(model, indicator, lang, title, vals)
-            self._key, self._model = key, model
-        else:
-            coll = next(c for c in self._fig.axes[0].collections if c.get_gid() == "buildings")
-            coll.set_array(vals)
-            if self._fig._suptitle is not None:
-                self._fig._suptitle.set_text(_title(model, lang, title))
-        return to_png(self._fig)
+        with mpl.rc_context(font_rc()):
+            if key != self._key or model is not self._model or self._fig is None:
+                self._fig = draw_map(model, indicator, lang, title, vals)
+                self._key, self._model = key, model
+            else:
+                coll = next(c for c in self._fig.axes[0].collections if c.get_gid() == "buildings")
+                coll.set_array(vals)
+                if self._fig._suptitle is not None:
+                    self._fig._suptitle.set_text(_title(model, lang, title))
+            return to_png(self._fig)
 
 
 def _grid_lines(ax, model, lay: Layout) -> None:

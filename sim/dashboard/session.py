@@ -51,7 +51,17 @@ class Run:
         """(Re)build the model from scenario, size and overrides with the run's seed."""
         if self.model is not None and self.model.tick > 0:
             self.previous = self.results()
-        self.model = CommunityModel(self.scenario, seed=self.seed, **{**self.size, **self.overrides})
+        from sim.dashboard.workers import RemoteModel, pool
+
+        workers = pool()
+        kwargs = {**self.size, **self.overrides}
+        old = self.model
+        if workers is not None:  # stepped in a worker process (a classroom server uses every core)
+            self.model = RemoteModel(workers, self.scenario, self.seed, **kwargs)
+        else:
+            self.model = CommunityModel(self.scenario, seed=self.seed, **kwargs)
+        if isinstance(old, RemoteModel):
+            old.close()
         self._results, self._results_tick = None, -1
 
     def base_values(self) -> dict[str, Any]:
@@ -155,9 +165,9 @@ class Session:
     def step(self, days: int = 1) -> int:
         """Advance every run ``days`` days together; return the new day."""
         with self.lock:
-            for _ in range(max(0, int(days))):
-                for run in self.runs.values():
-                    run.model.step()
+            # runs do not interact: each steps its days in one go (one request when in a worker)
+            for run in self.runs.values():
+                run.model.run(max(0, int(days)))
             return self.tick
 
     def reset(self) -> None:
@@ -237,10 +247,18 @@ class Session:
                 run.model.apply_shock(change)
 
     # --- export ---------------------------------------------------------------------------
-    def export(self, folder: str | Path, figures: dict[str, bytes] | None = None) -> Path:
-        """Write every run's table (CSV, Parquet), manifest and figures under ``folder``; return the directory."""
+    def export(self, root: str | Path, name: str = "", figures: dict[str, bytes] | None = None) -> Path:
+        """Write every run's table (CSV, Parquet), manifest and figures into a new folder; return it.
+
+        The new folder goes under ``root`` (the server's export root) or, when ``name``
+        is given, under the folder ``name`` inside it; ``name`` must be one plain
+        folder name (``guard.check_folder_name``; UnsafeName otherwise), so nothing
+        the page sends can write outside the root.
+        """
+        from sim.dashboard.guard import export_folder
         from sim.io import write_run
 
+        folder = export_folder(Path(root), name) if name else Path(root).resolve()
         with self.lock:
             a = self.runs["A"]
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -250,7 +268,10 @@ class Session:
             for key, run in self.runs.items():
                 target = out / key if self.side_by_side else out
                 extra = {"dashboard_changes": dict(run.overrides), "dashboard_run": key}
-                write_run(run.model, target, extra_manifest=extra)
+                if hasattr(run.model, "write"):  # a RemoteModel: its worker writes the files
+                    run.model.write(target, extra)
+                else:
+                    write_run(run.model, target, extra_manifest=extra)
             if self.side_by_side:
                 both = pd.concat([self.runs[k].results().assign(run=k) for k in self.runs], ignore_index=True)
                 both.attrs = {}
@@ -258,6 +279,139 @@ class Session:
             for name, png in (figures or {}).items():
                 (out / f"{name}.png").write_bytes(png)
             return out
+
+
+# --- page state files (workshops): save a prepared page and open it again ------------------------
+
+STATE_FORMAT = "cogov-dashboard-state"
+MAX_STATE_BYTES = 64_000
+
+
+def save_state(session: Session, extra: dict[str, Any] | None = None) -> bytes:
+    """The page's state as JSON bytes: scenarios, seed, side by side, changed levers (and ``extra``, e.g. stop day)."""
+    import json
+
+    with session.lock:
+        doc = {
+            "format": STATE_FORMAT,
+            "version": 1,
+            "seed": session.seed,
+            "runs": {k: {"scenario": r.scenario, "changes": dict(r.overrides)} for k, r in session.runs.items()},
+        }
+    doc.update(extra or {})
+    return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def parse_state(data: bytes, origin: str = "state file") -> dict[str, Any]:
+    """Read and check a page state (data only: JSON); raise ScenarioError with what is allowed.
+
+    Scenarios must be presets: a state file opened on a server never names the server's files.
+    Changes are validated like a scenario file's values.
+    """
+    import json
+
+    from sim.scenario import preset_names
+
+    if len(data) > MAX_STATE_BYTES:
+        raise ScenarioError(
+            f"{origin}: {len(data):,} bytes; allowed: a state file of at most {MAX_STATE_BYTES:,} bytes"
+        )
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ScenarioError(
+            f"{origin}: not a JSON state file ({exc}); allowed: a file saved by the dashboard"
+        ) from None
+    if not isinstance(doc, dict) or doc.get("format") != STATE_FORMAT:
+        raise ScenarioError(f"{origin}: not a dashboard state file; allowed: a file saved by the dashboard")
+    seed = doc.get("seed")
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**63:
+        raise ScenarioError(f"{origin}: seed {seed!r}; allowed: a whole number 0 <= seed < 2^63")
+    runs = doc.get("runs")
+    if not isinstance(runs, dict) or "A" not in runs or not set(runs) <= {"A", "B"}:
+        raise ScenarioError(
+            f"{origin}: runs {sorted(runs) if isinstance(runs, dict) else runs!r}; allowed: A, or A and B"
+        )
+    for k, r in runs.items():
+        if not isinstance(r, dict) or r.get("scenario") not in preset_names():
+            raise ScenarioError(
+                f"{origin}: run {k}: scenario {r.get('scenario') if isinstance(r, dict) else r!r}; "
+                f"allowed: one of {', '.join(preset_names())}"
+            )
+        changes = r.get("changes", {})
+        if not isinstance(changes, dict):
+            raise ScenarioError(f"{origin}: run {k}: changes must be a table; allowed: parameter = value")
+        load_scenario(r["scenario"], **changes)  # the same validation as a scenario file
+    return doc
+
+
+def open_state(session: Session, doc: dict[str, Any]) -> None:
+    """Put a checked state (``parse_state``) on the page: scenarios, seed, changes; runs restart at day 0."""
+    with session.lock:
+        session.seed = int(doc["seed"])
+        runs = {}
+        for k, r in doc["runs"].items():
+            run = Run(k, r["scenario"], session.seed, session.size, dict(r.get("changes", {})))
+            run.build()
+            runs[k] = run
+        session.runs = runs
+
+
+def run_title(run: Run, lang: str = "en", max_changes: int = 3) -> str:
+    """A run named by scenario and changed levers, for figure titles: "B: governance-partners (points = off)"."""
+    from sim.dashboard.i18n import param_label, value_text
+
+    changes = [f"{param_label(k, lang)} = {value_text(k, v, lang)}" for k, v in run.overrides.items()]
+    if len(changes) > max_changes:
+        changes = changes[:max_changes] + ["…"]
+    return f"{run.label}: {run.scenario}" + (f" ({'; '.join(changes)})" if changes else "")
+
+
+def export_zip(session: Session, lang: str, figures: dict[str, bytes]) -> bytes:
+    """The run as a zip for the browser: a one-page summary in ``lang``, the figures, tables and manifests."""
+    import io
+    import tempfile
+    import zipfile
+
+    from sim import __version__
+    from sim.dashboard.i18n import series_label, t, t_lab
+
+    with session.lock, tempfile.TemporaryDirectory() as tmp:
+        out = session.export(tmp, "", figures)
+        lines = [f"# {t('title', lang)}", ""]
+        lines.append(
+            f"{t_lab('summary_day', lang)}: {session.tick}; {t('seed', lang)}: {session.seed}; cogov-sim {__version__}"
+        )
+        lines.append("")
+        columns = [c for c, _ in HEADLINE_COLUMNS]
+        head = [t_lab("summary_run", lang)] + [series_label(k, lang) for _, k in HEADLINE_COLUMNS]
+        lines.append("| " + " | ".join(head) + " |")
+        lines.append("|" + "---|" * len(head))
+        for run in session.runs.values():
+            row = run.results().iloc[-1]
+            vals = [f"{float(row[c]):.3g}" for c in columns]
+            lines.append("| " + " | ".join([run_title(run, lang, 99)] + vals) + " |")
+        lines += ["", t_lab("summary_note", lang)]
+        legend = ["column,label"] + [f"{c},{series_label(k, lang)}" for c, k in HEADLINE_COLUMNS]
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("summary.md", "\n".join(lines) + "\n")
+            z.writestr("columns.csv", "\n".join(legend) + "\n")
+            for f in sorted(Path(out).rglob("*")):
+                if f.is_file():
+                    z.write(f, f.relative_to(out).as_posix())
+        return buf.getvalue()
+
+
+# headline columns of the summary and their labels (i18n.SERIES keys)
+HEADLINE_COLUMNS = (
+    ("participation", "ind_participation"),
+    ("backlog", "ind_matters"),
+    ("disputes_total", "disputes"),
+    ("escalations_total", "escalations_total"),
+    ("satisfaction", "ind_satisfaction"),
+    ("trust_residents_committee", "ind_trust"),
+)
 
 
 def _rebalance(name: str, value: float, current: dict[str, Any]) -> dict[str, Any]:
