@@ -9,7 +9,7 @@ it does not come back when points are withdrawn (motivation crowding: an
 assumption, tested by the validation cases). The time bank stores hours of
 service that elderly residents draw on as care; monthly awards ("most
 beautiful family") honour the most active residents and their buildings.
-Points systems as run (seed 001 §2 二是: reporting fire hazards earns points too):
+Points systems as run (seed 001 §2 一是: reporting fire hazards earns points too):
 points per kind of action (activity, report, meeting, a month of keeping the
 community's rule), deductions for breaches where a rule is in force, expiry of
 points a set number of months after the month they were earned (oldest spent
@@ -201,7 +201,7 @@ RUN_PARAMS: tuple[Param, ...] = (
         0.0,
         "float",
         "points for raising a matter or reporting a hazard (0: reports earn nothing)",
-        f"seed 001 §2 二是 「社区成员通过提供服务、上报火情风险信息等均可以获取积分」; {FIELD_KINDS}",
+        f"seed 001 §2 一是 「社区成员通过提供服务、上报火情风险信息等均可以获取积分」; {FIELD_KINDS}",
         "points",
         0.0,
         600.0,
@@ -288,7 +288,7 @@ RUN_PARAMS: tuple[Param, ...] = (
         "building",
         "choice",
         "where the honour roll is posted: on boards in buildings, or online (only digitally connected residents)",
-        "seed 002 §2 三是 (honour roll); place assumption",
+        "seed 002 §2 三是 「常态化设立线上、线下光荣榜」 (online and offline honour rolls)",
         choices=("building", "online"),
         lever=True,
         label_zh="光荣榜张贴方式",
