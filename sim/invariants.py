@@ -1,7 +1,7 @@
 """Checked mode: the model's invariants, asserted after every tick.
 
 Conservation of residents and households (leavers are replaced), of points
-(issued = redeemed + held + forfeited), the order of matters (resolved ≤
+(issued = redeemed + held + forfeited + expired + deducted), the order of matters (resolved ≤
 surfaced ≤ raised, record by record and in total), funds never negative,
 shares within [0, 1] and no NaN anywhere in state or outcomes.
 """
@@ -31,9 +31,15 @@ def check_invariants(m) -> None:
     if t.get("arrivals", 0) != t.get("departures", 0):
         _fail(m, "arrivals differ from departures")
     issued = t.get("points_issued", 0.0)
-    accounted = t.get("points_redeemed", 0.0) + float(res.points.sum()) + t.get("points_forfeited", 0.0)
+    accounted = (
+        t.get("points_redeemed", 0.0)
+        + float(res.points.sum())
+        + t.get("points_forfeited", 0.0)
+        + t.get("points_expired", 0.0)
+        + t.get("points_deducted", 0.0)
+    )
     if not math.isclose(issued, accounted, rel_tol=1e-9, abs_tol=1e-6):
-        _fail(m, f"points issued {issued} != redeemed + held + forfeited {accounted}")
+        _fail(m, f"points issued {issued} != redeemed + held + forfeited + expired + deducted {accounted}")
     if (res.points < 0).any():
         _fail(m, "a resident holds negative points")
     ms = m.matters

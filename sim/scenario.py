@@ -156,6 +156,19 @@ def _check_combinations(v: dict[str, Any], origin: str) -> None:
             f"exceeds {MAX_TOTAL_RESIDENTS:,}; allowed: a district of at most that many residents"
         )
     _check_shock(v, origin)
+    _check_rule(v, origin)
+
+
+def _check_rule(v: dict[str, Any], origin: str) -> None:
+    """A meeting-made rule needs meetings (at the start, or scheduled by the timeline)."""
+    if v.get("rule_origin") != "meeting" or v.get("meeting_cadence") != "none":
+        return
+    scheduled = any("meeting_cadence" in (e.get("set") or {}) for e in v.get("timeline") or [] if isinstance(e, dict))
+    if not scheduled:
+        raise ScenarioError(
+            f"{_where(origin, 'rule_origin')}: 'meeting' but meeting_cadence is 'none', so no meeting can make "
+            "the rule; allowed: a meeting_cadence other than 'none', or rule_origin 'committee' or 'above'"
+        )
 
 
 def _check_shock(v: dict[str, Any], origin: str) -> None:

@@ -45,6 +45,7 @@ from typing import override
 import numpy as np
 
 from sim.mechanisms.base import A, Mechanism, ModelLike, Outcome, Param, coef, param, segment_starts
+from sim.mechanisms.rules import deliberation_shift
 
 # the mechanism's scenario parameters: levers, sourced values and uncertainties (section [cofunding])
 CORE_PARAMS: tuple[Param, ...] = (
@@ -439,6 +440,8 @@ class CoFunding(Mechanism):
             + premium
             + self.rng.normal(0, p["contribution_noise"], len(members))
         )
+        if p["deliberation_cofund"]:
+            x = x + deliberation_shift(m, members, gid)  # members who talked together give more (rules.py)
         x = np.clip(x, 0.0, 1.0)
         n_groups = int(gid.max()) + 1
         size = np.bincount(gid, minlength=n_groups)

@@ -16,9 +16,9 @@ from typing import override
 
 import numpy as np
 
-from sim.agents.resident import ELDERLY, T_PARTY, T_RC
+from sim.agents.resident import ELDERLY, NEVER, T_PARTY, T_RC
 from sim.calendar import day_of_month, is_month_start, is_quarter_start, is_week_start, month_of
-from sim.mechanisms.base import A, Mechanism, ModelLike, Outcome, Param, coef, param, toward
+from sim.mechanisms.base import A, Mechanism, ModelLike, Outcome, Param, State, coef, param, toward
 from sim.mechanisms.channels import at_home
 from sim.mechanisms.matters import ROUTE_MEETING
 from sim.mechanisms.projects import start_project
@@ -243,10 +243,19 @@ class Consultation(Mechanism):
     params = CORE_PARAMS + PARAMS
     counters = ("meetings", "meeting_attendance", "meeting_representativeness", "agenda_items", "agenda_agreed")
     needs = ("projects",)  # start_project draws from the projects stream
+    # who deliberated, and how (rules.py: rule makers; co-funding: members who talked together)
+    states = (
+        State("last_meeting", np.int32, NEVER, "day the resident last attended a consultation meeting"),
+        State("met_online", np.bool_, False, "the resident's last meeting was attended online"),
+    )
 
     def __init__(self, model: ModelLike):
         super().__init__(model)
         self._shares: dict[int, tuple[int, np.ndarray]] = {}
+        # today's attendees and representativeness per community (read by rules.py and incentives.py)
+        self.meeting_day = NEVER
+        self.attendees: dict[int, np.ndarray] = {}
+        self.last_representativeness: dict[int, float] = {}
         self.params_changed()
 
     def params_changed(self) -> None:
@@ -265,6 +274,7 @@ class Consultation(Mechanism):
         m, p = self.model, self.model.p
         if not is_meeting_day(m.tick, p["meeting_cadence"]):
             return
+        self.meeting_day, self.attendees = m.tick, {}
         for c in range(m.struct.n_communities):
             self._meet(c)
 
@@ -312,6 +322,14 @@ class Consultation(Mechanism):
         seated = np.array([(res.age[att] == ELDERLY).mean(), res.migrant[att].mean(), (~res.owner[att]).mean()])
         return float(np.clip(1 - np.abs(seated - self._population_shares(c)).sum(), 0, 1))
 
+    def _note_attendance(self, c: int, att: np.ndarray, r: float) -> None:
+        """Remember who deliberated today and whether online (a mixed hall: the digitally connected)."""
+        p, res = self.model.p, self.model.residents
+        self.attendees[c], self.last_representativeness[c] = att, r
+        res.last_meeting[att] = self.model.tick
+        mode = p["meeting_mode"]
+        res.met_online[att] = True if mode == "online" else (res.digital[att] if mode == "mixed" else False)
+
     def _meet(self, c: int) -> None:
         m, p, res, ms = self.model, self.model.p, self.model.residents, self.model.matters
         att = self._attendees(c)
@@ -323,6 +341,7 @@ class Consultation(Mechanism):
             res.trust[att, col] = toward(res.trust[att, col], p["meeting_trust_gain"])
         r = self._representativeness(att, c)
         m.count("meeting_representativeness", r)
+        self._note_attendance(c, att, r)
         ids = ms.open_ids
         q = ids[
             (ms.column("route")[ids] == ROUTE_MEETING)

@@ -9,7 +9,13 @@ it does not come back when points are withdrawn (motivation crowding: an
 assumption, tested by the validation cases). The time bank stores hours of
 service that elderly residents draw on as care; monthly awards ("most
 beautiful family") honour the most active residents and their buildings.
-Conservation: points issued = redeemed + held + forfeited by leavers.
+Points systems as run (seed 001 §2 一是: reporting fire hazards earns points too):
+points per kind of action (activity, report, meeting, a month of keeping the
+community's rule), deductions for breaches where a rule is in force, expiry of
+points a set number of months after the month they were earned (oldest spent
+first), and an honour roll (the ranking) that only some residents see: a share
+of buildings with a board, or digitally connected residents online.
+Conservation: points issued = redeemed + held + forfeited by leavers + expired + deducted.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import ELDERLY, NEVER
-from sim.calendar import DAYS_PER_MONTH, is_month_start
+from sim.calendar import DAYS_PER_MONTH, is_month_start, month_of
 from sim.mechanisms.base import (
     A,
     Mechanism,
@@ -186,6 +192,111 @@ CORE_PARAMS: tuple[Param, ...] = (
 )
 
 
+# points systems as run: points per kind of action, deductions, expiry, who sees the honour roll
+FIELD_KINDS = "field figures (Yandu 2021: 10–600 points per kind of action; Yiyang 2025: 10 per publicity session)"
+RUN_PARAMS: tuple[Param, ...] = (
+    Param(
+        "points_per_report",
+        "incentives",
+        0.0,
+        "float",
+        "points for raising a matter or reporting a hazard (0: reports earn nothing)",
+        f"seed 001 §2 一是 「社区成员通过提供服务、上报火情风险信息等均可以获取积分」; {FIELD_KINDS}",
+        "points",
+        0.0,
+        600.0,
+        lever=True,
+        label_zh="上报积分",
+        meaning_zh="居民上报诉求或隐患（如火情风险）可得积分",
+    ),
+    Param(
+        "points_per_meeting",
+        "incentives",
+        0.0,
+        "float",
+        "points for attending a consultation meeting",
+        f"assumption; {FIELD_KINDS}",
+        "points",
+        0.0,
+        600.0,
+        lever=True,
+        label_zh="议事积分",
+        meaning_zh="参加协商议事会可得积分",
+    ),
+    Param(
+        "points_per_rule_kept",
+        "incentives",
+        0.0,
+        "float",
+        "points each month for a resident who knows the community's rule (rules.py) and broke no norm that month",
+        f"assumption; {FIELD_KINDS}",
+        "points",
+        0.0,
+        600.0,
+        lever=True,
+        label_zh="守约积分",
+        meaning_zh="知晓公约且当月无违规的居民每月可得积分",
+    ),
+    Param(
+        "breach_deduction",
+        "incentives",
+        0.0,
+        "float",
+        "points deducted (at most what is held) for a norm breach where the community's rule is in force",
+        "assumption (no field figure; docs/dev/evidence-behaviour.md §4.1, scaled to Yandu's 10–600 per action)",
+        "points",
+        0.0,
+        600.0,
+        lever=True,
+        plausible=(0.0, 50.0),
+        label_zh="违约扣分",
+        meaning_zh="公约生效后违规一次扣除的积分",
+    ),
+    Param(
+        "points_expiry_months",
+        "incentives",
+        0,
+        "int",
+        "points expire this many months after the month they were earned (0: never); oldest points are spent first",
+        "assumption (validity periods exist: 曹晓敏、彭涛 2025; no figure; docs/dev/evidence-behaviour.md §4.1)",
+        "months",
+        0,
+        120,
+        lever=True,
+        plausible=(0.0, 36.0),
+        label_zh="积分有效期（月）",
+        meaning_zh="积分在获得后若干个月过期（0为永久有效）",
+    ),
+    Param(
+        "honour_roll_visibility",
+        "incentives",
+        1.0,
+        "float",
+        "share of residents who see the points ranking (honour roll): a share of buildings with a board, or of "
+        "digitally connected residents online",
+        "assumption (no figure; docs/dev/evidence-behaviour.md §4.2 suggests 0.3 posted, 0.6 online)",
+        "",
+        0.0,
+        1.0,
+        lever=True,
+        label_zh="光荣榜可见度",
+        meaning_zh="看得到积分排名（光荣榜）的居民比例",
+    ),
+    Param(
+        "honour_roll_place",
+        "incentives",
+        "building",
+        "choice",
+        "where the honour roll is posted: on boards in buildings, or online (only digitally connected residents)",
+        "seed 002 §2 三是 「常态化设立线上、线下光荣榜」 (online and offline honour rolls)",
+        choices=("building", "online"),
+        lever=True,
+        label_zh="光荣榜张贴方式",
+        meaning_zh="光荣榜张贴在楼栋公告栏或发布在线上",
+    ),
+)
+
+
 def _c(name, default, meaning, zh, lo=0.0, hi=1.0, plausible=None, unit=""):
     return coef("incentives", name, default, meaning, zh, lo, hi, plausible, unit)
 
@@ -300,7 +411,7 @@ class Incentives(Mechanism):
 
     name = "incentives"
     outcomes = OUTCOMES
-    params = CORE_PARAMS + PARAMS
+    params = CORE_PARAMS + RUN_PARAMS + PARAMS
     states = (
         State("points", np.float64, 0.0, "points held"),
         State("bank_hours", np.float32, 0.0, "time-bank hours held"),
@@ -313,26 +424,71 @@ class Incentives(Mechanism):
         "redemptions_refused",
         "care_hours_used",
         "awards",
+        "points_deducted",
+        "points_expired",
     )
-    after = ("funding",)  # this year's points budget
+    after = ("funding", "consultation", "norms", "rules")  # budget; today's meetings, breaches and rule
+    needs = ("rules",)
 
     def __init__(self, model: ModelLike):
         super().__init__(model)
         self.redeemable = np.ones(model.struct.n_communities)  # residents' belief points pay out
+        self._reports_seen = 0  # matters raised before this record were already rewarded
+        self._cohorts: np.ndarray | None = None  # points held per resident by month earned (expiry on)
+        # who sees the honour roll: fixed draws per building and per resident slot, from their own stream
+        roll = model.streams["honour_roll"]
+        self._roll_building = roll.random(model.struct.n_buildings)
+        self._roll_resident = roll.random(model.residents.n)
+
+    def roll_seen(self) -> np.ndarray | None:
+        """Residents who see the honour roll (None: everyone, the roll on every building's board)."""
+        p, res = self.model.p, self.model.residents
+        v = p["honour_roll_visibility"]
+        if p["honour_roll_place"] == "building":
+            return None if v >= 1 else self._roll_building[res.building] < v
+        return res.digital & (self._roll_resident < v)
+
+    def _issue(self, who: np.ndarray, amount: float) -> None:
+        """Credit ``amount`` points to each of ``who`` (indices may repeat), into this month's cohort."""
+        if amount <= 0 or len(who) == 0:
+            return
+        m, res = self.model, self.model.residents
+        np.add.at(res.points, who, amount)
+        if self._cohorts is not None:
+            np.add.at(self._cohorts[:, month_of(m.tick) % self._cohorts.shape[1]], who, amount)
+        m.count("points_issued", amount * len(who))
 
     def reward(self, who: np.ndarray) -> None:
         """Credit points and banked hours for activities of ``who``."""
-        m, p, res = self.model, self.model.p, self.model.residents
+        p, res = self.model.p, self.model.residents
         if p["points"] and p["points_per_activity"] > 0:
             res.points[who] += p["points_per_activity"]
-            m.count("points_issued", p["points_per_activity"] * len(who))
+            if self._cohorts is not None:
+                self._cohorts[who, month_of(self.model.tick) % self._cohorts.shape[1]] += p["points_per_activity"]
+            self.model.count("points_issued", p["points_per_activity"] * len(who))
         if p["time_bank"]:
             res.bank_hours[who] = np.minimum(res.bank_hours[who] + 1.0, p["time_bank_cap"])
+
+    @override
+    def params_changed(self) -> None:
+        """Start or stop tracking points by month when expiry is switched (held points count from now)."""
+        k, res = self.model.p["points_expiry_months"], self.model.residents
+        if k == 0:
+            self._cohorts = None
+        elif self._cohorts is None or self._cohorts.shape[1] != k:
+            self._cohorts = np.zeros((res.n, k))
+            self._cohorts[:, month_of(self.model.tick) % k] = res.points
 
     @override
     def step(self) -> None:
         p = self.model.p
         if p["points"]:
+            if self._cohorts is None and p["points_expiry_months"] > 0:
+                self.params_changed()
+            self._earn_by_kind()
+            self._deduct()
+            if self._cohorts is not None and is_month_start(self.model.tick):
+                self._expire()
             self._redeem()
             if p["crowding_out"] and p["points_per_activity"] > 0:
                 self._crowd_out()
@@ -340,6 +496,55 @@ class Incentives(Mechanism):
             self._use_time_bank()
         if p["awards"] and is_month_start(self.model.tick):
             self._awards()
+
+    def _earn_by_kind(self) -> None:
+        """Points for reports (matters raised since yesterday), meetings attended today, a month of keeping the rule."""
+        m, p, res, ms = self.model, self.model.p, self.model.residents, self.model.matters
+        if p["points_per_report"] > 0:
+            self._issue(ms.column("resident")[self._reports_seen : ms.size], p["points_per_report"])
+        self._reports_seen = ms.size
+        cons = m.mech["consultation"]
+        if p["points_per_meeting"] > 0 and cons.meeting_day == m.tick:
+            for att in cons.attendees.values():
+                self._issue(att, p["points_per_meeting"])
+        rules = m.mech["rules"]
+        if p["points_per_rule_kept"] > 0 and rules.active(p) and is_month_start(m.tick):
+            kept = res.knows_rule & (m.tick - res.last_breach > DAYS_PER_MONTH)
+            kept &= rules.made_day[res.community] >= 0
+            self._issue(np.flatnonzero(kept), p["points_per_rule_kept"])
+
+    def _deduct(self) -> None:
+        """Deduct points (at most what is held) for today's breaches where the community's rule is in force."""
+        m, p, res = self.model, self.model.p, self.model.residents
+        rules = m.mech["rules"]
+        if p["breach_deduction"] <= 0 or not rules.active(p):
+            return
+        who = np.flatnonzero(res.last_breach == m.tick)
+        who = who[rules.made_day[res.community[who]] >= 0]
+        take = np.minimum(res.points[who], p["breach_deduction"])
+        res.points[who] -= take
+        m.count("points_deducted", float(take.sum()))
+
+    def _expire(self) -> None:
+        """At a month's start, points earned ``points_expiry_months`` months ago lapse.
+
+        Cohorts are first brought in line with what residents hold (redemptions, deductions and
+        leavers took points out, oldest first); the oldest cohort then expires.
+        """
+        m, res, coh = self.model, self.model.residents, self._cohorts
+        k = coh.shape[1]
+        oldest = month_of(m.tick) % k  # holds points earned k months ago, expiring now
+        order = [(oldest + j) % k for j in range(k)]
+        np.maximum(coh, 0, out=coh)
+        excess = np.maximum(coh.sum(axis=1) - res.points, 0)
+        for col in order:
+            take = np.minimum(coh[:, col], excess)
+            coh[:, col] -= take
+            excess -= take
+        lapse = np.minimum(coh[:, oldest], res.points)
+        res.points -= lapse
+        coh[:, oldest] = 0
+        m.count("points_expired", float(lapse.sum()))
 
     def _crowd_out(self) -> None:
         p, res = self.model.p, self.model.residents

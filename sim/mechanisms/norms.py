@@ -138,6 +138,7 @@ class Norms(Mechanism):
     states = (State("last_breach", np.int32, NEVER, "day the resident last breached a norm"),)
     counters = ("norm_breaches",)
     after = ("prices",)  # today's price frame
+    needs = ("rules",)  # a known rule weighs breaches (rules.py runs later in the day: yesterday's knowledge)
 
     @override
     def active(self, p: dict) -> bool:
@@ -157,6 +158,9 @@ class Norms(Mechanism):
         prob = pmax * (1 - p["watch_effect"] * watch) * (h - res.belonging[cand]) / h
         if prices.frame is not None:
             prob = prob / boost * prices.breach_factor(cand)
+        rules = m.mech["rules"]
+        if rules.active(p):
+            prob = prob * rules.breach_factor(cand)  # a known rule (and its enforcement) deters (rules.py)
         who = cand[self.rng.random(len(cand)) < prob / pmax]
         if len(who) == 0:
             return

@@ -241,7 +241,8 @@ class Participation(Mechanism):
             pull = (p["w_reward"] * value / (value + p["reward_half_value"])).astype(np.float32)
             u += res.reward_sensitivity * per_community(pull, res.community)
         if p["ranking"] and p["points"]:
-            u += np.float32(p["w_status"]) * res.status_seeking
+            seen = m.mech["incentives"].roll_seen()  # only those who see the honour roll (None: all)
+            u += np.float32(p["w_status"]) * (res.status_seeking if seen is None else res.status_seeking * seen)
         u += (p["w_social"] * m.building_activity).astype(np.float32)[res.building]
         if p["home_visits_per_week"] > 0:
             u += np.float32(p["w_mobilised"]) * (m.tick - res.last_visited < p["mobilised_days"])
