@@ -19,6 +19,7 @@ from sim.mechanisms.funding import Funding
 from sim.mechanisms.incentives import Incentives
 from sim.mechanisms.matters import Needs
 from sim.mechanisms.mediation import Mediation
+from sim.mechanisms.microgrid import MicroGrid
 from sim.mechanisms.norms import Norms
 from sim.mechanisms.organisations import Organisations
 from sim.mechanisms.participation import Participation
@@ -45,6 +46,7 @@ PIPELINE: tuple[type[Mechanism], ...] = (
     Norms,
     PartyDuties,
     Channels,
+    MicroGrid,
     Responsibility,
     Handling,
     Consultation,

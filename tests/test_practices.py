@@ -1,0 +1,84 @@
+"""Seed practices as mechanisms (issue 11): micro-grids, alliances, 1+3+N, capacity building."""
+
+from __future__ import annotations
+
+from conftest import assert_greater, per_seed
+
+from sim.mechanisms.matters import ROUTE_COMMITTEE, SMALL
+
+SEEDS3 = (11, 12, 13)
+MICRO = dict(micro_grid_settling=True)
+
+
+def _settled_onsite(m) -> float:
+    return m.totals.get("small_settled_onsite", 0)
+
+
+def _reached_committee(m) -> float:
+    """Matters that reached the committee: those it settled plus small ones still in its queue."""
+    ms = m.matters
+    ids = ms.open_ids
+    sel = (ms.column("surfaced")[ids] >= 0) & (ms.column("cls")[ids] == SMALL)
+    waiting = float((sel & (ms.column("route")[ids] == ROUTE_COMMITTEE)).sum())
+    return float(m.committees.settled.sum()) + waiting
+
+
+def test_micro_grids_settle_small_matters_that_would_reach_the_committee():
+    on = per_seed(_reached_committee, 120, seeds=SEEDS3, **MICRO)
+    off = per_seed(_reached_committee, 120, seeds=SEEDS3)
+    assert_greater(off, on, "small matters waiting in the committee's queue: off vs on")
+    assert (per_seed(_settled_onsite, 120, seeds=SEEDS3, **MICRO) > 0).all()
+    assert (per_seed(_settled_onsite, 120, seeds=SEEDS3) == 0).all()
+
+
+def _share_small_onward(m) -> float:
+    """Share of surfaced small matters not settled in the grid (they go on to the committee or organisations)."""
+    surfaced = m.totals.get("surfaced_small", 0)
+    return 1 - m.totals.get("small_settled_onsite", 0) / max(surfaced, 1)
+
+
+def test_smaller_grids_settle_more_on_the_spot_and_send_fewer_to_the_committee():
+    # smaller grids also surface more matters (more walks), so the committee claim is a share
+    # many matters, so that the grid staff's hours bind
+    small = dict(MICRO, households_per_grid_worker=100, matter_rate=3.0)
+    large = dict(MICRO, households_per_grid_worker=450, matter_rate=3.0)
+    assert_greater(
+        per_seed(_settled_onsite, 120, seeds=SEEDS3, **small),
+        per_seed(_settled_onsite, 120, seeds=SEEDS3, **large),
+        "settled on the spot: small vs large grids",
+    )
+    assert_greater(
+        per_seed(_share_small_onward, 120, seeds=SEEDS3, **large),
+        per_seed(_share_small_onward, 120, seeds=SEEDS3, **small),
+        "share of surfaced small matters passed on: large vs small grids",
+    )
+
+
+def test_more_data_demanded_means_more_paperwork_and_fewer_settled():
+    light = dict(MICRO, data_demanded=3.0)
+    heavy = dict(MICRO, data_demanded=20.0)
+
+    def paperwork(m):
+        return float(m.grid_workers.paperwork_hours.sum())
+
+    assert_greater(
+        per_seed(paperwork, 120, seeds=SEEDS3, **heavy),
+        per_seed(paperwork, 120, seeds=SEEDS3, **light),
+        "paperwork hours: heavy vs light data demands",
+    )
+    assert_greater(
+        per_seed(_settled_onsite, 120, seeds=SEEDS3, **light),
+        per_seed(_settled_onsite, 120, seeds=SEEDS3, **heavy),
+        "settled on the spot: light vs heavy data",
+    )
+
+
+def test_zone_party_members_add_hours_and_grid_staff_mediate_disputes():
+    def hours(m):
+        return float(m.results()["onsite_hours"].iloc[1:].sum())
+
+    zones = per_seed(hours, 60, seeds=SEEDS3, party_responsibility_zones=True, **MICRO)
+    no_zones = per_seed(hours, 60, seeds=SEEDS3, **MICRO)
+    assert (zones > no_zones).all()
+    mediated = per_seed(lambda m: m.totals.get("disputes_settled_onsite", 0), 180, seeds=SEEDS3, **MICRO)
+    assert (mediated > 0).all()
