@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import assert_greater, per_seed
+import numpy as np
+from conftest import assert_greater, per_seed, run_small
 
 from sim.mechanisms.matters import ROUTE_COMMITTEE, SMALL
 
@@ -82,3 +83,48 @@ def test_zone_party_members_add_hours_and_grid_staff_mediate_disputes():
     assert (zones > no_zones).all()
     mediated = per_seed(lambda m: m.totals.get("disputes_settled_onsite", 0), 180, seeds=SEEDS3, **MICRO)
     assert (mediated > 0).all()
+
+
+ALLIANCE = dict(alliance_units=14)
+
+
+def test_alliance_brings_funds_activities_and_participation():
+    def fund(m):
+        return float(m.funds.community.sum())
+
+    def participation(m):
+        return float(m.results()["participation"].iloc[1:].mean())
+
+    assert_greater(per_seed(fund, 120, seeds=SEEDS3, **ALLIANCE), per_seed(fund, 120, seeds=SEEDS3), "fund: on vs off")
+    assert_greater(
+        per_seed(participation, 120, seeds=SEEDS3, **ALLIANCE),
+        per_seed(participation, 120, seeds=SEEDS3),
+        "participation: alliance on vs off",
+    )
+    on = per_seed(lambda m: m.totals.get("alliance_activities", 0), 120, seeds=SEEDS3, **ALLIANCE)
+    assert (on > 0).all()
+    assert (per_seed(lambda m: m.totals.get("alliance_activities", 0), 120, seeds=SEEDS3) == 0).all()
+
+
+def test_alliance_units_join_on_schedule_and_money_is_conserved():
+
+    m = run_small(100, seed=3, alliance_units=10, alliance_join_days=200)
+    assert m.mech["alliance"].joined == 5  # half the units by day 100
+    # every yuan the units gave is in the fund's inflows: fund with alliance − without = the units' money,
+    # as long as nothing else the alliance changes spends from the fund (points off by default)
+    off = run_small(100, seed=3)
+    gain = float(m.funds.community.sum() - off.funds.community.sum())
+    np.testing.assert_allclose(gain, m.totals["alliance_funds"], rtol=1e-9)
+
+
+def test_reporting_in_service_members_take_part():
+    from sim.agents.resident import WORKING
+
+    def members_activity(m):
+        res = m.residents
+        sel = res.party & (res.age == WORKING)
+        return float(res.activities[sel].mean())
+
+    on = per_seed(members_activity, 120, seeds=SEEDS3, in_service_reporting=True)
+    off = per_seed(members_activity, 120, seeds=SEEDS3)
+    assert_greater(on, off, "in-service Party members' activities: reporting on vs off")

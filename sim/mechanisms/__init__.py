@@ -8,6 +8,7 @@ checks the order against each mechanism's declared ``after`` dependencies.
 
 from __future__ import annotations
 
+from sim.mechanisms.alliance import Alliance
 from sim.mechanisms.attitudes import Attitudes
 from sim.mechanisms.base import Mechanism
 from sim.mechanisms.channels import Channels
@@ -55,6 +56,7 @@ PIPELINE: tuple[type[Mechanism], ...] = (
     Donations,
     Property,
     Organisations,
+    Alliance,
     Thresholds,
     Participation,
     Incentives,
