@@ -128,3 +128,27 @@ def test_reporting_in_service_members_take_part():
     on = per_seed(members_activity, 120, seeds=SEEDS3, in_service_reporting=True)
     off = per_seed(members_activity, 120, seeds=SEEDS3)
     assert_greater(on, off, "in-service Party members' activities: reporting on vs off")
+
+
+FIRM = dict(meeting_cadence="monthly", firm_profit_motive=1.0, complaint_rate=0.002)
+
+
+def test_firm_at_the_table_commits_it_and_effort_and_complaints_follow():
+    def effort(m):
+        return float(m.results()["firm_effort"].iloc[-60:].mean())
+
+    def complaints(m):
+        return float(m.totals.get("firm_complaints", 0))
+
+    seated = dict(FIRM, firm_seat=True)
+    assert (per_seed(lambda m: m.totals.get("firm_commitments", 0), 240, seeds=SEEDS3, **seated) > 0).all()
+    assert (per_seed(lambda m: m.totals.get("firm_commitments", 0), 240, seeds=SEEDS3, **FIRM) == 0).all()
+    assert_greater(per_seed(effort, 240, seeds=SEEDS3, **seated), per_seed(effort, 240, seeds=SEEDS3, **FIRM), "effort")
+    assert_greater(
+        per_seed(complaints, 240, seeds=SEEDS3, **FIRM), per_seed(complaints, 240, seeds=SEEDS3, **seated), "complaints"
+    )
+
+
+def test_no_meetings_no_commitment_even_with_the_seat():
+    m = run_small(120, seed=4, **dict(FIRM, firm_seat=True, meeting_cadence="none"))
+    assert m.totals.get("firm_commitments", 0) == 0

@@ -242,7 +242,7 @@ class Consultation(Mechanism):
     outcomes = OUTCOMES
     params = CORE_PARAMS + PARAMS
     counters = ("meetings", "meeting_attendance", "meeting_representativeness", "agenda_items", "agenda_agreed")
-    needs = ("projects",)  # start_project draws from the projects stream
+    needs = ("projects", "property")  # start_project draws from the projects stream; the firm's seat
 
     def __init__(self, model: ModelLike):
         super().__init__(model)
@@ -312,6 +312,10 @@ class Consultation(Mechanism):
         seated = np.array([(res.age[att] == ELDERLY).mean(), res.migrant[att].mean(), (~res.owner[att]).mean()])
         return float(np.clip(1 - np.abs(seated - self._population_shares(c)).sum(), 0, 1))
 
+    def _firm_at_table(self, c: int) -> None:
+        """The firm's seat of the 1+3+N: property complaints can commit the firm (property module)."""
+        self.model.mech["property"].commit_at_meeting(c)
+
     def _meet(self, c: int) -> None:
         m, p, res, ms = self.model, self.model.p, self.model.residents, self.model.matters
         att = self._attendees(c)
@@ -319,6 +323,7 @@ class Consultation(Mechanism):
         m.count("meetings", 1)
         m.count("meeting_attendance", len(att) + INSTITUTIONAL_SEATS)
         m.record_activity(att)
+        self._firm_at_table(c)
         for col in (T_PARTY, T_RC):
             res.trust[att, col] = toward(res.trust[att, col], p["meeting_trust_gain"])
         r = self._representativeness(att, c)
