@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-from conftest import assert_greater, per_seed, run_small
+from conftest import assert_greater, final, per_seed, run_small
 
+from sim.agents.resident import ELDERLY
 from sim.mechanisms.matters import ROUTE_COMMITTEE, SMALL
 
 SEEDS3 = (11, 12, 13)
@@ -152,3 +153,59 @@ def test_firm_at_the_table_commits_it_and_effort_and_complaints_follow():
 def test_no_meetings_no_commitment_even_with_the_seat():
     m = run_small(120, seed=4, **dict(FIRM, firm_seat=True, meeting_cadence="none"))
     assert m.totals.get("firm_commitments", 0) == 0
+
+
+CAP = dict(capacity_dynamics=True, training_paid_by="government")
+
+
+def test_training_raises_committee_skill_and_what_the_committee_settles():
+    def skill(m):
+        return final(m, "committee_skill")
+
+    def settled(m):
+        return float(m.committees.settled.sum())
+
+    # many matters and a small committee, so that its capacity binds
+    busy = dict(CAP, matter_rate=3.0, committee_capacity=2.0, skill_elasticity=0.4)
+    trained = dict(busy, staff_training_share=2.0)
+    assert_greater(per_seed(skill, 240, seeds=SEEDS3, **trained), per_seed(skill, 240, seeds=SEEDS3, **busy), "skill")
+    assert_greater(
+        per_seed(settled, 240, seeds=SEEDS3, **trained), per_seed(settled, 240, seeds=SEEDS3, **busy), "settled"
+    )
+
+
+def test_turnover_wears_trained_skill_away():
+    def skill(m):
+        return final(m, "grid_worker_skill")
+
+    low = dict(CAP, staff_training_share=1.0, staff_turnover_rate=0.05)
+    high = dict(CAP, staff_training_share=1.0, staff_turnover_rate=0.6)
+    assert_greater(per_seed(skill, 120, seeds=SEEDS3, **low), per_seed(skill, 120, seeds=SEEDS3, **high), "skill")
+    # without training, turnover leaves staff below the reference (newcomers start behind)
+    assert (per_seed(skill, 120, seeds=SEEDS3, **CAP) < 0).all()
+
+
+def test_training_is_paid_from_the_fund_and_stops_when_it_is_empty():
+    m = run_small(60, seed=2, capacity_dynamics=True, staff_training_share=1.0, training_cost=1000.0)
+    assert m.totals["training_cost"] > 0
+    broke = run_small(
+        60,
+        seed=2,
+        capacity_dynamics=True,
+        staff_training_share=1.0,
+        initial_fund=0.0,
+        government_grant=0.0,
+        service_income=0.0,
+    )
+    assert broke.totals.get("training_cost", 0) == 0
+    assert final(broke, "committee_skill") <= 0  # nothing paid, nothing trained
+
+
+def test_digital_training_gives_elderly_access():
+    def elderly_digital(m):
+        res = m.residents
+        return float(res.digital[res.age == ELDERLY].mean())
+
+    on = per_seed(elderly_digital, 120, seeds=SEEDS3, digital_training_per_1000=300.0, **CAP)
+    off = per_seed(elderly_digital, 120, seeds=SEEDS3, **CAP)
+    assert_greater(on, off, "elderly digital access: training on vs off")

@@ -18,6 +18,7 @@ class GridWorkers:
         self.paperwork_hours = np.zeros(len(grid_community))  # so far
         self.paperwork_today = np.zeros(len(grid_community))  # set by the technology mechanism
         self.surfaced_today = np.zeros(len(grid_community))  # matters surfaced in the grid (platform log)
+        self.skill_factor = np.ones(len(grid_community))  # worker skill (capacity mechanism; 1 = reference)
 
     @property
     def n(self) -> int:
@@ -26,5 +27,5 @@ class GridWorkers:
 
     def visit_share(self, visits_per_day: int, work_hours: float) -> np.ndarray:
         """Share of each grid's households a worker reaches today, with the time paperwork leaves."""
-        reach = visits_per_day * (1 - self.paperwork_today / work_hours)
+        reach = visits_per_day * (1 - self.paperwork_today / work_hours) * self.skill_factor
         return np.minimum(1.0, reach / np.maximum(self.households, 1))

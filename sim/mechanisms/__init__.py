@@ -11,6 +11,7 @@ from __future__ import annotations
 from sim.mechanisms.alliance import Alliance
 from sim.mechanisms.attitudes import Attitudes
 from sim.mechanisms.base import Mechanism
+from sim.mechanisms.capacity import Capacity
 from sim.mechanisms.channels import Channels
 from sim.mechanisms.cofunding import CoFunding
 from sim.mechanisms.consultation import Consultation
@@ -40,6 +41,7 @@ PIPELINE: tuple[type[Mechanism], ...] = (
     PolicyShock,
     Turnover,
     Funding,
+    Capacity,
     Technology,
     Supervision,
     Needs,

@@ -160,7 +160,8 @@ class MicroGrid(Mechanism):
         """Hours per grid for settling today: the worker's free time share plus zone Party members."""
         m, p = self.model, self.model.p
         gw = m.grid_workers
-        hours = p["onsite_share"] * np.maximum(p["work_hours"] - gw.paperwork_today, 0)
+        # a more skilled worker gets more done in the same hours (capacity mechanism)
+        hours = p["onsite_share"] * np.maximum(p["work_hours"] - gw.paperwork_today, 0) * gw.skill_factor
         if p["party_responsibility_zones"]:
             members = active_members(m.residents, p["mobile_party_branch"])
             per_grid = np.bincount(m.residents.grid[members], minlength=gw.n)
