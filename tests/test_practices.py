@@ -209,3 +209,16 @@ def test_digital_training_gives_elderly_access():
     on = per_seed(elderly_digital, 120, seeds=SEEDS3, digital_training_per_1000=300.0, **CAP)
     off = per_seed(elderly_digital, 120, seeds=SEEDS3, **CAP)
     assert_greater(on, off, "elderly digital access: training on vs off")
+
+
+def test_presets_encode_the_practices():
+    from sim.scenario import load_scenario
+
+    five = load_scenario("five-micro").params
+    assert five["micro_grid_settling"] and five["firm_seat"]
+    chiefs = load_scenario("three-chiefs").params
+    assert chiefs["alliance_units"] == 14 and chiefs["in_service_reporting"]
+    cap = load_scenario("capacity-building").params
+    assert cap["capacity_dynamics"] and cap["staff_training_share"] > 0
+    gov = load_scenario("government-led").params
+    assert not (gov["micro_grid_settling"] or gov["firm_seat"] or gov["alliance_units"] or gov["capacity_dynamics"])

@@ -20,6 +20,7 @@ EXPECTED = (
     "licheng-garbage",
     "xian-renovation",
     "hangzhou-sachet",
+    "capacity-building",
 )
 # reduce the population only; the preset's levers (grids, organisations, ...) stay as written
 REDUCED = dict(households=900, residents=2600, households_per_building=20)
