@@ -141,15 +141,22 @@ def test_paperwork_cuts_grid_walk_surfacing():
     def walks(m):
         return m.totals.get("surfaced_via_grid_walk", 0)
 
-    light = per_seed(walks, 120, seeds=(11, 12, 13), paperwork_share=0.1)
-    heavy = per_seed(walks, 120, seeds=(11, 12, 13), paperwork_share=0.8)
+    light = per_seed(walks, 120, seeds=(11, 12, 13), data_demanded=2.0)
+    heavy = per_seed(walks, 120, seeds=(11, 12, 13), data_demanded=25.0)
     assert_greater(light, heavy, "grid-walk surfacing: little vs much paperwork")
 
 
-def test_paperwork_hours_booked_exactly():
-    m = run_small(10, seed=2, paperwork_share=0.45)
+def test_paperwork_hours_follow_data_demanded_and_platform_use():
+    # without the platform log, paperwork is exactly households x entries/day x (1 + silos) x hours/entry
+    m = run_small(10, seed=2, data_demanded=12.0, platform_level=0.0)
     d = m.results()
-    np.testing.assert_allclose(d["paperwork_hours"].iloc[1:], m.grid_workers.n * m.p["work_hours"] * 0.45)
+    p = m.p
+    per_hh = 12.0 / 365 * (1 + p["silo_reentry"] * p["data_silos"]) * p["entry_hours"]
+    expected = np.minimum(m.grid_workers.households * per_hh, p["max_paperwork_share"] * p["work_hours"]).sum()
+    np.testing.assert_allclose(d["paperwork_hours"].iloc[1:], expected)
+    # logging surfaced matters on the platform adds paperwork
+    on = run_small(10, seed=2, data_demanded=12.0, platform_level=1.0)
+    assert on.results()["paperwork_hours"].iloc[1:].sum() > d["paperwork_hours"].iloc[1:].sum()
     assert m.grid_workers.n == round(SMALL["households"] / SMALL["households_per_grid_worker"])
 
 

@@ -20,6 +20,7 @@ EXPECTED = (
     "licheng-garbage",
     "xian-renovation",
     "hangzhou-sachet",
+    "capacity-building",
 )
 # reduce the population only; the preset's levers (grids, organisations, ...) stay as written
 REDUCED = dict(households=900, residents=2600, households_per_building=20)
@@ -79,7 +80,7 @@ def test_presets_differ_where_the_seeds_say():
     assert sbw["points"] and sbw["time_bank"]
     assert (sbw["share_provider"], sbw["share_incubator"], sbw["share_fund"]) == pytest.approx((0.7, 0.25, 0.05))
     tech, people = load_scenario("technology-led").params, load_scenario("people-centred").params
-    assert tech["data_intensity"] > people["data_intensity"] or tech["paperwork_share"] > people["paperwork_share"]
+    assert tech["data_intensity"] > people["data_intensity"] or tech["data_demanded"] > people["data_demanded"]
     # and in behaviour after 30 days: governance partners meet and issue points, the baseline does not
     g, p = _run("government-led").results(), _run("governance-partners").results()
     assert g["meetings"].sum() == 0 and p["meetings"].sum() > 0

@@ -19,10 +19,11 @@ class Committees:
     def __init__(self, n_communities: int):
         self.settled = np.zeros(n_communities, np.int64)
         self.meetings = np.zeros(n_communities, np.int64)
+        self.skill_factor = np.ones(n_communities)  # staff skill (capacity mechanism; 1 = reference staff)
 
     def capacity(self, per_day: float, admin_load: float) -> np.ndarray:
-        """Matters per day the committees can settle."""
-        return np.full(len(self.settled), per_day * (1 - admin_load))
+        """Matters per day the committees can settle, scaled by their staff's skill."""
+        return per_day * (1 - admin_load) * self.skill_factor
 
 
 class HomeownersCommittees:

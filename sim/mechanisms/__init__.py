@@ -8,8 +8,10 @@ checks the order against each mechanism's declared ``after`` dependencies.
 
 from __future__ import annotations
 
+from sim.mechanisms.alliance import Alliance
 from sim.mechanisms.attitudes import Attitudes
 from sim.mechanisms.base import Mechanism
+from sim.mechanisms.capacity import Capacity
 from sim.mechanisms.channels import Channels
 from sim.mechanisms.cofunding import CoFunding
 from sim.mechanisms.consultation import Consultation
@@ -19,6 +21,7 @@ from sim.mechanisms.funding import Funding
 from sim.mechanisms.incentives import Incentives
 from sim.mechanisms.matters import Needs
 from sim.mechanisms.mediation import Mediation
+from sim.mechanisms.microgrid import MicroGrid
 from sim.mechanisms.norms import Norms
 from sim.mechanisms.organisations import Organisations
 from sim.mechanisms.participation import Participation
@@ -39,6 +42,7 @@ PIPELINE: tuple[type[Mechanism], ...] = (
     PolicyShock,
     Turnover,
     Funding,
+    Capacity,
     Technology,
     Supervision,
     Needs,
@@ -46,6 +50,7 @@ PIPELINE: tuple[type[Mechanism], ...] = (
     Norms,
     PartyDuties,
     Channels,
+    MicroGrid,
     Responsibility,
     Handling,
     Consultation,
@@ -55,6 +60,7 @@ PIPELINE: tuple[type[Mechanism], ...] = (
     Donations,
     Property,
     Organisations,
+    Alliance,
     Thresholds,
     Participation,
     Incentives,

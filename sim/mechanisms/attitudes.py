@@ -233,7 +233,7 @@ class Attitudes(Mechanism):
             target = p["trust_base"] + p["trust_w_satisfaction"] * res.satisfaction
             res.trust[:, col] = toward(res.trust[:, col], p["trust_rate_share"] * k, target)
         res.trust[:, T_FIRM] = toward(res.trust[:, T_FIRM], k, effort)
-        visit = m.grid_workers.visit_share(p["grid_visits_per_day"], p["paperwork_share"]) if p["grid_walks"] else 0.0
+        visit = m.grid_workers.visit_share(p["grid_visits_per_day"], p["work_hours"]) if p["grid_walks"] else 0.0
         grid_target = p["grid_trust_base"] + p["grid_trust_w_visits"] * np.minimum(
             1.0, np.asarray(visit) * DAYS_PER_MONTH
         )

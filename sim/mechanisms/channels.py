@@ -188,7 +188,7 @@ class Channels(Mechanism):
         probs = np.zeros((len(CHANNELS), len(ids)))
         probs[0] = p["self_report_rate"] * home
         if p["grid_walks"] and m.grid_workers.n:
-            share = m.grid_workers.visit_share(p["grid_visits_per_day"], p["paperwork_share"])
+            share = m.grid_workers.visit_share(p["grid_visits_per_day"], p["work_hours"])
             probs[1] = share[ms.column("grid")[ids]] * home
         if p["building_listening"]:
             zones = 1.0 if p["party_responsibility_zones"] else p["listening_without_zones"]
@@ -212,6 +212,8 @@ class Channels(Mechanism):
         ms.column("surfaced")[sid] = m.tick
         ms.column("route")[sid] = route_for(ms.column("cls")[sid], p, ms.column("firm")[sid])
         res.last_reported[swho] = m.tick
+        if m.grid_workers.n:  # each surfaced matter is logged on the platform (technology: paperwork)
+            m.grid_workers.surfaced_today += np.bincount(ms.column("grid")[sid], minlength=m.grid_workers.n)
         cls = ms.column("cls")[sid]
         for c, label in enumerate(CLASS_NAMES):
             m.count(f"surfaced_{label}", int((cls == c).sum()))

@@ -242,7 +242,7 @@ class Consultation(Mechanism):
     outcomes = OUTCOMES
     params = CORE_PARAMS + PARAMS
     counters = ("meetings", "meeting_attendance", "meeting_representativeness", "agenda_items", "agenda_agreed")
-    needs = ("projects",)  # start_project draws from the projects stream
+    needs = ("projects", "property")  # start_project draws from the projects stream; the firm's seat
     # who deliberated, and how (rules.py: rule makers; co-funding: members who talked together)
     states = (
         State("last_meeting", np.int32, NEVER, "day the resident last attended a consultation meeting"),
@@ -330,6 +330,10 @@ class Consultation(Mechanism):
         mode = p["meeting_mode"]
         res.met_online[att] = True if mode == "online" else (res.digital[att] if mode == "mixed" else False)
 
+    def _firm_at_table(self, c: int) -> None:
+        """The firm's seat of the 1+3+N: property complaints can commit the firm (property module)."""
+        self.model.mech["property"].commit_at_meeting(c)
+
     def _meet(self, c: int) -> None:
         m, p, res, ms = self.model, self.model.p, self.model.residents, self.model.matters
         att = self._attendees(c)
@@ -337,6 +341,7 @@ class Consultation(Mechanism):
         m.count("meetings", 1)
         m.count("meeting_attendance", len(att) + INSTITUTIONAL_SEATS)
         m.record_activity(att)
+        self._firm_at_table(c)
         for col in (T_PARTY, T_RC):
             res.trust[att, col] = toward(res.trust[att, col], p["meeting_trust_gain"])
         r = self._representativeness(att, c)

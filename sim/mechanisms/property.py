@@ -16,8 +16,8 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import T_FIRM
-from sim.calendar import is_month_start, is_week_start
-from sim.mechanisms.base import A, Mechanism, ModelLike, Outcome, Param, coef, param
+from sim.calendar import DAYS_PER_MONTH, is_month_start, is_week_start
+from sim.mechanisms.base import A, Mechanism, ModelLike, Outcome, Param, coef, param, toward
 from sim.mechanisms.disputes import FIRM, REVENUE, open_disputes
 from sim.mechanisms.matters import SMALL, add_matters
 from sim.store import sample_by_group
@@ -57,6 +57,17 @@ CORE_PARAMS: tuple[Param, ...] = (
         "1/month",
         0.0,
         1.0,
+    ),
+    param(
+        "firm_seat",
+        "property",
+        False,
+        "bool",
+        "the property firm takes its seat at the 1+3+N consultation meeting, where residents' complaints "
+        "about its service can commit it to act",
+        "seed 000 §5.5.1 「构建居民区党组织联合“居委会、物业、网格员”的“1 + 3 + N”社区民主协商议事机制」, "
+        "「推动解决物业服务」",
+        lever=True,
     ),
 )
 
@@ -126,12 +137,41 @@ PARAMS = (
         plausible=(0.2, 0.6),
     ),
     _c("effort_floor", 0.05, "lowest effort a firm keeps", "物业最低努力", hi=0.5, plausible=(0.0, 0.15)),
+    _c(
+        "firm_commit_chance",
+        0.5,
+        "chance a meeting with the firm at the table commits it to act on an estate with open service complaints",
+        "议事会促成物业承诺整改的概率",
+        plausible=(0.3, 0.8),
+    ),
+    coef(
+        "property",
+        "commitment_months",
+        3,
+        "months a firm's commitment made at a meeting binds its effort",
+        "物业整改承诺有效月数",
+        1,
+        24,
+        (1, 6),
+        "months",
+        kind="int",
+    ),
     _c("initial_effort", 0.75, "firms' service effort on day 0", "初始服务努力", plausible=(0.6, 0.9)),
 )
 
 
 # the outcomes this mechanism defines (columns of results())
 OUTCOMES = (
+    Outcome(
+        "firm_commitments_total",
+        "estates where a 1+3+N meeting committed the firm to act, so far",
+        "commitments",
+        "Firm commitments at meetings so far",
+        "累计议事会物业整改承诺数",
+        "cumulative",
+        "higher",
+        counter="firm_commitments",
+    ),
     Outcome(
         "firm_effort",
         "mean service effort of property firms (0–1)",
@@ -191,12 +231,33 @@ class Property(Mechanism):
     name = "property"
     outcomes = OUTCOMES
     params = CORE_PARAMS + PARAMS
-    counters = ("firm_complaints", "revenue_disputes")
+    counters = ("firm_complaints", "revenue_disputes", "firm_commitments")
     after = ("supervision",)  # this month's detection chances
 
     def __init__(self, model: ModelLike):
         super().__init__(model)
         self.collection = None
+        self.committed_until = np.full(model.struct.n_estates, -1, np.int64)  # day each estate's pledge ends
+
+    def commit_at_meeting(self, c: int) -> None:
+        """A 1+3+N meeting of community ``c`` with the firm at the table (called by consultation).
+
+        Each estate of the community with open complaints about service is taken up;
+        with chance ``firm_commit_chance`` the firm commits to act for
+        ``commitment_months`` (seed 000 §5.5.1 「推动解决物业服务」). The pledge binds the
+        firm's monthly effort decision (``step``). Without the firm's seat nothing happens.
+        """
+        m, p, ms = self.model, self.model.p, self.model.matters
+        if not p["firm_seat"]:
+            return
+        ids = ms.open_ids
+        ids = ids[ms.column("firm")[ids] & (ms.column("community")[ids] == c)]
+        estates = np.unique(ms.column("estate")[ids])
+        if len(estates) == 0:
+            return
+        pledged = estates[self.rng.random(len(estates)) < p["firm_commit_chance"]]
+        self.committed_until[pledged] = m.tick + p["commitment_months"] * DAYS_PER_MONTH
+        m.count("firm_commitments", len(pledged))
 
     def params_changed(self) -> None:
         """The fee is resolved into the firms' accounts."""
@@ -207,7 +268,11 @@ class Property(Mechanism):
         m, p, firms, res = self.model, self.model.p, self.model.firms, self.model.residents
         sup = m.mech["supervision"]
         if is_month_start(m.tick):
+            before = firms.effort.copy()
             firms.choose_effort(p["firm_profit_motive"], sup.detection)
+            # a firm bound by a meeting's pledge moves towards the governance target, not its profit-best
+            bound = self.committed_until >= m.tick
+            firms.effort[bound] = toward(before[bound], p["effort_adjust"], p["effort_target"])
             if p["homeowners_committee"]:
                 self._revenue_disputes(sup)
         if is_week_start(m.tick, offset=1) or self.collection is None:  # fee payers reconsider weekly
