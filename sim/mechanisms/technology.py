@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import override
 
 from sim.agents.resident import T_FIRM, T_GOV, T_GRID
-from sim.calendar import DAYS_PER_WEEK, is_week_start
 from sim.mechanisms.base import Mechanism, Outcome, Param, coef, param
 
 # the mechanism's scenario parameters: levers, sourced values and uncertainties (section [technology])
@@ -124,6 +123,5 @@ class Technology(Mechanism):
         m.grid_workers.paperwork_hours += p["work_hours"] * p["paperwork_share"]
         m.count("paperwork_hours", hours)
         loss = p["privacy_trust_cost"] * p["data_intensity"]
-        if loss > 0 and is_week_start(m.tick):
-            keep = (1 - loss) ** DAYS_PER_WEEK
-            m.residents.trust[:, [T_GRID, T_GOV, T_FIRM]] *= keep
+        if loss > 0:  # daily, so trust shows no weekly sawtooth (issue 10 item 6)
+            m.residents.trust[:, [T_GRID, T_GOV, T_FIRM]] *= 1 - loss
