@@ -30,11 +30,11 @@ CORE_PARAMS: tuple[Param, ...] = (
     param(
         "base_logit",
         "behaviour",
-        -9.54,
+        -10.2975,
         "float",
         "baseline log-odds of joining a community activity on a given day",
         "calibrated: SMM fit to X's 5.6% registered volunteers after a year under "
-        "governance-partners (seed 002 §2; docs/validation.md, case 1)",
+        "governance-partners with habit on (seed 002 §2; docs/validation.md, case 1)",
         "logit",
         -20.0,
         5.0,
