@@ -30,4 +30,3 @@ def test_no_weekly_sawtooth_in_attitudes(scenario):
     for col in ("satisfaction", "belonging", "trust_residents_committee"):
         ratio = week_jump_ratio(df[col].to_numpy())
         assert ratio < 2.0, f"{scenario}: {col} jumps {ratio:.1f}x more on week boundaries than on other days"
-
