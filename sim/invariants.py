@@ -65,6 +65,11 @@ def check_invariants(m) -> None:
             _fail(m, f"NaN in residents' {name}")
         if arr.min() < 0 or arr.max() > 1:
             _fail(m, f"residents' {name} outside [0, 1]")
+    # the past year's record (habit.py): counts never negative, never above a resident's activities here
+    if hasattr(res, "year_count") and ((res.year_count < 0) | (res.year_count > res.activities)).any():
+        _fail(m, "a resident's activities in the past year are negative or exceed their activities")
+    if hasattr(res, "habit_stock") and (res.habit_stock.min(initial=0) < 0 or res.habit_stock.max(initial=0) > 1):
+        _fail(m, "a resident's habit stock is outside [0, 1]")
     for k, v in row.items():
         if isinstance(v, float) and math.isnan(v):
             _fail(m, f"outcome {k} is NaN")

@@ -18,6 +18,7 @@ from sim.mechanisms.consultation import Consultation
 from sim.mechanisms.disputes import Disputes
 from sim.mechanisms.donations import Donations
 from sim.mechanisms.funding import Funding
+from sim.mechanisms.habit import Habit
 from sim.mechanisms.incentives import Incentives
 from sim.mechanisms.matters import Needs
 from sim.mechanisms.mediation import Mediation
@@ -67,4 +68,5 @@ PIPELINE: tuple[type[Mechanism], ...] = (
     Mediation,
     Disputes,
     Attitudes,
+    Habit,
 )

@@ -1,12 +1,16 @@
-"""Trust, belonging and satisfaction follow experience (weekly update).
+"""Trust, belonging and satisfaction follow experience (daily drift, weekly targets).
 
 Events move attitudes at once where they happen (a resolved matter, a visit,
-a mediation, an escalation: see those modules). Once a week every resident's
-satisfaction, belonging and trust also move a step towards what their
-surroundings justify: the firm's service effort in the estate, norm breaches
+a mediation, an escalation: see those modules). Every day every resident's
+satisfaction, belonging and trust also move a share ``attitude_rate`` of the
+way towards what their surroundings justify. The targets (the costly part) are
+re-assessed once a week from: the firm's service effort in the estate, norm breaches
 in the building, their own overdue matters, their own and their neighbours'
 participation, how long they have lived here, and whether non-locals are
-included on committees (seed 003 §1; seed 000 §4.3.2).
+included on committees (seed 003 §1; seed 000 §4.3.2). Moving daily towards a
+target held for the week gives the same drift over a week as the former single
+weekly step of ``1 − (1 − attitude_rate)^7`` (exactly, for a fixed target), but
+without the weekly sawtooth in satisfaction, belonging and trust (issue 10 item 6).
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ import numpy as np
 
 from sim.agents.resident import T_FIRM, T_GRID, T_PARTY, T_RC
 from sim.calendar import DAYS_PER_MONTH, is_week_start
-from sim.calendar import DAYS_PER_WEEK as WEEK
 from sim.mechanisms.base import A, Mechanism, Param, coef, param, toward
 
 # the mechanism's scenario parameters: levers, sourced values and uncertainties (section [attitudes])
@@ -188,23 +191,47 @@ PARAMS = (
 
 
 class Attitudes(Mechanism):
-    """Weekly drift of satisfaction, belonging and trust."""
+    """Daily drift of satisfaction, belonging and trust towards weekly-assessed targets."""
 
     name = "attitudes"
     params = CORE_PARAMS + PARAMS
     # breaches_by_building (norms) and building_activity (model, after participation) are read here
     after = ("norms", "participation", "property")
 
+    def __init__(self, model):
+        super().__init__(model)
+        self._targets: dict[str, np.ndarray] | None = None
+        self._assessed = 0  # day of the last assessment
+
     @override
     def step(self) -> None:
         m = self.model
-        if not is_week_start(m.tick):
-            return
+        if self._targets is None or is_week_start(m.tick):
+            self._targets = self._assess()
+        p, res, tg = m.p, m.residents, self._targets
+        # one day's share of the way; seven of them equal the former weekly step 1 − (1 − rate)^7
+        k = np.float32(p["attitude_rate"])
+        toward(res.satisfaction, k, tg["sat"], inplace=True)
+        toward(res.belonging, k, tg["bel"], inplace=True)
+        kt = np.float32(p["trust_rate_share"] * k)
+        for col in (T_PARTY, T_RC):
+            res.trust[:, col] = toward(res.trust[:, col], kt, tg["trust"])
+        res.trust[:, T_FIRM] = toward(res.trust[:, T_FIRM], k, tg["firm"])
+        res.trust[:, T_GRID] = toward(res.trust[:, T_GRID], kt, tg["grid"])
+        m.building_cohesion = np.bincount(
+            res.building, weights=res.belonging, minlength=m.struct.n_buildings
+        ) / np.maximum(m.index.b_count, 1)
+
+    def _assess(self) -> dict[str, np.ndarray]:
+        """This week's targets of every resident's satisfaction, belonging and trust."""
+        m = self.model
         p, res = m.p, m.residents
-        k = np.float32(1 - (1 - p["attitude_rate"]) ** WEEK)
         active = (res.last_active > m.tick - p["activity_window"]).astype(np.float32)
         overdue = self._overdue_flags()
-        breach = m.breaches_by_building / np.maximum(m.index.b_count, 1) / WEEK
+        # breaches booked since the last assessment, per resident of the building and day
+        days = max(m.tick - self._assessed, 1)
+        self._assessed = m.tick
+        breach = m.breaches_by_building / np.maximum(m.index.b_count, 1) / days
         m.breaches_by_building[:] = 0
         effort = m.firms.effort[res.estate]
         sat_target = (
@@ -215,7 +242,6 @@ class Attitudes(Mechanism):
             - p["sat_w_overdue"] * overdue
             - np.minimum(p["sat_breach_cap"], p["sat_w_breach"] * breach[res.building])
         )
-        toward(res.satisfaction, k, np.clip(sat_target, 0, 1), inplace=True)
         tenure = np.minimum(1.0, (m.tick - res.arrived) / p["integration_days"])
         tenure[res.arrived == 0] = 1.0
         excluded = res.migrant & (not p["inclusion"])
@@ -228,21 +254,20 @@ class Attitudes(Mechanism):
             - p["bel_w_excluded"] * excluded
             + p["bel_w_satisfaction"] * res.satisfaction
         )
-        toward(res.belonging, k, np.clip(bel_target, 0, 1), inplace=True)
-        for col in (T_PARTY, T_RC):
-            target = p["trust_base"] + p["trust_w_satisfaction"] * res.satisfaction
-            res.trust[:, col] = toward(res.trust[:, col], p["trust_rate_share"] * k, target)
-        res.trust[:, T_FIRM] = toward(res.trust[:, T_FIRM], k, effort)
+        trust_target = p["trust_base"] + p["trust_w_satisfaction"] * res.satisfaction
         visit = m.grid_workers.visit_share(p["grid_visits_per_day"], p["work_hours"]) if p["grid_walks"] else 0.0
         grid_target = p["grid_trust_base"] + p["grid_trust_w_visits"] * np.minimum(
             1.0, np.asarray(visit) * DAYS_PER_MONTH
         )
-        target = grid_target[res.grid] if np.ndim(grid_target) else grid_target
-        res.trust[:, T_GRID] = toward(res.trust[:, T_GRID], p["trust_rate_share"] * k, target)
-        np.clip(res.trust, 0, 1, out=res.trust)
-        m.building_cohesion = np.bincount(
-            res.building, weights=res.belonging, minlength=m.struct.n_buildings
-        ) / np.maximum(m.index.b_count, 1)
+        grid = grid_target[res.grid] if np.ndim(grid_target) else np.full(res.n, grid_target)
+        f32 = np.float32
+        return {
+            "sat": np.clip(sat_target, 0, 1).astype(f32),
+            "bel": np.clip(bel_target, 0, 1).astype(f32),
+            "trust": np.clip(trust_target, 0, 1).astype(f32),
+            "firm": np.clip(effort, 0, 1).astype(f32),
+            "grid": np.clip(grid, 0, 1).astype(f32),
+        }
 
     def _overdue_flags(self) -> np.ndarray:
         m, ms = self.model, self.model.matters

@@ -6,7 +6,8 @@ community's organisers, free time, the material reward on offer (points, time
 bank) weighted by reward sensitivity, status from a public ranking, the share
 of building neighbours recently active ("neighbours lead neighbours",
 seed 001 §2), a recent Party member's visit, Party members' duty, and
-dissatisfaction. Organisations provide the occasions: with none there is
+dissatisfaction, plus the resident's habit stock and a registered volunteer's
+role identity (habit.py). Organisations provide the occasions: with none there is
 nothing to join. This is the only per-tick work over every resident, and it
 is one vector expression.
 """
@@ -29,11 +30,11 @@ CORE_PARAMS: tuple[Param, ...] = (
     param(
         "base_logit",
         "behaviour",
-        -9.54,
+        -10.2975,
         "float",
         "baseline log-odds of joining a community activity on a given day",
         "calibrated: SMM fit to X's 5.6% registered volunteers after a year under "
-        "governance-partners (seed 002 §2; docs/validation.md, case 1)",
+        "governance-partners with habit on (seed 002 §2; docs/validation.md, case 1)",
         "logit",
         -20.0,
         5.0,
@@ -236,6 +237,8 @@ class Participation(Mechanism):
             self._static_u = self._static(p, res)
             self._static_key = key
         u = self._static_u.copy()
+        if p["habit"]:  # memory of past participation (habit.py)
+            u += np.float32(p["w_habit"]) * res.habit_stock
         value = reward_value(p, m.mech["incentives"].redeemable)
         if value.any():
             pull = (p["w_reward"] * value / (value + p["reward_half_value"])).astype(np.float32)
@@ -263,6 +266,7 @@ class Participation(Mechanism):
             + p["w_trust"] * organisers
             + p["w_free_time"] * res.free_time
             + p["party_duty_boost"] * duty
+            + p["habit"] * p["w_identity"] * res.volunteer  # role identity of registered volunteers (habit.py)
             - p["w_dissatisfaction"] * (1 - res.satisfaction)
         )
         u[res.age == 0] = CHILD_LOGIT
@@ -278,6 +282,8 @@ _STATIC_KEYS = (
     "party_duty_boost",
     "w_dissatisfaction",
     "mobile_party_branch",
+    "habit",
+    "w_identity",
 )
 
 
@@ -301,4 +307,7 @@ def record_activity(m, who: np.ndarray) -> None:
     res.activities[who] += 1
     res.volunteer[who] |= res.activities[who] >= p["volunteer_after"]
     m.count("activities", len(who))
+    habit = m.mech.get("habit")
+    if habit is not None:
+        habit.book(who)
     m.mech["incentives"].reward(who)

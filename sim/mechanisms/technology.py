@@ -14,7 +14,7 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import T_FIRM, T_GOV, T_GRID
-from sim.calendar import DAYS_PER_WEEK, is_week_start, per_day
+from sim.calendar import per_day
 from sim.mechanisms.base import Mechanism, Outcome, Param, coef, param
 
 # the mechanism's scenario parameters: levers, sourced values and uncertainties (section [technology])
@@ -187,6 +187,5 @@ class Technology(Mechanism):
         gw.paperwork_hours += gw.paperwork_today
         m.count("paperwork_hours", float(gw.paperwork_today.sum()))
         loss = p["privacy_trust_cost"] * p["data_intensity"]
-        if loss > 0 and is_week_start(m.tick):
-            keep = (1 - loss) ** DAYS_PER_WEEK
-            m.residents.trust[:, [T_GRID, T_GOV, T_FIRM]] *= keep
+        if loss > 0:  # daily, so trust shows no weekly sawtooth (issue 10 item 6)
+            m.residents.trust[:, [T_GRID, T_GOV, T_FIRM]] *= 1 - loss
