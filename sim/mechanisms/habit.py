@@ -32,7 +32,7 @@ from typing import override
 import numpy as np
 
 from sim.calendar import DAYS_PER_YEAR
-from sim.mechanisms.base import Mechanism, ModelLike, Outcome, Param, State, coef, param
+from sim.mechanisms.base import Mechanism, ModelLike, Outcome, Param, State, coef
 
 RETENTION_SOURCE = (
     "calibrated: year-to-year retention of participants ≈ 0.65 (docs/dev/evidence-behaviour.md §1, P1 "
@@ -41,14 +41,17 @@ RETENTION_SOURCE = (
 )
 
 CORE_PARAMS: tuple[Param, ...] = (
-    param(
+    # a modelling switch, not a policy lever: off reproduces the memoryless daily choice
+    Param(
         "habit",
         "behaviour",
         True,
         "bool",
         "participation has memory: habit from past activity and a volunteer's role identity",
-        "issue 10 item 1; docs/dev/evidence-behaviour.md §1",
-        lever=True,
+        "assumption (persistence and concentration figures in docs/dev/evidence-behaviour.md §1)",
+        role="assumption",
+        label_zh="参与习惯",
+        meaning_zh="参与有记忆：过去的参与形成习惯，注册志愿者有角色认同",
     ),
 )
 
