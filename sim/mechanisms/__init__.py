@@ -28,6 +28,7 @@ from sim.mechanisms.projects import Projects
 from sim.mechanisms.property import Property
 from sim.mechanisms.responsibility import Responsibility
 from sim.mechanisms.routing import Handling
+from sim.mechanisms.service_trust import ServiceTrust
 from sim.mechanisms.shocks import PolicyShock
 from sim.mechanisms.supervision import Supervision
 from sim.mechanisms.technology import Technology
@@ -47,6 +48,7 @@ PIPELINE: tuple[type[Mechanism], ...] = (
     Channels,
     Responsibility,
     Handling,
+    ServiceTrust,
     Consultation,
     Projects,
     CoFunding,
