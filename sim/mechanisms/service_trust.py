@@ -30,7 +30,7 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import T_FIRM, T_GOV, T_ORGS, T_RC
-from sim.mechanisms.base import Mechanism, Outcome, State, coef, param
+from sim.mechanisms.base import Mechanism, Outcome, Param, State, coef
 from sim.mechanisms.disputes import GRIEVANCE, open_disputes
 from sim.mechanisms.matters import (
     CLASSES,
@@ -63,7 +63,7 @@ def _c(name, default, meaning, zh, lo=0.0, hi=1.0, plausible=None, unit="", sour
 
 
 PARAMS = (
-    param(
+    Param(
         "service_trust",
         "service",
         True,
@@ -71,6 +71,7 @@ PARAMS = (
         "open matters erode their raisers' trust in the actor responsible and their voice; some go over "
         "the committees' head (switch of the mechanism, for comparisons)",
         "assumption (model structure; docs/dev/evidence-behaviour.md §3)",
+        label_zh="服务回应影响信任与表达",
     ),
     _c(
         "open_trust_loss",
