@@ -285,13 +285,21 @@ class ServiceTrust(Mechanism):
     def _remember(self) -> None:
         """Unanswered experience lowers trust in the committees every day; its memory fades slowly."""
         p, res = self.model.p, self.model.residents
-        res.trust[:, T_RC] *= 1 - np.float32(p["memory_trust_loss"]) * (1 - res.felt_response)
-        res.felt_response += np.float32(p["voice_regain"]) * (1 - res.felt_response)
+        fr = res.felt_response
+        gap = np.subtract(np.float32(1), fr)  # 1 − felt_response: unanswered experience (float32, one temporary)
+        keep = gap * np.float32(p["memory_trust_loss"])
+        np.subtract(np.float32(1), keep, out=keep)
+        res.trust[:, T_RC] *= keep
+        gap *= np.float32(p["voice_regain"])
+        fr += gap
 
     def _closed_since_yesterday(self) -> None:
         """Matters resolved since the last step give back part of what they cost, and some voice."""
         p, ms, res = self.model.p, self.model.matters, self.model.residents
-        gone = np.setdiff1d(self._prev_open, ms.open_ids, assume_unique=True)
+        # both id lists are sorted: what was open yesterday and is not found today has closed
+        prev, now = self._prev_open, ms.open_ids
+        pos = np.minimum(np.searchsorted(now, prev), max(len(now) - 1, 0))
+        gone = prev[(now[pos] != prev) if len(now) else slice(None)]
         gone = gone[ms.column("resolved")[gone] >= 0]
         if len(gone) == 0:
             return
@@ -343,8 +351,8 @@ class ServiceTrust(Mechanism):
         # residents (not matters) with an overdue matter, as a share of each building's adults
         raisers = np.unique(ms.column("resident")[overdue])
         share = np.bincount(res.building[raisers], minlength=m.struct.n_buildings) / m.adults_per_building
-        share = np.minimum(share, 1).astype(np.float32)
-        res.felt_response *= (1 - p["bystander_voice_loss"] * share)[res.building]
+        keep = (1 - p["bystander_voice_loss"] * np.minimum(share, 1)).astype(np.float32)
+        res.felt_response *= keep[res.building]
 
     def _give_up(self, overdue: np.ndarray) -> None:
         """Some raisers give up on overdue matters: they leave the queue unresolved (silence, not voice)."""
