@@ -456,7 +456,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the validation cases (known patterns, 95%% CIs over seeds)",
         description="Run the validation suite (docs/validation.md): reference community X, the "
         "seed's failure cases, public goods with peer sanctions, crowding-out, threshold "
-        "cascades. Prints a table of checks with 95% confidence intervals over seeds and "
+        "cascades, trust and voice that answer to service. Prints a table of checks with 95% "
+        "confidence intervals over seeds and "
         "exits with 1 if any case fails.",
     )
     p.add_argument(
