@@ -5,12 +5,17 @@ day, the trust its raiser has in the actor responsible for it (the committees
 for their own queue, for meetings' queue and for matters nobody has heard of;
 organisations, the government, the firm for theirs) and the raiser's
 satisfaction. When the matter is resolved, a share of what it cost comes back.
-A matter that passes its due date also lowers its raiser's *voice*, the
-propensity to raise the next one (``sim.mechanisms.matters.Needs`` draws raisers
-in proportion to it); a resolution restores part of it. Some raisers of overdue
-matters the committees hold (or never heard of) go over the committees' head:
-they call the 12345 hotline or petition, the matter moves to the government's
-queue (loading it) and some of these calls become disputes (petitions).
+A matter that passes its due date also lowers its raiser's felt responsiveness
+(state ``felt_response``), and so does seeing neighbours' matters go unanswered
+in one's building; ``sim.mechanisms.matters.Needs`` draws raisers in proportion
+to it (voice), and while it is below 1 it keeps wearing trust in the committees
+down after the matter itself is gone (the weekly attitude update alone would
+pull trust back to what satisfaction justifies). A resolution restores part of
+it, and it fades back towards 1 slowly. Some raisers of overdue matters the
+committees hold (or never heard of) go over the committees' head: they call the
+12345 hotline or petition, the matter moves to the government's queue (loading
+it) and some of these calls become disputes (petitions). Others give up: the
+matter leaves the queue unresolved (silence, in Hirschman's terms).
 
 Evidence (docs/dev/evidence-behaviour.md §3): responsiveness shapes satisfaction,
 trust and continued participation (T1-T3 expectancy disconfirmation; T6 张宇、
