@@ -101,3 +101,12 @@ def test_infinite_patience_nothing_erodes(seed):
     cols = [c for c in on.select_dtypes("number").columns if c not in own]
     assert "trust_residents_committee" in cols and "matters_raised" in cols
     np.testing.assert_array_equal(on[cols].to_numpy(float), off[cols].to_numpy(float))
+
+
+def test_matters_taken_over_the_head_can_become_petitions():
+    def petitions(m):
+        return float(m.totals.get("disputes_grievance", 0))
+
+    some = per_seed(petitions, DAYS, seeds=SEEDS, service_trust=True, hotline_dispute_share=1.0, **LOW)
+    none = per_seed(petitions, DAYS, seeds=SEEDS, service_trust=True, hotline_dispute_share=0.0, **LOW)
+    assert_greater(some, none, "grievance disputes, every hotline call a petition vs none")
