@@ -456,7 +456,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the validation cases (known patterns, 95%% CIs over seeds)",
         description="Run the validation suite (docs/validation.md): reference community X, the "
         "seed's failure cases, public goods with peer sanctions, crowding-out, threshold "
-        "cascades. Prints a table of checks with 95% confidence intervals over seeds and "
+        "cascades, trust and voice that answer to service. Prints a table of checks with 95% "
+        "confidence intervals over seeds and "
         "exits with 1 if any case fails.",
     )
     p.add_argument(
@@ -468,7 +469,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--case",
         action="append",
-        choices=["1", "2", "3", "4", "5", "6", "rules"],
+        choices=["1", "2", "3", "4", "5", "6", "7", "rules"],
         help="run only this case (repeatable; default: all)",
     )
     p.set_defaults(func=cmd_validate)

@@ -1,8 +1,9 @@
 """Checked mode: the model's invariants, asserted after every tick.
 
 Conservation of residents and households (leavers are replaced), of points
-(issued = redeemed + held + forfeited + expired + deducted), the order of matters (resolved ≤
-surfaced ≤ raised, record by record and in total), funds never negative,
+(issued = redeemed + held + forfeited + expired + deducted), of matters (open = raised −
+resolved − given up), the order of matters (resolved ≤ surfaced ≤ raised, record by record
+and in total), funds never negative,
 shares within [0, 1] and no NaN anywhere in state or outcomes.
 """
 
@@ -50,6 +51,10 @@ def check_invariants(m) -> None:
         _fail(m, "a matter surfaced before it was raised")
     if not (row["matters_resolved"] <= row["matters_surfaced"] <= row["matters_raised"]):
         _fail(m, "matters resolved ≤ surfaced ≤ raised does not hold")
+    # a matter leaves the backlog when resolved or when its raiser gives up on it (service_trust)
+    gone = row["matters_resolved"] + t.get("matters_given_up", 0)
+    if len(ms.open_ids) != row["matters_raised"] - gone:
+        _fail(m, "open matters != raised − resolved − given up")
     for name, arr in (
         ("community fund", m.funds.community),
         ("points budget", m.funds.points_budget),

@@ -51,6 +51,7 @@ SECTION_TITLES = {
     "cofunding": "Resident co-funding (public-goods rounds, peer sanctions)",
     "thresholds": "Threshold participation rule",
     "prices": "Prices on civic behaviour (fines, paid requests)",
+    "service": "Trust and voice that answer to service",
 }
 
 

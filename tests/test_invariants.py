@@ -75,7 +75,8 @@ def test_rich_run_invariants_seen_from_outside(rich):
     )
     assert (d["matters_resolved"] <= d["matters_surfaced"]).all()
     assert (d["matters_surfaced"] <= d["matters_raised"]).all()
-    assert (d["backlog"] == d["matters_raised"] - d["matters_resolved"]).all()
+    # matters leave the backlog by resolution or when their raisers give up (service_trust)
+    assert (d["backlog"] == d["matters_raised"] - d["matters_resolved"] - d["matters_given_up_total"]).all()
     assert (d["matters_raised"].diff().dropna() >= 0).all()
     assert (d["fund_balance"] >= 0).all() and (d["points_budget_left"] >= 0).all()
     assert not d.drop(columns=["scenario"]).isna().any().any()
@@ -106,6 +107,7 @@ def _fresh():
         (lambda m: m.orgs.funding.__setitem__(0, -5.0), "organisation funding"),
         (lambda m: m.totals.__setitem__("arrivals", m.totals.get("arrivals", 0) + 1), "arrivals"),
         (lambda m: setattr(m.government, "budget", -100.0), "government"),
+        (lambda m: m.totals.__setitem__("matters_given_up", m.totals.get("matters_given_up", 0) + 1), "given up"),
     ],
 )
 def test_check_invariants_fails_on_corrupted_state(corrupt, match):

@@ -103,7 +103,8 @@ def test_crn_mediation_leaves_matters_identical():
 def test_crn_responsibility_list_changes_only_handling():
     # A responsibility list changes how surfaced matters are handled; which matters are
     # raised and when they surface must be draw-for-draw identical.
-    base = dict(breach_rate=0.0, responsibility_list=False)
+    # service_trust off: with it, handling feeds back into raising (voice) and surfacing (hotline) by design
+    base = dict(breach_rate=0.0, responsibility_list=False, service_trust=False)
     a, b = _lockstep(200, base, dict(base, responsibility_list=True), ["needs", "channels", "turnover"])
     ra, rb = a.results(), b.results()
     pd.testing.assert_series_equal(ra["matters_raised"], rb["matters_raised"])

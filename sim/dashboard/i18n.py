@@ -50,6 +50,7 @@ UI: dict[str, tuple[str, str]] = {
     ),
     "undo_changes": ("Back to the scenario's values", "恢复情景原值"),
     "shock": ("Policy shock", "政策冲击"),
+    "service": ("Trust and voice that answer to service", "服务回应、信任与表达"),
     "shock_day": ("Day of the shock", "冲击日"),
     "shock_param": ("Parameter the shock sets", "冲击修改的参数"),
     "shock_value": ("Value from that day", "自该日起的取值"),

@@ -33,6 +33,7 @@ from sim.mechanisms.property import Property
 from sim.mechanisms.responsibility import Responsibility
 from sim.mechanisms.routing import Handling
 from sim.mechanisms.rules import Rules
+from sim.mechanisms.service_trust import ServiceTrust
 from sim.mechanisms.shocks import PolicyShock
 from sim.mechanisms.supervision import Supervision
 from sim.mechanisms.technology import Technology
@@ -54,6 +55,7 @@ PIPELINE: tuple[type[Mechanism], ...] = (
     MicroGrid,
     Responsibility,
     Handling,
+    ServiceTrust,
     Consultation,
     Rules,
     Projects,

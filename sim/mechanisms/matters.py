@@ -219,7 +219,8 @@ class Needs(Mechanism):
         rate = per_day(p["matter_rate"])
         if rate <= 0:
             return
-        who = thin_sample(self.rng, rate, res.n, rate)
+        # voice: residents who saw matters go unanswered raise fewer (felt_response, service_trust.py; 1 if off)
+        who = thin_sample(self.rng, rate * res.felt_response, res.n, rate)
         who = who[res.age[who] != 0]  # children's needs come through their parents
         if len(who) == 0:
             return

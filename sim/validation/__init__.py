@@ -1,6 +1,6 @@
 """Validation suite: the model reproduces what is known, and says how sure it is.
 
-One module per case (``case1_x`` … ``case5_thresholds``), each with a
+One module per case (``case1_x`` … ``case7_service``, ``case_rules``), each with a
 ``run(settings) -> CaseResult``; ``runner`` runs them, prints a table of
 checks with 95% confidence intervals over seeds, writes one figure per case
 and a JSON/Markdown summary. ``cogov validate`` is the command line.
