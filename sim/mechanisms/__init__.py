@@ -33,10 +33,12 @@ from sim.mechanisms.supervision import Supervision
 from sim.mechanisms.technology import Technology
 from sim.mechanisms.thresholds import Thresholds
 from sim.mechanisms.turnover import Turnover
+from sim.mechanisms.waste import Waste
 
 PIPELINE: tuple[type[Mechanism], ...] = (
     PolicyShock,
     Turnover,
+    Waste,
     Funding,
     Technology,
     Supervision,
