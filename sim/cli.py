@@ -468,7 +468,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--case",
         action="append",
-        choices=["1", "2", "3", "4", "5"],
+        choices=["1", "2", "3", "4", "5", "6"],
         help="run only this case (repeatable; default: all)",
     )
     p.set_defaults(func=cmd_validate)

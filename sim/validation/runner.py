@@ -8,7 +8,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from sim.validation import case1_x, case2_failures, case3_public_goods, case4_crowding, case5_thresholds
+from sim.validation import (
+    case1_x,
+    case2_failures,
+    case3_public_goods,
+    case4_crowding,
+    case5_thresholds,
+    case6_licheng,
+)
 from sim.validation.common import CaseResult, Settings
 
 CASES: dict[str, Callable[[Settings], CaseResult]] = {
@@ -17,6 +24,7 @@ CASES: dict[str, Callable[[Settings], CaseResult]] = {
     "3": case3_public_goods.run,
     "4": case4_crowding.run,
     "5": case5_thresholds.run,
+    "6": case6_licheng.run,
 }
 
 
