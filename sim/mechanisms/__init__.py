@@ -13,6 +13,7 @@ from sim.mechanisms.base import Mechanism
 from sim.mechanisms.channels import Channels
 from sim.mechanisms.cofunding import CoFunding
 from sim.mechanisms.consultation import Consultation
+from sim.mechanisms.delivery import Delivery
 from sim.mechanisms.disputes import Disputes
 from sim.mechanisms.donations import Donations
 from sim.mechanisms.funding import Funding
@@ -50,6 +51,7 @@ PIPELINE: tuple[type[Mechanism], ...] = (
     Responsibility,
     Handling,
     Consultation,
+    Delivery,
     Projects,
     CoFunding,
     Donations,
