@@ -27,6 +27,7 @@ from sim.mechanisms.party import PartyDuties
 from sim.mechanisms.prices import Prices
 from sim.mechanisms.projects import Projects
 from sim.mechanisms.property import Property
+from sim.mechanisms.requests import Requests
 from sim.mechanisms.responsibility import Responsibility
 from sim.mechanisms.routing import Handling
 from sim.mechanisms.shocks import PolicyShock
@@ -57,6 +58,7 @@ PIPELINE: tuple[type[Mechanism], ...] = (
     Donations,
     Property,
     Organisations,
+    Requests,
     Thresholds,
     Participation,
     Incentives,
