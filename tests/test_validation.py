@@ -108,7 +108,7 @@ def test_x_targets_file_reads():
 # --- new mechanisms are free when off, and act when on -------------------------------------
 
 
-@pytest.mark.parametrize("mech", ["cofunding", "prices", "thresholds", "waste"])
+@pytest.mark.parametrize("mech", ["cofunding", "prices", "thresholds", "waste", "requests"])
 def test_new_mechanism_switched_off_draws_nothing(mech, monkeypatch):
     model = CommunityModel(None, seed=4, **TINY)
     fresh = Streams(4)[mech].bit_generator.state

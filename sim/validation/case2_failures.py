@@ -18,7 +18,7 @@ and the checked quantities are shares, rates and ratios.
   keep only the fast ones).
 - Hangzhou (``hangzhou-sachet``): activities launched without prior
   communication versus the same with it. Expected: more invited residents
-  refuse.
+  refuse, and more participants refuse the request at the end (requests.py).
 """
 
 from __future__ import annotations
@@ -88,6 +88,7 @@ def _hangzhou(job: tuple) -> dict:
     t = m.totals
     return {
         "refusal": t.get("refusals", 0) / max(t.get("invitations", 0), 1),
+        "request_refusal": t.get("request_refusals", 0) / max(t.get("end_requests", 0), 1),
         "participation": float(df["participation"].mean()),
     }
 
@@ -173,6 +174,15 @@ def run(settings: Settings) -> CaseResult:
             "Hangzhou: refusals without − with prior communication (points of invitations)",
             "> 0 (遭到居民集体沉默与拒绝)",
             dr,
+            lambda m, lo, hi: lo > 0,
+        )
+    )
+    drq = [100 * (a["request_refusal"] - b["request_refusal"]) for a, b in zip(silent, told, strict=True)]
+    res.checks.append(
+        check_ci(
+            "Hangzhou: end-of-activity requests refused, unannounced − announced (points)",
+            "> 0 (活动结束时提出…遭到居民集体沉默与拒绝)",
+            drq,
             lambda m, lo, hi: lo > 0,
         )
     )
