@@ -196,7 +196,7 @@ def test_parameters_are_declared(rows):
 def test_checker_rejects_what_does_not_exist():
     """The checks above can fail: unknown paths, names, outcomes and statuses are caught."""
     assert location_problem("sim/mechanisms/norms.py::inconvenience") is None
-    assert location_problem("sim/mechanisms/supervision.py::Supervision.project_drag") is None
+    assert location_problem("sim/mechanisms/delivery.py::Delivery.pace") is None
     assert location_problem("sim/mechanisms/nowhere.py") is not None
     assert location_problem("sim/mechanisms/norms.py::no_such_function") is not None
     assert location_problem("outcome:no_such_outcome") is not None

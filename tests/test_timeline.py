@@ -167,7 +167,7 @@ def test_extends_appends_the_child_timeline_and_override_replaces(tmp_path):
     write(tmp_path, '[scenario]\nextends = "licheng-garbage"\n\n[[timeline]]\nday = 200\nset = { points = true }\n')
     scen = load_scenario(tmp_path / "s.toml")
     assert scen.params["timeline"] == [
-        {"day": 90, "set": {"garbage_distance": 400.0}},
+        {"day": 90, "set": {"garbage_distance": 400.0, "waste_sorting": True, "mixed_transport": 0.5}},
         {"day": 200, "set": {"points": True}},
     ]
     replaced = scen.with_overrides(timeline=[{"day": 3, "set": {"points": True}}])
@@ -198,7 +198,10 @@ def test_shorthand_is_one_set_entry():
 # --- migrated presets ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("preset", "day", "values"), [("licheng-garbage", 90, {"garbage_distance": 400.0})])
+@pytest.mark.parametrize(
+    ("preset", "day", "values"),
+    [("licheng-garbage", 90, {"garbage_distance": 400.0, "waste_sorting": True, "mixed_transport": 0.5})],
+)
 def test_migrated_preset_gives_the_outcomes_of_the_old_shock(preset, day, values):
     # the old shock module applied shock_set at the start of tick shock_tick, before any other module:
     # the same as applying it by hand between ticks day - 1 and day, on the parent scenario
@@ -239,7 +242,8 @@ def test_cogov_show_prints_the_timeline_and_its_output_loads_again(tmp_path, cap
     assert main(["show", "licheng-garbage"]) == 0
     out = capsys.readouterr().out
     assert "day 90: set garbage_distance = 400.0" in out
-    assert "[[timeline]]\nday = 90\nset = { garbage_distance = 400.0 }" in out
+    entry = "set = { garbage_distance = 400.0, waste_sorting = true, mixed_transport = 0.5 }"
+    assert "[[timeline]]\nday = 90\n" + entry in out
     path = write(tmp_path, out)
     assert load_scenario(path).params["timeline"] == load_scenario("licheng-garbage").params["timeline"]
 

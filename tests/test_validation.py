@@ -20,7 +20,7 @@ from sim.validation import runner as validation_runner
 TINY = dict(
     households=50, residents=120, households_per_building=10, households_per_grid_worker=30, estates=2, n_communities=1
 )
-QUICK_SEEDS = {"1": 2, "2": 4, "3": 4, "4": 10, "5": 4, "6": 2, "7": 3, "rules": 5}
+QUICK_SEEDS = {"1": 2, "2": 4, "3": 4, "4": 10, "5": 4, "6": 2, "7": 3, "8": 4, "rules": 5}
 _RESULTS: dict[str, object] = {}
 
 
@@ -108,7 +108,7 @@ def test_x_targets_file_reads():
 # --- new mechanisms are free when off, and act when on -------------------------------------
 
 
-@pytest.mark.parametrize("mech", ["cofunding", "prices", "thresholds"])
+@pytest.mark.parametrize("mech", ["cofunding", "prices", "thresholds", "waste", "requests"])
 def test_new_mechanism_switched_off_draws_nothing(mech, monkeypatch):
     model = CommunityModel(None, seed=4, **TINY)
     fresh = Streams(4)[mech].bit_generator.state

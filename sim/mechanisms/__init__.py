@@ -15,6 +15,7 @@ from sim.mechanisms.capacity import Capacity
 from sim.mechanisms.channels import Channels
 from sim.mechanisms.cofunding import CoFunding
 from sim.mechanisms.consultation import Consultation
+from sim.mechanisms.delivery import Delivery
 from sim.mechanisms.disputes import Disputes
 from sim.mechanisms.donations import Donations
 from sim.mechanisms.funding import Funding
@@ -30,6 +31,7 @@ from sim.mechanisms.party import PartyDuties
 from sim.mechanisms.prices import Prices
 from sim.mechanisms.projects import Projects
 from sim.mechanisms.property import Property
+from sim.mechanisms.requests import Requests
 from sim.mechanisms.responsibility import Responsibility
 from sim.mechanisms.routing import Handling
 from sim.mechanisms.rules import Rules
@@ -39,10 +41,12 @@ from sim.mechanisms.supervision import Supervision
 from sim.mechanisms.technology import Technology
 from sim.mechanisms.thresholds import Thresholds
 from sim.mechanisms.turnover import Turnover
+from sim.mechanisms.waste import Waste
 
 PIPELINE: tuple[type[Mechanism], ...] = (
     PolicyShock,
     Turnover,
+    Waste,
     Funding,
     Capacity,
     Technology,
@@ -58,11 +62,13 @@ PIPELINE: tuple[type[Mechanism], ...] = (
     ServiceTrust,
     Consultation,
     Rules,
+    Delivery,
     Projects,
     CoFunding,
     Donations,
     Property,
     Organisations,
+    Requests,
     Alliance,
     Thresholds,
     Participation,

@@ -302,6 +302,8 @@ class Organisations(Mechanism):
         m.count("acceptances", int(joined.sum()))
         res.trust[invited[refused], T_ORGS] *= p["refusal_trust_keep"]
         who = invited[joined]
+        # who joined which of today's activities, for the request at the end (requests.py)
+        self.joined_today = (m.tick, who, np.repeat(np.arange(len(launched)), k)[keep][joined])
         m.record_activity(np.unique(who))
         gain = p["activity_gain"] * orgs.skill[org[joined]]
         res.satisfaction[who] = toward(res.satisfaction[who], gain)

@@ -1,11 +1,11 @@
 """Implementation of agreed problems as governance projects.
 
-A project needs its money up front: the community fund pays its share and the
-government the co-funding share (seed 000 §4.1.3: 30%). It then progresses
-each day at a speed cut by drag from weak supervision and from unclear
-responsibilities; the Xi'an renovation planned for 3 months took 8 (seed 000
-§4.1.3). When it completes, every matter it bundled is resolved and the
-estate sees the result (the closing of the loop, seed 002 §2).
+A project starts when the community fund can pay its share and the government
+commits the co-funding share (seed 000 §4.1.3: 30%). It then progresses each
+day at the pace the delivery module allows (money in hand, enforced deadlines,
+blockers on site and the three-party channel, the firm's effort; delivery.py);
+the Xi'an renovation planned for 3 months took 8 (seed 000 §4.1.3). When it
+completes, every matter it bundled is resolved and the estate sees the result (the closing of the loop, seed 002 §2).
 """
 
 from __future__ import annotations
@@ -134,6 +134,10 @@ def new_project_store() -> RecordStore:
             "cost": np.float64,
             "legitimacy": np.float64,
             "done": np.int32,
+            "in_hand": np.float64,  # share of the cost in hand (delivery.py)
+            "money_due": np.int32,  # day the government's share arrives, -1 when in hand
+            "blocked": np.int8,  # a problem on site blocks the work today
+            "enforced_until": np.int32,  # last day of full pace after an enforced deadline
         },
         capacity=64,
     )
@@ -143,8 +147,8 @@ def start_project(m, matter_ids: np.ndarray, c: int, estate: int, legitimacy: fl
     """Implement an agreed problem: a funded project, or plain handling.
 
     A share ``project_share`` of agreed problems needs money and a project slot;
-    the rest are implemented by the handlers within ``implement_days``. Both
-    drag under weak supervision and unclear responsibilities.
+    the rest are implemented by the handlers within ``implement_days``. How fast
+    either goes is up to delivery.py.
     """
     p, ps = m.p, m.projects
     rng = m.mech["projects"].rng
@@ -168,8 +172,7 @@ def start_project(m, matter_ids: np.ndarray, c: int, estate: int, legitimacy: fl
         m.funds.spend_community(c, own_share)
         planned_days = p["project_days"]
     planned = max(1, int(round(planned_days * rng.uniform(1 - spread, 1 + spread))))
-    drag = m.mech["supervision"].project_drag() + m.mech["responsibility"].drag()
-    speed = rng.uniform(1 - speed_spread, 1 + speed_spread) / (1.0 + drag)
+    speed = rng.uniform(1 - speed_spread, 1 + speed_spread)
     pid = ps.add(
         1,
         community=c,
@@ -180,7 +183,10 @@ def start_project(m, matter_ids: np.ndarray, c: int, estate: int, legitimacy: fl
         speed=speed,
         cost=cost,
         legitimacy=legitimacy,
+        blocked=0,
+        enforced_until=-1,
     )[0]
+    m.mech["delivery"].on_start(int(pid), funded)
     m.matters.column("project")[matter_ids] = pid
     m.count("projects_started" if funded else "implementations_started", 1)
     return True
@@ -269,7 +275,7 @@ class Projects(Mechanism):
         "implementations_completed",
         "implementation_overrun_sum",
     )
-    needs = ("supervision", "responsibility")  # project drag
+    after = ("delivery",)  # today's money, blockers and enforced deadlines
 
     @override
     def step(self) -> None:
@@ -278,7 +284,10 @@ class Projects(Mechanism):
         if len(ids) == 0:
             return
         prog = ps.column("progress")
-        prog[ids] += ps.column("speed")[ids] / ps.column("planned")[ids]
+        delivery = m.mech["delivery"]
+        step = ps.column("speed")[ids] / ps.column("planned")[ids] * delivery.pace(ids)
+        # work goes only as far as the money in hand pays for (the last bit once everything is in)
+        prog[ids] = np.minimum(prog[ids] + step, np.where(delivery.in_hand(ids) >= 1.0, np.inf, delivery.in_hand(ids)))
         done = ids[prog[ids] >= 1.0]
         if len(done) == 0:
             return

@@ -1,9 +1,9 @@
 """Rights-and-responsibility lists (权责清单) versus buck-passing (推诿).
 
 Without a list, a matter that reaches a handler may be passed back and forth
-instead of handled (seed 000 §5.2.1), and implementation drags (seed 000
-§4.1.3: a 3-month renovation took 8). With a list, every matter has one
-clear handler: no passing, no drag from unclear duties. This module owns the
+instead of handled (seed 000 §5.2.1). With a list, every matter has one
+clear handler: no passing; on a project site, a list also clears blockers
+faster (delivery.py, seed 000 §4.1.3 「责任不清、权责不明」). This module owns the
 buck-passing draws, so turning the list on or off changes no other stream.
 """
 
@@ -11,21 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.mechanisms.base import Mechanism, coef
-
-PARAMS = (
-    coef(
-        "supervision",
-        "no_list_drag",
-        0.9,
-        "extra implementation time without a responsibility list, as a share of plan",
-        "无责任清单的额外工期比例",
-        0.0,
-        5.0,
-        (0.45, 1.35),
-        "×",
-    ),
-)
+from sim.mechanisms.base import Mechanism
 
 
 class Responsibility(Mechanism):
@@ -33,7 +19,6 @@ class Responsibility(Mechanism):
 
     name = "responsibility"
     section = "supervision"
-    params = PARAMS
 
     def passed(self, n: int) -> np.ndarray:
         """Mask of ``n`` handling attempts that are passed to someone else today."""
@@ -41,8 +26,3 @@ class Responsibility(Mechanism):
         if p["responsibility_list"] or n == 0:
             return np.zeros(n, bool)
         return self.rng.random(n) < p["buck_passing"]
-
-    def drag(self) -> float:
-        """Extra implementation time (share of plan) from unclear duties."""
-        p = self.model.p
-        return 0.0 if p["responsibility_list"] else p["no_list_drag"]

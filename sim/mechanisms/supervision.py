@@ -6,7 +6,8 @@ and with the strength of mutual supervision. A third-party evaluator adds an
 independent look, unless it is captured by the side that pays it, in which
 case its rating says nothing (drawn each month per estate). Informal
 supervision (acquaintances, face, reputation) works through the norms module.
-Weak supervision also lets projects drag (seed 000 §4.1.3).
+Site inspections of projects (seed 000 §4.1.3: fewer than 2 a month in Xi'an)
+enforce deadlines in delivery.py.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import override
 import numpy as np
 
 from sim.calendar import is_month_start
-from sim.mechanisms.base import Mechanism, ModelLike, Param, coef, param
+from sim.mechanisms.base import Mechanism, ModelLike, Param, param
 
 # the mechanism's scenario parameters: levers, sourced values and uncertainties (section [supervision])
 CORE_PARAMS: tuple[Param, ...] = (
@@ -100,44 +101,11 @@ CORE_PARAMS: tuple[Param, ...] = (
 )
 
 
-def _c(name, default, meaning, zh, lo=0.0, hi=1.0, plausible=None, unit=""):
-    return coef("supervision", name, default, meaning, zh, lo, hi, plausible, unit)
-
-
-PARAMS = (
-    _c(
-        "project_drag",
-        1.2,
-        "extra time (share of plan) of a project nobody inspects",
-        "无人检查项目的额外工期比例",
-        hi=5.0,
-        plausible=(0.6, 1.8),
-        unit="×",
-    ),
-    _c(
-        "third_party_drag_cut",
-        0.3,
-        "share of the drag cut by informative third-party evaluation",
-        "第三方评估减少的拖延比例",
-        plausible=(0.1, 0.5),
-    ),
-    _c(
-        "inspection_scale",
-        3.0,
-        "inspection looks at which drag falls to 1/e",
-        "检查强度尺度",
-        lo=0.1,
-        hi=30.0,
-        plausible=(1.5, 6.0),
-    ),
-)
-
-
 class Supervision(Mechanism):
-    """Monthly detection chances per estate; project drag from inspections."""
+    """Monthly detection chances per estate."""
 
     name = "supervision"
-    params = CORE_PARAMS + PARAMS
+    params = CORE_PARAMS
     counters = ("evaluations_captured",)
 
     def __init__(self, model: ModelLike):
@@ -164,10 +132,3 @@ class Supervision(Mechanism):
         else:
             self.informative[:] = 0.0
         self.detection = self._detection()
-
-    def project_drag(self) -> float:
-        """Extra project time (share of plan) from thin inspection."""
-        p = self.model.p
-        looks = p["inspections_per_month"] * (0.5 + p["formal_supervision"])
-        third = p["third_party_drag_cut"] * float(self.informative.mean()) if p["third_party_evaluation"] else 0.0
-        return p["project_drag"] * float(np.exp(-looks / p["inspection_scale"])) * (1 - third)

@@ -15,6 +15,8 @@ from sim.validation import (
     case4_crowding,
     case5_thresholds,
     case6_habit,
+    case7_service,
+    case8_licheng,
     case_rules,
 )
 from sim.validation.common import CaseResult, Settings
@@ -26,6 +28,8 @@ CASES: dict[str, Callable[[Settings], CaseResult]] = {
     "4": case4_crowding.run,
     "5": case5_thresholds.run,
     "6": case6_habit.run,
+    "7": case7_service.run,
+    "8": case8_licheng.run,
     "rules": case_rules.run,
 }
 
