@@ -38,6 +38,9 @@ CORE_PARAMS: tuple[Param, ...] = (
         "logit",
         -20.0,
         5.0,
+        # the window the calibrations search (docs/validation.md): the default ±50 % rule would give
+        # -14.3 .. -4.8, which on the log-odds scale runs from no volunteers at all to most residents
+        plausible=(-11.0, -8.0),
     ),
     param(
         "w_public_spirit",
