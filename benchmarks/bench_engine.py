@@ -62,6 +62,7 @@ def child(spec: dict) -> dict:
     load = os.getloadavg()[0]
     t0 = time.perf_counter()
     import sim
+    import sim.model  # noqa: F401  (`sim` loads its model lazily: import it here, not inside construction)
 
     t_import = time.perf_counter() - t0
     mb_import = _status_mb("VmHWM")

@@ -30,7 +30,7 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import ELDERLY
-from sim.mechanisms.base import Mechanism, ModelLike, Outcome, Param, State, coef, param
+from sim.mechanisms.base import Mechanism, ModelLike, Outcome, Param, State, coef
 
 SEED = "seed 000 §4.1.1"
 EVIDENCE = "docs/dev/evidence-behaviour.md §5.1"
@@ -46,7 +46,7 @@ LEVERS: tuple[Param, ...] = (
         lever=True,
         label_zh="垃圾分类投放",
     ),
-    param(
+    Param(
         "mixed_transport",
         "waste",
         0.0,
@@ -57,6 +57,7 @@ LEVERS: tuple[Param, ...] = (
         0.0,
         1.0,
         lever=True,
+        label_zh="混合转运概率",
     ),
     Param(
         "waste_consulted",
@@ -198,7 +199,7 @@ def _mech(m) -> Waste:
 OUTCOMES = (
     Outcome(
         "sorting_quality",
-        "share of today's household waste that reaches treatment sorted (0 while sorting is not asked)",
+        "share of the day's household waste that reaches treatment sorted, a level (0 while sorting is not asked)",
         "",
         "Sorting quality",
         "垃圾分类质量",
