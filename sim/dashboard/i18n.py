@@ -604,6 +604,33 @@ def t_lab(key: str, lang: str = "en", **fmt: object) -> str:
     return text.format(**fmt) if fmt else text
 
 
+# presets and sections added with the wave-2 mechanisms (issues 10 and 11)
+PRESET_ZH.update(
+    {
+        "capacity-building": (
+            "能力建设",
+            "能力建设:每年培训一半的两委工作人员、网格员和社会组织骨干,为离线老人提供数字技能培训",
+        ),
+        "community-fund": ("社区基金", "社区基金:居民按公益心、归属感和信任捐款,政府按比例配捐(设年度上限),资助微项目"),
+        "licheng-garbage-remedied": (
+            "历城垃圾分类(补救)",
+            "历城的补救版:改变前征询居民意见,分类运输,定期评估并调整",
+        ),
+    }
+)
+SECTIONS.update(
+    {
+        "waste": ("Waste sorting", "垃圾分类"),
+        "capacity": ("Capacity building", "能力建设"),
+        "microgrid": ("Micro-grids", "微网格"),
+        "service": ("Trust and voice that answer to service", "服务回应与信任"),
+        "rules": ("Community rules", "社区公约"),
+        "requests": ("Requests at the end of activities", "活动结束时的请求"),
+        "alliance": ("Party-building alliance", "党建联盟"),
+    }
+)
+
+
 def preset_label(name: str, lang: str = "en") -> str:
     """A preset's name for menus: Chinese name with the id in zh, the id in en; a file's name as is."""
     if lang == "zh" and name in PRESET_ZH:
@@ -658,3 +685,49 @@ def range_text(lo: float | None, hi: float | None, lang: str = "en", share: bool
     if share:
         return f"{lo * 100:g}–{hi * 100:g}%"
     return f"{num_text(lo, lang)}–{num_text(hi, lang)}"
+
+
+# Chinese explanations of the levers added with the failure cases (issue 11 items 1, 3, 6)
+MEANING_ZH.update(
+    {
+        "waste_sorting": "要求居民在垃圾投放点分类投放生活垃圾",
+        "mixed_transport": "某小区已分类的垃圾在运输中被混合的每日概率",
+        "waste_consulted": "调整垃圾投放点前先征询居民需求,步行距离控制在多数居民可接受范围内",
+        "waste_evaluation": "定期评估分类质量,不达标时安排调整",
+        "three_party_channel": "居委会、物业和施工方之间有解决现场问题的沟通机制",
+        "committee_enforcement": "居委会有权督促施工方按期完成(执法权)",
+        "end_request_share": "活动结束时请参与者把所做物品交给他人(如香包)的活动比例",
+    }
+)
+
+# units of the wave-2 parameters (issues 10 and 11)
+UNITS_ZH.update(
+    {
+        "1/sd": "每标准差",
+        "activities/unit/year": "次/单位/年",
+        "days/year": "天/年",
+        "entries/household/year": "条/户/年",
+        "hours/entry": "小时/条",
+        "hours/matter": "小时/件",
+        "hours/week": "小时/周",
+        "months": "个月",
+        "sd": "标准差",
+        "staff": "人",
+        "trainees/1000/year": "人/千人/年",
+        "units": "个单位",
+        "volunteers": "名志愿者",
+        "yuan/trainee": "元/人",
+        "yuan/unit/year": "元/单位/年",
+    }
+)
+
+# choices of the wave-2 parameters
+CHOICES_ZH.update(
+    {
+        "above": "上级规定",
+        "committee": "居委会制定",
+        "meeting": "议事会议制定",
+        "fund": "社区基金",
+        "government": "政府",
+    }
+)
