@@ -140,7 +140,7 @@ def build_residents(p: dict, rng: np.random.Generator) -> tuple[Structure, Resid
     if n_capable:
         capable[np.argsort(-(skill * adult))[:n_capable]] = True
     base = p["initial_trust"] - 0.08 * migrant - 0.05 * ~owner
-    trust = np.clip(base[:, None] + rng.normal(0, 0.12, (n, len(ACTORS))), 0, 1).astype(np.float32)
+    trust = np.clip(base[:, None] + rng.normal(0, 0.12, (n, len(ACTORS))), 0, 1).astype(np.float32, order="F")
     belonging = _beta_mean(rng, 0.55 - 0.18 * migrant - 0.08 * ~owner, n)
     res = Residents(
         community=community,

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.arrays import unique_ints
+
 
 class RecordStore:
     """Columns of equal length that grow by doubling; ``open_ids`` lists open records."""
@@ -95,7 +97,7 @@ def thin_sample(rng: np.random.Generator, prob: np.ndarray | float, n: int, pmax
     if n == 0 or pmax <= 0:
         return np.empty(0, np.int64)
     k = rng.poisson(n * pmax)
-    cand = np.unique(rng.integers(0, n, k))
+    cand = unique_ints(rng.integers(0, n, k))
     if np.ndim(prob) == 0:
         keep = rng.random(len(cand)) < prob / pmax
     else:
@@ -109,5 +111,5 @@ def sample_by_group(rng: np.random.Generator, group_prob: np.ndarray, group_of: 
     n = len(group_of)
     if n == 0 or pmax <= 0:
         return np.empty(0, np.int64)
-    cand = np.unique(rng.integers(0, n, rng.poisson(n * pmax)))
+    cand = unique_ints(rng.integers(0, n, rng.poisson(n * pmax)))
     return cand[rng.random(len(cand)) < group_prob[group_of[cand]] / pmax]

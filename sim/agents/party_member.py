@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.agents.resident import ResidentView
+from sim.arrays import unique_ints
 from sim.calendar import DAYS_PER_WEEK
 
 
@@ -39,7 +40,7 @@ def visit_households(rng: np.random.Generator, res, members: np.ndarray, visits_
         return visitors
     b = res.building[visitors]
     picked = index.b_start[b] + (rng.random(len(visitors)) * index.b_count[b]).astype(np.int64)
-    return index.members(np.unique(res.household[picked]))
+    return index.members(unique_ints(res.household[picked]))
 
 
 class PartyMemberView(ResidentView):

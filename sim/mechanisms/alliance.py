@@ -24,6 +24,7 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import T_PARTY, WORKING
+from sim.arrays import unique_ints
 from sim.calendar import is_month_start, per_day
 from sim.mechanisms.base import Mechanism, Outcome, coef, param
 
@@ -257,7 +258,7 @@ class Alliance(Mechanism):
         res = m.residents
         invited = invited[res.adult[invited]]
         chance = p["alliance_accept"] + p["alliance_accept_trust"] * res.trust[invited, T_PARTY]
-        who = np.unique(invited[self.rng.random(len(invited)) < chance])
+        who = unique_ints(invited[self.rng.random(len(invited)) < chance])
         m.count("alliance_attendance", len(who))
         m.record_activity(who)
 

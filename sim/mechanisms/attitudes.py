@@ -214,10 +214,11 @@ class Attitudes(Mechanism):
         toward(res.satisfaction, k, tg["sat"], inplace=True)
         toward(res.belonging, k, tg["bel"], inplace=True)
         kt = np.float32(p["trust_rate_share"] * k)
+        # trust is stored column by column (population.py), so each actor's column updates in place
         for col in (T_PARTY, T_RC):
-            res.trust[:, col] = toward(res.trust[:, col], kt, tg["trust"])
-        res.trust[:, T_FIRM] = toward(res.trust[:, T_FIRM], k, tg["firm"])
-        res.trust[:, T_GRID] = toward(res.trust[:, T_GRID], kt, tg["grid"])
+            toward(res.trust[:, col], kt, tg["trust"], inplace=True)
+        toward(res.trust[:, T_FIRM], k, tg["firm"], inplace=True)
+        toward(res.trust[:, T_GRID], kt, tg["grid"], inplace=True)
         m.building_cohesion = np.bincount(
             res.building, weights=res.belonging, minlength=m.struct.n_buildings
         ) / np.maximum(m.index.b_count, 1)

@@ -25,6 +25,7 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import ELDERLY, NEVER
+from sim.arrays import unique_ints
 from sim.calendar import DAYS_PER_MONTH, is_month_start, month_of
 from sim.mechanisms.base import (
     A,
@@ -598,7 +599,7 @@ class Incentives(Mechanism):
         res.belonging[top] = toward(res.belonging[top], p["award_belonging_gain"])
         res.satisfaction[top] = toward(res.satisfaction[top], p["award_satisfaction_gain"])
         # role models: neighbours in the award winner's building feel a little prouder
-        b = np.unique(res.building[top])
+        b = unique_ints(res.building[top])
         counts = m.index.b_count[b]
         nb = np.repeat(m.index.b_start[b] - segment_starts(counts), counts) + np.arange(counts.sum())
         res.belonging[nb] = toward(res.belonging[nb], p["award_neighbour_gain"])

@@ -16,6 +16,7 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import NEVER
+from sim.arrays import unique_ints
 from sim.mechanisms.base import A, Mechanism, Outcome, Param, State, coef, param
 from sim.mechanisms.disputes import NEIGHBOUR, open_disputes
 from sim.mechanisms.matters import MAJOR, add_matters
@@ -152,7 +153,7 @@ class Norms(Mechanism):
         boost = prices.breach_boost()  # 1.0 unless a fine was ever in force (prices.py)
         h = p["breach_headroom"]
         pmax = min(1.0, p["breach_rate"] * inconvenience(p["garbage_distance"], p) * h * boost)
-        cand = np.unique(self.rng.integers(0, res.n, self.rng.poisson(res.n * pmax)))
+        cand = unique_ints(self.rng.integers(0, res.n, self.rng.poisson(res.n * pmax)))
         cand = cand[res.age[cand] != 0]
         watch = p["informal_supervision"] * m.building_cohesion[res.building[cand]]
         prob = pmax * (1 - p["watch_effect"] * watch) * (h - res.belonging[cand]) / h

@@ -15,6 +15,7 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import T_ORGS
+from sim.arrays import unique_ints
 from sim.calendar import DAYS_PER_MONTH
 from sim.mechanisms.base import A, Mechanism, Outcome, Param, coef, param, toward
 
@@ -304,7 +305,7 @@ class Organisations(Mechanism):
         who = invited[joined]
         # who joined which of today's activities, for the request at the end (requests.py)
         self.joined_today = (m.tick, who, np.repeat(np.arange(len(launched)), k)[keep][joined])
-        m.record_activity(np.unique(who))
+        m.record_activity(unique_ints(who))
         gain = p["activity_gain"] * orgs.skill[org[joined]]
         res.satisfaction[who] = toward(res.satisfaction[who], gain)
         res.trust[who, T_ORGS] = toward(res.trust[who, T_ORGS], gain)

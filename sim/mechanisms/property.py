@@ -16,6 +16,7 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import T_FIRM
+from sim.arrays import unique_ints
 from sim.calendar import DAYS_PER_MONTH, is_month_start, is_week_start
 from sim.mechanisms.base import A, Mechanism, ModelLike, Outcome, Param, coef, param, toward
 from sim.mechanisms.disputes import FIRM, REVENUE, open_disputes
@@ -252,7 +253,7 @@ class Property(Mechanism):
             return
         ids = ms.open_ids
         ids = ids[ms.column("firm")[ids] & (ms.column("community")[ids] == c)]
-        estates = np.unique(ms.column("estate")[ids])
+        estates = unique_ints(ms.column("estate")[ids])
         if len(estates) == 0:
             return
         pledged = estates[self.rng.random(len(estates)) < p["firm_commit_chance"]]

@@ -30,6 +30,7 @@ from typing import override
 
 import numpy as np
 
+from sim.arrays import unique_ints
 from sim.mechanisms.base import Mechanism, ModelLike, Outcome, Param, State, coef
 
 ORIGINS = ("none", "meeting", "committee", "above")
@@ -297,7 +298,7 @@ class Rules(Mechanism):
             if made[c]:
                 res.knows_rule[att] = True  # later meetings remind those who attend
         n = res.n
-        heard = np.unique(self.rng.integers(0, n, self.rng.poisson(n * p["rule_spread_rate"])))
+        heard = unique_ints(self.rng.integers(0, n, self.rng.poisson(n * p["rule_spread_rate"])))
         heard = heard[made[res.community[heard]]]
         res.knows_rule[heard] = True
 

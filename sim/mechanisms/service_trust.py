@@ -35,6 +35,7 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import T_FIRM, T_GOV, T_ORGS, T_RC
+from sim.arrays import unique_ints
 from sim.mechanisms.base import Mechanism, Outcome, Param, State, coef
 from sim.mechanisms.disputes import GRIEVANCE, open_disputes
 from sim.mechanisms.matters import (
@@ -354,7 +355,7 @@ class ServiceTrust(Mechanism):
         """Neighbours see matters go unanswered in their building: their felt responsiveness falls."""
         m, p, ms, res = self.model, self.model.p, self.model.matters, self.model.residents
         # residents (not matters) with an overdue matter, as a share of each building's adults
-        raisers = np.unique(ms.column("resident")[overdue])
+        raisers = unique_ints(ms.column("resident")[overdue])
         share = np.bincount(res.building[raisers], minlength=m.struct.n_buildings) / m.adults_per_building
         keep = (1 - p["bystander_voice_loss"] * np.minimum(share, 1)).astype(np.float32)
         res.felt_response *= keep[res.building]

@@ -30,6 +30,7 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import ELDERLY
+from sim.arrays import unique_ints
 from sim.mechanisms.base import Mechanism, ModelLike, Outcome, Param, State, coef
 
 SEED = "seed 000 §4.1.1"
@@ -305,7 +306,7 @@ class Waste(Mechanism):
         # the trucks: mixed or kept apart per estate today; some residents see it and draw conclusions
         mixed = self.rng.random(m.struct.n_estates) < p["mixed_transport"]
         k = self.rng.poisson(res.n * p["collection_seen"])
-        seen = np.unique(self.rng.integers(0, res.n, k))
+        seen = unique_ints(self.rng.integers(0, res.n, k))
         seen = seen[adult[seen]]
         saw_mixed = mixed[res.estate[seen]]
         doubt = res.sorting_doubt
