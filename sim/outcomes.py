@@ -294,11 +294,22 @@ _GROUPS_BY_CELL = _group_matrix()
 _ACTOR_MEAN = np.full(len(ACTORS), 1 / len(ACTORS), np.float32)
 
 
-def _group_means(res, code: np.ndarray, values: np.ndarray, counts: np.ndarray) -> dict[str, float]:
-    """Means of ``values`` over adults in each of GROUPS, from one bincount over 24 cells."""
-    sums = _GROUPS_BY_CELL @ np.bincount(code, weights=values, minlength=24)
-    means = sums / np.maximum(_GROUPS_BY_CELL @ counts, 1)
-    return dict(zip(GROUPS, means.tolist(), strict=True))
+def group_members(code: np.ndarray) -> np.ndarray:
+    """Membership (0/1, float64) of residents with cells ``code`` in each of GROUPS: GROUPS × len(code)."""
+    return _GROUPS_BY_CELL[:, code]
+
+
+def _group_means(members: np.ndarray, values: list[np.ndarray], counts: np.ndarray) -> list[dict[str, float]]:
+    """Means of each array in ``values`` over adults in each of GROUPS.
+
+    One matrix product (GROUPS × residents by residents × len(values)) instead of a weighted
+    bincount per array: the model keeps ``members`` current as residents are replaced.
+    """
+    stacked = np.empty((len(values), members.shape[1]))
+    for i, v in enumerate(values):
+        stacked[i] = v
+    means = (members @ stacked.T) / np.maximum(_GROUPS_BY_CELL @ counts, 1)[:, None]
+    return [dict(zip(GROUPS, col, strict=True)) for col in means.T.tolist()]
 
 
 def _store_counts(store: RecordStore, column: str, ids: np.ndarray, n: int) -> np.ndarray:
@@ -308,7 +319,7 @@ def _store_counts(store: RecordStore, column: str, ids: np.ndarray, n: int) -> n
 def compute_row(m) -> dict[str, float]:
     """Every outcome of the current tick."""
     res, t = m.residents, m.totals
-    code, counts, w = m.group_code, m.group_counts, m.adult_weight
+    counts, w = m.group_counts, m.adult_weight
     recent = m.recent.astype(np.float32)
     n_adult = max(float(w.sum()), 1.0)
     ms = m.matters
@@ -341,9 +352,7 @@ def compute_row(m) -> dict[str, float]:
     trust_adult = (w @ res.trust) / n_adult
     for a, v in zip(ACTORS, trust_adult, strict=True):
         row[f"trust_{a}"] = float(v)
-    part = _group_means(res, code, recent, counts)
-    sat = _group_means(res, code, res.satisfaction, counts)
-    tr = _group_means(res, code, res.trust @ _ACTOR_MEAN, counts)
+    part, sat, tr = _group_means(m.group_members, [recent, res.satisfaction, res.trust @ _ACTOR_MEAN], counts)
     for g in GROUPS:
         row[f"participation_{g}"] = part[g]
         row[f"satisfaction_{g}"] = sat[g]

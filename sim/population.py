@@ -188,5 +188,7 @@ class Index:
     def members(self, households: np.ndarray) -> np.ndarray:
         """Ids of all residents of the given households."""
         counts = self.h_count[households]
-        starts = np.repeat(self.h_start[households] - np.r_[0, np.cumsum(counts)[:-1]], counts)
-        return starts + np.arange(counts.sum())
+        before = np.cumsum(counts)
+        total = int(before[-1]) if len(before) else 0
+        before -= counts  # residents listed before each household's block
+        return np.repeat(self.h_start[households] - before, counts) + np.arange(total)

@@ -219,9 +219,10 @@ class Attitudes(Mechanism):
             toward(res.trust[:, col], kt, tg["trust"], inplace=True)
         toward(res.trust[:, T_FIRM], k, tg["firm"], inplace=True)
         toward(res.trust[:, T_GRID], kt, tg["grid"], inplace=True)
-        m.building_cohesion = np.bincount(
-            res.building, weights=res.belonging, minlength=m.struct.n_buildings
-        ) / np.maximum(m.index.b_count, 1)
+        # residents are stored building by building: a segmented sum per building
+        m.building_cohesion = np.add.reduceat(res.belonging, m.index.b_start, dtype=np.float64) / np.maximum(
+            m.index.b_count, 1
+        )
 
     def _assess(self) -> dict[str, np.ndarray]:
         """This week's targets of every resident's satisfaction, belonging and trust."""

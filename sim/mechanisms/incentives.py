@@ -566,9 +566,12 @@ class Incentives(Mechanism):
         pts = np.floor(res.points[holders] / thr) * thr
         cost = pts * p["yuan_per_point"]
         comm = res.community[holders]
-        order = np.argsort(comm, kind="stable")
-        csum = np.empty(len(holders))
-        csum[order] = group_cumsum(cost[order], comm[order])
+        if comm[0] == comm[-1] and (len(comm) < 3 or (comm == comm[0]).all()):  # one community: a plain running sum
+            csum = np.cumsum(cost)
+        else:
+            order = np.argsort(comm, kind="stable")
+            csum = np.empty(len(holders))
+            csum[order] = group_cumsum(cost[order], comm[order])
         paid = csum <= f.points_budget[comm] + 1e-9
         m.count("redemptions_refused", int((~paid).sum()))
         who, pts, cost, comm = holders[paid], pts[paid], cost[paid], comm[paid]
