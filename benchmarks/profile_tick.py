@@ -62,8 +62,7 @@ def per_mechanism(scenario, overrides, ticks: int) -> None:
     model._after_step = _timed(model._after_step, "[_after_step]", acc)
     orig_row = sm.compute_row
     sm.compute_row = _timed(orig_row, "[compute_row]", acc)
-    model.datacollector.collect = _timed(model.datacollector.collect, "[datacollector.collect]", acc)
-    order += ["[_after_step]", "[compute_row]", "[datacollector.collect]"]
+    order += ["[_after_step]", "[compute_row]"]
     t0 = time.perf_counter()
     try:
         model.run(ticks)

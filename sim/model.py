@@ -38,7 +38,7 @@ from sim.mechanisms.funding import Funds
 from sim.mechanisms.matters import new_matter_store
 from sim.mechanisms.participation import occasions, record_activity
 from sim.mechanisms.projects import new_project_store
-from sim.outcomes import OUTCOMES, compute_row, group_members, outcome_plan
+from sim.outcomes import OUTCOMES, compute_row, outcome_plan
 from sim.params import plugin_schema
 from sim.population import Index, build_residents
 from sim.rng import Streams, fresh_seed
@@ -326,12 +326,10 @@ class CommunityModel(mesa.Model):
         if ids is None:
             self.group_code = res.group_code()
             self.group_counts = np.bincount(self.group_code, minlength=24)
-            self.group_members = group_members(self.group_code)
         else:
             self.group_counts -= np.bincount(self.group_code[ids], minlength=24)
             self.group_code[ids] = res.group_code(ids)
             self.group_counts += np.bincount(self.group_code[ids], minlength=24)
-            self.group_members[:, ids] = group_members(self.group_code[ids])
 
     def _after_step(self) -> None:
         res = self.residents

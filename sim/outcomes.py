@@ -294,22 +294,14 @@ _GROUPS_BY_CELL = _group_matrix()
 _ACTOR_MEAN = np.full(len(ACTORS), 1 / len(ACTORS), np.float32)
 
 
-def group_members(code: np.ndarray) -> np.ndarray:
-    """Membership (0/1, float64) of residents with cells ``code`` in each of GROUPS: GROUPS × len(code)."""
-    return _GROUPS_BY_CELL[:, code]
-
-
-def _group_means(members: np.ndarray, values: list[np.ndarray], counts: np.ndarray) -> list[dict[str, float]]:
-    """Means of each array in ``values`` over adults in each of GROUPS.
-
-    One matrix product (GROUPS × residents by residents × len(values)) instead of a weighted
-    bincount per array: the model keeps ``members`` current as residents are replaced.
-    """
-    stacked = np.empty((len(values), members.shape[1]))
-    for i, v in enumerate(values):
-        stacked[i] = v
-    means = (members @ stacked.T) / np.maximum(_GROUPS_BY_CELL @ counts, 1)[:, None]
-    return [dict(zip(GROUPS, col, strict=True)) for col in means.T.tolist()]
+def _group_means(code: np.ndarray, values: list[np.ndarray], counts: np.ndarray) -> list[dict[str, float]]:
+    """Means of each array in ``values`` over adults in each of GROUPS, from one bincount over 24 cells each."""
+    size = np.maximum(_GROUPS_BY_CELL @ counts, 1)
+    out = []
+    for v in values:
+        means = (_GROUPS_BY_CELL @ np.bincount(code, weights=v, minlength=24)) / size
+        out.append(dict(zip(GROUPS, means.tolist(), strict=True)))
+    return out
 
 
 def _store_counts(store: RecordStore, column: str, ids: np.ndarray, n: int) -> np.ndarray:
@@ -352,7 +344,7 @@ def compute_row(m) -> dict[str, float]:
     trust_adult = (w @ res.trust) / n_adult
     for a, v in zip(ACTORS, trust_adult, strict=True):
         row[f"trust_{a}"] = float(v)
-    part, sat, tr = _group_means(m.group_members, [recent, res.satisfaction, res.trust @ _ACTOR_MEAN], counts)
+    part, sat, tr = _group_means(m.group_code, [recent, res.satisfaction, res.trust @ _ACTOR_MEAN], counts)
     for g in GROUPS:
         row[f"participation_{g}"] = part[g]
         row[f"satisfaction_{g}"] = sat[g]

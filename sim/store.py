@@ -67,10 +67,15 @@ def rank_within(groups: np.ndarray, order_key: np.ndarray) -> np.ndarray:
         return np.empty(0, np.int64)
     order = np.lexsort((order_key, groups))
     g = groups[order]
-    starts = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1]
-    first = np.repeat(starts, np.diff(np.r_[starts, len(g)]))
+    pos = np.arange(len(g))
+    # position of each element's group start: the last position so far where the group changed
+    starts = np.empty(len(g), bool)
+    starts[0] = True
+    np.not_equal(g[1:], g[:-1], out=starts[1:])
+    first = np.where(starts, pos, 0)
+    np.maximum.accumulate(first, out=first)
     ranks = np.empty(len(g), np.int64)
-    ranks[order] = np.arange(len(g)) - first
+    ranks[order] = pos - first
     return ranks
 
 

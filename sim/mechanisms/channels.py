@@ -20,6 +20,8 @@ from sim.mechanisms.routing import route_for
 
 CHANNELS = ("office", "grid_walk", "listening", "online", "mobile", "home_visit")
 CLASS_NAMES = ("small", "major", "hard")
+VIA_COUNTERS = tuple(f"surfaced_via_{c}" for c in CHANNELS)
+CLASS_COUNTERS = tuple(f"surfaced_{c}" for c in CLASS_NAMES)
 
 # the mechanism's scenario parameters: levers, sourced values and uncertainties (section [channels])
 CORE_PARAMS: tuple[Param, ...] = (
@@ -174,7 +176,7 @@ class Channels(Mechanism):
     name = "channels"
     params = CORE_PARAMS + PARAMS
     states = (State("last_reported", np.int32, NEVER, "day a matter of the resident's last surfaced"),)
-    counters = tuple(f"surfaced_via_{c}" for c in CHANNELS) + tuple(f"surfaced_{c}" for c in CLASS_NAMES)
+    counters = VIA_COUNTERS + CLASS_COUNTERS
     after = ("needs", "party")  # today's matters and today's home visits
 
     @override
@@ -207,13 +209,12 @@ class Channels(Mechanism):
         # credit the channel in proportion to its chance
         share = probs[:, hit] / probs[:, hit].sum(axis=0)
         pick = (share.cumsum(axis=0) < self.rng.random(len(sid))).sum(axis=0)
-        for k, name in enumerate(CHANNELS):
-            m.count(f"surfaced_via_{name}", int((pick == k).sum()))
+        for name, n in zip(VIA_COUNTERS, np.bincount(pick, minlength=len(CHANNELS)).tolist(), strict=False):
+            m.count(name, n)
         ms.column("surfaced")[sid] = m.tick
         ms.column("route")[sid] = route_for(ms.column("cls")[sid], p, ms.column("firm")[sid])
         res.last_reported[swho] = m.tick
         if m.grid_workers.n:  # each surfaced matter is logged on the platform (technology: paperwork)
             m.grid_workers.surfaced_today += np.bincount(ms.column("grid")[sid], minlength=m.grid_workers.n)
-        cls = ms.column("cls")[sid]
-        for c, label in enumerate(CLASS_NAMES):
-            m.count(f"surfaced_{label}", int((cls == c).sum()))
+        for name, n in zip(CLASS_COUNTERS, np.bincount(ms.column("cls")[sid], minlength=3).tolist(), strict=True):
+            m.count(name, n)

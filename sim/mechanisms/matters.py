@@ -19,6 +19,9 @@ from sim.store import RecordStore, thin_sample
 
 SMALL, MAJOR, HARD = 0, 1, 2
 CLASSES = ("small", "major", "hard")
+RAISED = tuple(f"raised_{c}" for c in CLASSES)
+RESOLVED = tuple(f"resolved_{c}" for c in CLASSES)
+DAYS_TO_RESOLVE = tuple(f"days_to_resolve_{c}" for c in CLASSES)
 MAJOR_KINDS = ("environment", "parking", "facilities", "greenery", "sports", "leaks", "noise", "security")
 ROUTE_COMMITTEE, ROUTE_ORGS, ROUTE_MEETING, ROUTE_HARD, ROUTE_FIRM = 0, 1, 2, 3, 4
 
@@ -195,8 +198,8 @@ def add_matters(
         passes=0,
         firm=firm,
     )
-    for c in range(3):
-        model.count(f"raised_{CLASSES[c]}", int((cls == c).sum()))
+    for name, n in zip(RAISED, np.bincount(cls, minlength=3).tolist(), strict=True):
+        model.count(name, n)
     return ids
 
 
@@ -246,10 +249,11 @@ def resolve(model, ids: np.ndarray, actor: int) -> None:
     ms.close(ids)
     cls = ms.column("cls")[ids]
     days = model.tick - ms.column("raised")[ids]
-    for c, label in enumerate(CLASSES):
-        sel = cls == c
-        model.count(f"resolved_{label}", int(sel.sum()))
-        model.count(f"days_to_resolve_{label}", float(days[sel].sum()))
+    n_by_class = np.bincount(cls, minlength=3).tolist()
+    days_by_class = np.bincount(cls, weights=days, minlength=3).tolist()  # sums of whole days: exact in float64
+    for c in range(3):
+        model.count(RESOLVED[c], n_by_class[c])
+        model.count(DAYS_TO_RESOLVE[c], days_by_class[c])
     who = ms.column("resident")[ids]
     gain = p["resolve_trust_gain_feedback"] if p["feedback_loop"] else p["resolve_trust_gain"]
     res.trust[who, actor] = toward(res.trust[who, actor], gain)

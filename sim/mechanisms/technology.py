@@ -188,4 +188,5 @@ class Technology(Mechanism):
         m.count("paperwork_hours", float(gw.paperwork_today.sum()))
         loss = p["privacy_trust_cost"] * p["data_intensity"]
         if loss > 0:  # daily, so trust shows no weekly sawtooth (issue 10 item 6)
-            m.residents.trust[:, [T_GRID, T_GOV, T_FIRM]] *= 1 - loss
+            for col in (T_GRID, T_GOV, T_FIRM):  # trust is stored by column: each scaled in place
+                m.residents.trust[:, col] *= 1 - loss
