@@ -224,6 +224,17 @@ class CommunityModel(mesa.Model):
         ]
         self.estate_sizes = np.bincount(res.estate, minlength=s.n_estates)
         self.estate_start = segment_starts(self.estate_sizes)
+        # residents are stored community by community, estate by estate, building by building and grid by
+        # grid, so a per-unit value reaches every resident by np.repeat: ten times a gather with int32 ids
+        self._spread = {}
+        for level, ids, n in (
+            ("building", res.building, s.n_buildings),
+            ("estate", res.estate, s.n_estates),
+            ("community", res.community, s.n_communities),
+            ("grid", res.grid, s.n_grids),
+        ):
+            ordered = bool((ids[1:] >= ids[:-1]).all())
+            self._spread[level] = (np.bincount(ids, minlength=n) if ordered else None, ids)
         self.building_activity = np.zeros(s.n_buildings)
         # ages never change (leavers are replaced within their age group), so adult weights are fixed
         self.adult_weight = res.adult.astype(np.float32)
@@ -289,6 +300,11 @@ class CommunityModel(mesa.Model):
         """First and one-past-last resident id of estate ``e``."""
         lo = int(self.estate_start[e])
         return lo, lo + int(self.estate_sizes[e])
+
+    def spread(self, values: np.ndarray, level: str) -> np.ndarray:
+        """``values[res.<level>]``: each resident's entry of a per-building/estate/community/grid array."""
+        counts, ids = self._spread[level]
+        return values[ids] if counts is None else np.repeat(values, counts)
 
     def estate_mean(self, values: np.ndarray) -> np.ndarray:
         """Mean of a per-resident array within each estate."""

@@ -235,14 +235,14 @@ class Attitudes(Mechanism):
         self._assessed = m.tick
         breach = m.breaches_by_building / np.maximum(m.index.b_count, 1) / days
         m.breaches_by_building[:] = 0
-        effort = m.firms.effort[res.estate]
+        effort = m.spread(m.firms.effort, "estate")
         sat_target = (
             p["sat_base"]
             + p["sat_w_effort"] * effort
             + p["sat_w_trust"] * res.trust[:, T_RC]
             + p["sat_w_active"] * active
             - p["sat_w_overdue"] * overdue
-            - np.minimum(p["sat_breach_cap"], p["sat_w_breach"] * breach[res.building])
+            - np.minimum(p["sat_breach_cap"], p["sat_w_breach"] * m.spread(breach, "building"))
         )
         tenure = np.minimum(1.0, (m.tick - res.arrived) / p["integration_days"])
         tenure[res.arrived == 0] = 1.0
@@ -250,7 +250,7 @@ class Attitudes(Mechanism):
         bel_target = (
             p["bel_base"]
             + p["bel_w_active"] * active
-            + p["bel_w_neighbours"] * m.building_activity[res.building]
+            + p["bel_w_neighbours"] * m.spread(m.building_activity, "building")
             + p["bel_w_owner"] * res.owner
             + p["bel_w_tenure"] * tenure
             - p["bel_w_excluded"] * excluded
@@ -261,7 +261,7 @@ class Attitudes(Mechanism):
         grid_target = p["grid_trust_base"] + p["grid_trust_w_visits"] * np.minimum(
             1.0, np.asarray(visit) * DAYS_PER_MONTH
         )
-        grid = grid_target[res.grid] if np.ndim(grid_target) else np.full(res.n, grid_target)
+        grid = m.spread(grid_target, "grid") if np.ndim(grid_target) else np.full(res.n, grid_target)
         f32 = np.float32
         return {
             "sat": np.clip(sat_target, 0, 1).astype(f32),

@@ -231,6 +231,10 @@ class ModelLike(Protocol):
         """Add to a declared counter."""
         ...
 
+    def spread(self, values: np.ndarray, level: str) -> np.ndarray:
+        """Each resident's entry of a per-building/estate/community/grid array."""
+        ...
+
     def record_activity(self, who: np.ndarray) -> None:
         """Book residents ``who`` as taking part today."""
         ...

@@ -446,7 +446,7 @@ class Incentives(Mechanism):
         p, res = self.model.p, self.model.residents
         v = p["honour_roll_visibility"]
         if p["honour_roll_place"] == "building":
-            return None if v >= 1 else self._roll_building[res.building] < v
+            return None if v >= 1 else self.model.spread(self._roll_building, "building") < v
         return res.digital & (self._roll_resident < v)
 
     def _issue(self, who: np.ndarray, amount: float) -> None:

@@ -245,17 +245,17 @@ class Participation(Mechanism):
         value = reward_value(p, m.mech["incentives"].redeemable)
         if value.any():
             pull = (p["w_reward"] * value / (value + p["reward_half_value"])).astype(np.float32)
-            u += res.reward_sensitivity * per_community(pull, res.community)
+            u += res.reward_sensitivity * per_community(m, pull)
         if p["ranking"] and p["points"]:
             seen = m.mech["incentives"].roll_seen()  # only those who see the honour roll (None: all)
             u += np.float32(p["w_status"]) * (res.status_seeking if seen is None else res.status_seeking * seen)
-        u += (p["w_social"] * m.building_activity).astype(np.float32)[res.building]
+        u += m.spread((p["w_social"] * m.building_activity).astype(np.float32), "building")
         if p["home_visits_per_week"] > 0:
-            u += np.float32(p["w_mobilised"]) * (m.tick - res.last_visited < p["mobilised_days"])
+            u += np.float32(p["w_mobilised"]) * (res.last_visited > m.tick - p["mobilised_days"])
         np.negative(u, out=u)
         np.exp(u, out=u)
         u += 1
-        prob = np.divide(per_community(m.occasions.astype(np.float32), res.community), u, out=u)
+        prob = np.divide(per_community(m, m.occasions.astype(np.float32)), u, out=u)
         who = np.flatnonzero(self.rng.random(res.n, dtype=np.float32) < prob)
         m.record_activity(who)
 
@@ -290,9 +290,9 @@ _STATIC_KEYS = (
 )
 
 
-def per_community(values: np.ndarray, community: np.ndarray) -> np.ndarray | np.float32:
-    """``values[community]``, or the one value itself when there is one community (no gather)."""
-    return values[0] if len(values) == 1 else values[community]
+def per_community(m, values: np.ndarray) -> np.ndarray | np.float32:
+    """Each resident's community's entry of ``values``, or the one value itself when there is one community."""
+    return values[0] if len(values) == 1 else m.spread(values, "community")
 
 
 def occasions(orgs, n_communities: int, half: float) -> np.ndarray:

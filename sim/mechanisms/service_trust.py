@@ -358,7 +358,7 @@ class ServiceTrust(Mechanism):
         raisers = unique_ints(ms.column("resident")[overdue])
         share = np.bincount(res.building[raisers], minlength=m.struct.n_buildings) / m.adults_per_building
         keep = (1 - p["bystander_voice_loss"] * np.minimum(share, 1)).astype(np.float32)
-        res.felt_response *= keep[res.building]
+        res.felt_response *= m.spread(keep, "building")
 
     def _give_up(self, overdue: np.ndarray) -> None:
         """Some raisers give up on overdue matters: they leave the queue unresolved (silence, not voice)."""
