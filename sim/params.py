@@ -30,9 +30,21 @@ from sim.mechanisms.consultation import CADENCES, DECISION_RULES, MEETING_MODES 
 
 
 def _p(
-    name, section, default, kind, meaning, source, unit="", lo=None, hi=None, choices=(), lever=False, plausible=None
+    name,
+    section,
+    default,
+    kind,
+    meaning,
+    source,
+    unit="",
+    lo=None,
+    hi=None,
+    choices=(),
+    lever=False,
+    plausible=None,
+    zh="",
 ) -> Param:
-    return Param(name, section, default, kind, meaning, source, unit, lo, hi, tuple(choices), lever, "", plausible)
+    return Param(name, section, default, kind, meaning, source, unit, lo, hi, tuple(choices), lever, "", plausible, zh)
 
 
 def _assemble(core: list[Param]) -> list[Param]:
@@ -64,6 +76,7 @@ _CORE: list[Param] = [
         "communities",
         1,
         200,
+        zh="社区数",
     ),
     _p(
         "estates",
@@ -75,6 +88,7 @@ _CORE: list[Param] = [
         "estates",
         1,
         50,
+        zh="每社区小区数",
     ),
     _p(
         "households",
@@ -86,6 +100,7 @@ _CORE: list[Param] = [
         "households",
         10,
         200_000,
+        zh="每社区户数",
     ),
     _p(
         "residents",
@@ -97,11 +112,25 @@ _CORE: list[Param] = [
         "residents",
         10,
         1_000_000,
+        zh="每社区居民数",
     ),
-    _p("households_per_building", "population", 24, "int", "households per building (楼栋)", A, "households", 1, 500),
-    _p("share_children", "population", 0.15, "float", "share of residents under 18", A, "", 0.0, 0.6),
-    _p("share_elderly", "population", 0.20, "float", "share of residents aged 60+", A, "", 0.0, 0.8),
-    _p("share_renters", "population", 0.25, "float", "share of households renting", A, "", 0.0, 1.0),
+    _p(
+        "households_per_building",
+        "population",
+        24,
+        "int",
+        "households per building (楼栋)",
+        A,
+        "households",
+        1,
+        500,
+        zh="每栋户数",
+    ),
+    _p(
+        "share_children", "population", 0.15, "float", "share of residents under 18", A, "", 0.0, 0.6, zh="未成年人比例"
+    ),
+    _p("share_elderly", "population", 0.20, "float", "share of residents aged 60+", A, "", 0.0, 0.8, zh="老年人比例"),
+    _p("share_renters", "population", 0.25, "float", "share of households renting", A, "", 0.0, 1.0, zh="租户比例"),
     _p(
         "share_migrants",
         "population",
@@ -112,6 +141,7 @@ _CORE: list[Param] = [
         "",
         0.0,
         1.0,
+        zh="外来人口比例",
     ),
     _p(
         "share_party",
@@ -123,6 +153,7 @@ _CORE: list[Param] = [
         "",
         0.0,
         0.5,
+        zh="党员比例",
     ),
     _p(
         "share_capable",
@@ -134,6 +165,7 @@ _CORE: list[Param] = [
         "",
         0.0,
         0.2,
+        zh="社区能人比例",
     ),
     _p(
         "digital_access_elderly",
@@ -145,6 +177,7 @@ _CORE: list[Param] = [
         "",
         0.0,
         1.0,
+        zh="老年人数字接入率",
     ),
     _p(
         "digital_access_others",
@@ -156,6 +189,7 @@ _CORE: list[Param] = [
         "",
         0.0,
         1.0,
+        zh="其他居民数字接入率",
     ),
     _p(
         "mean_public_spirit",
@@ -167,6 +201,7 @@ _CORE: list[Param] = [
         "",
         0.01,
         0.99,
+        zh="平均公共精神",
     ),
     _p(
         "community_wealth",
@@ -179,6 +214,7 @@ _CORE: list[Param] = [
         0.1,
         5.0,
         lever=True,
+        zh="社区财力倍数",
     ),
 ]
 

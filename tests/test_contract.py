@@ -70,7 +70,9 @@ def test_every_parameter_has_a_role_and_calibrated_or_assumed_numbers_a_plausibl
     assert len(declared) >= 250  # every parameter but the population's structure
     for p in declared:
         assert BY_NAME[p.name] is p and p.source
-        assert p.label_zh or p.name in PARAM_ZH, p.name  # the older parameters' labels are still in i18n
+        assert p.label_zh, f"{p.name}: no Chinese label in its declaration"
+    # the dashboard's Chinese names are the declarations' labels, not a catalogue of their own
+    assert all(PARAM_ZH[p.name] == p.label_zh for p in BY_NAME.values())
 
 
 def test_bad_role_or_plausible_range_is_refused():

@@ -46,6 +46,7 @@ PARAMS = (
         0,
         1000,
         lever=True,
+        zh="大党委共建单位数",
     ),
     param(
         "in_service_reporting",
@@ -55,6 +56,7 @@ PARAMS = (
         "in-service (working-age) Party members report to their residential community and take part there (居住地报到)",
         "seed 003 §1(一) 「以发挥在职党员参与社区共同家园建设为载体」; seed 002 §2 一是 「居住地报到党员」",
         lever=True,
+        zh="在职党员到居住地社区报到",
     ),
     coef(
         "alliance",

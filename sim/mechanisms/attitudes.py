@@ -35,6 +35,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "1/day",
         0.0,
         1.0,
+        zh="态度变化速度",
     ),
     param(
         "initial_trust",
@@ -46,6 +47,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "",
         0.0,
         1.0,
+        zh="初始信任",
     ),
     param(
         "newcomer_trust",
@@ -57,6 +59,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "",
         0.0,
         1.0,
+        zh="新居民初始信任",
     ),
     param(
         "privacy_trust_cost",
@@ -68,6 +71,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "1/day",
         0.0,
         0.1,
+        zh="隐私侵扰信任损失",
     ),
 )
 

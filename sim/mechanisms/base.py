@@ -149,9 +149,10 @@ def param(
     choices: tuple | list = (),
     lever: bool = False,
     plausible: tuple[float, float] | None = None,
+    zh: str = "",
 ) -> Param:
-    """A scenario parameter (positional form of ``Param``; ``choices`` may be any sequence)."""
-    return Param(name, section, default, kind, meaning, source, unit, lo, hi, tuple(choices), lever, "", plausible)
+    """A scenario parameter (positional form of ``Param``; ``choices`` may be any sequence; ``zh``: Chinese label)."""
+    return Param(name, section, default, kind, meaning, source, unit, lo, hi, tuple(choices), lever, "", plausible, zh)
 
 
 def coef(

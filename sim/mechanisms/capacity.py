@@ -44,6 +44,7 @@ PARAMS = (
         "off: fixed at the reference",
         "seed 000 §4.2.2 「微治理主体能力参差不齐」; seed 003 §2(三) 「培育专业化的自治组织」",
         lever=True,
+        zh="能力随培训和人员流动变化",
     ),
     param(
         "staff_training_share",
@@ -56,6 +57,7 @@ PARAMS = (
         0.0,
         2.0,
         lever=True,
+        zh="两委和网格员年培训比例",
     ),
     param(
         "org_training_share",
@@ -68,6 +70,7 @@ PARAMS = (
         0.0,
         2.0,
         lever=True,
+        zh="社会组织骨干年培训比例",
     ),
     param(
         "digital_training_per_1000",
@@ -80,6 +83,7 @@ PARAMS = (
         0.0,
         1000.0,
         lever=True,
+        zh="老年人数字技能培训(每千人)",
     ),
     param(
         "training_paid_by",
@@ -90,6 +94,7 @@ PARAMS = (
         "assumption",
         choices=("fund", "government"),
         lever=True,
+        zh="培训经费来源",
     ),
     coef(
         "capacity",

@@ -33,6 +33,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "grid workers walk their grid and collect matters face to face (网格走访)",
         "seed 002 §2 二是 (网格走访, daily); seed 000 §2.1.5",
         lever=True,
+        zh="网格走访",
     ),
     param(
         "building_listening",
@@ -42,6 +43,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "building chiefs / Party members listen door to door in their building (楼栋听访)",
         "seed 002 §2 二是 (楼栋听访 by building Party leaders); seed 003 §1(二) (building chiefs)",
         lever=True,
+        zh="楼栋听访",
     ),
     param(
         "online_collection",
@@ -51,6 +53,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "matters collected online (WeChat groups, apps: 线上集访)",
         "seed 002 §2 二是 (线上集访: WeChat groups, phone); seed 003 §1(二) (WeChat work group)",
         lever=True,
+        zh="线上集访",
     ),
     param(
         "mobile_reporters",
@@ -60,6 +63,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "couriers and delivery riders report public hazards as mobile grid workers",
         "seed 001 §3 二是 (couriers and riders as 移动网格员)",
         lever=True,
+        zh="移动网格员(快递、外卖)",
     ),
     param(
         "households_per_grid_worker",
@@ -72,6 +76,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         30,
         5000,
         lever=True,
+        zh="每名网格员户数",
     ),
     param(
         "grid_visits_per_day",
@@ -83,6 +88,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "households/day",
         0,
         200,
+        zh="网格员日走访户数",
     ),
     param(
         "listening_rate",
@@ -94,6 +100,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "1/day",
         0.0,
         1.0,
+        zh="楼栋听访覆盖率",
     ),
     param(
         "online_report_rate",
@@ -105,6 +112,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "1/day",
         0.0,
         1.0,
+        zh="线上反映率",
     ),
     param(
         "mobile_report_rate",
@@ -116,6 +124,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "1/day",
         0.0,
         1.0,
+        zh="移动网格员上报率",
     ),
     param(
         "self_report_rate",
@@ -127,6 +136,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "1/day",
         0.0,
         1.0,
+        zh="主动上门反映率",
     ),
 )
 

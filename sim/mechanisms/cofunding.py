@@ -57,6 +57,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "residents co-fund shared building micro-projects in small groups, round by round (a public-goods game)",
         "seed 000 §4.1.3 (co-funded renovation); seed 003 §1(三) (义务共担); behaviour: Fehr & Gächter 2000, AER 90(4)",
         lever=True,
+        zh="居民众筹微项目",
     ),
     param(
         "cofunding_unit",
@@ -66,6 +67,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "who contributes: every adult resident, or one adult per household",
         A,
         choices=("resident", "household"),
+        zh="出资单位",
     ),
     param(
         "group_size",
@@ -78,6 +80,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         2,
         50,
         lever=True,
+        zh="众筹小组人数",
     ),
     param(
         "endowment",
@@ -89,6 +92,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "yuan",
         0.01,
         1e6,
+        zh="每轮可出资额",
     ),
     param(
         "mpcr",
@@ -100,6 +104,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "",
         0.0,
         1.0,
+        zh="边际人均回报",
     ),
     param(
         "cofunding_groups",
@@ -110,8 +115,20 @@ CORE_PARAMS: tuple[Param, ...] = (
         "Fehr & Gächter 2000 (partner and stranger treatments)",
         choices=("fixed", "rematched"),
         lever=True,
+        zh="小组构成",
     ),
-    param("cofunding_round_days", "cofunding", 30, "int", "days between co-funding rounds", A, "days", 1, 3650),
+    param(
+        "cofunding_round_days",
+        "cofunding",
+        30,
+        "int",
+        "days between co-funding rounds",
+        A,
+        "days",
+        1,
+        3650,
+        zh="众筹轮次间隔",
+    ),
     param(
         "cofunding_rounds",
         "cofunding",
@@ -122,6 +139,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "rounds",
         0,
         100_000,
+        zh="公布的轮数",
     ),
     param(
         "peer_sanctions",
@@ -131,6 +149,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "members may sanction low contributors at a cost to themselves (mutual supervision)",
         "seed 000 §3.4 (熟人关系, face and reputation; 相互监督); Fehr & Gächter 2000",
         lever=True,
+        zh="同伴惩罚",
     ),
     param(
         "sanction_rate",
@@ -143,6 +162,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "points/yuan",
         0.0,
         10.0,
+        zh="惩罚强度",
     ),
     param(
         "sanction_cost",
@@ -154,6 +174,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "yuan",
         0.0,
         1000.0,
+        zh="惩罚成本",
     ),
     param(
         "sanction_impact",
@@ -165,6 +186,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "yuan",
         0.0,
         1000.0,
+        zh="惩罚损失",
     ),
     param(
         "sanction_response",
@@ -176,6 +198,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "",
         0.0,
         10.0,
+        zh="受罚后的出资回应",
     ),
     param(
         "rematch_memory",
@@ -187,6 +210,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "",
         0.0,
         1.0,
+        zh="重组后保留的回应",
     ),
     param(
         "cc_share",
@@ -198,6 +222,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "",
         0.0,
         1.0,
+        zh="条件合作者比例",
     ),
     param(
         "cc_slope",
@@ -210,6 +235,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "",
         0.0,
         1.5,
+        zh="条件合作斜率",
     ),
     param(
         "initial_belief",
@@ -221,6 +247,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "",
         0.0,
         1.0,
+        zh="初始预期",
     ),
     param(
         "belief_weight",
@@ -232,6 +259,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "",
         0.0,
         1.0,
+        zh="预期更新权重",
     ),
     param(
         "contribution_noise",
@@ -243,6 +271,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "",
         0.0,
         1.0,
+        zh="出资随机扰动",
     ),
     param(
         "reputation_premium",
@@ -255,6 +284,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "",
         0.0,
         1.0,
+        zh="声誉溢价",
     ),
 )
 

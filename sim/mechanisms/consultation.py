@@ -42,6 +42,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "(monthly, quarterly)",
         choices=CADENCES,
         lever=True,
+        zh="议事频次",
     ),
     param(
         "resident_seats",
@@ -54,6 +55,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         0,
         200,
         lever=True,
+        zh="居民席位(1+3+N 的 N)",
     ),
     param(
         "meeting_mode",
@@ -64,8 +66,20 @@ CORE_PARAMS: tuple[Param, ...] = (
         "seed 000 §5.2.2 (elders' hall vs online hall)",
         choices=MEETING_MODES,
         lever=True,
+        zh="议事方式",
     ),
-    param("agenda_size", "consultation", 4, "int", "major matters deliberated per meeting", A, "matters", 1, 100),
+    param(
+        "agenda_size",
+        "consultation",
+        4,
+        "int",
+        "major matters deliberated per meeting",
+        A,
+        "matters",
+        1,
+        100,
+        zh="每次议题数",
+    ),
     param(
         "decision_rule",
         "consultation",
@@ -75,6 +89,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         A,
         choices=DECISION_RULES,
         lever=True,
+        zh="决策规则",
     ),
     param(
         "feedback_loop",
@@ -84,6 +99,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "close the loop: results are fed back to the residents who raised the matter",
         "seed 002 §2 四是 (loop 问题-商议-办理-落实; 有反馈 named separately)",
         lever=True,
+        zh="结果反馈闭环",
     ),
     param(
         "prior_communication",
@@ -93,6 +109,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "organisations explain activities to residents before launch (without it, more invited residents refuse)",
         "seed 000 §4.2.2 (Hangzhou sachets refused without prior communication)",
         lever=True,
+        zh="活动前沟通",
     ),
 )
 

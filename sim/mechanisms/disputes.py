@@ -33,6 +33,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "capable residents, organisation heads and old Party members mediate disputes (Fengqiao experience)",
         "seed 002 §2 四是 (Fengqiao experience); seed 000 §5.5.5 (grid staff mediate)",
         lever=True,
+        zh="调解(枫桥经验)",
     ),
     param(
         "mediation_success",
@@ -46,6 +47,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         plausible=(0.4, 0.8),
+        zh="调解成功率",
     ),
     param(
         "mediators_per_1000",
@@ -58,6 +60,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         0.0,
         50.0,
         lever=True,
+        zh="每千人调解员数",
     ),
     param(
         "grievance_dispute_rate",
@@ -69,6 +72,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "1/day",
         0.0,
         1.0,
+        zh="积怨转纠纷率",
     ),
     param(
         "breach_dispute_rate",
@@ -80,6 +84,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "",
         0.0,
         1.0,
+        zh="失范引发纠纷率",
     ),
     param(
         "escalation_rate",
@@ -91,6 +96,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "1/day",
         0.0,
         1.0,
+        zh="纠纷升级率",
     ),
     param(
         "dispute_days",
@@ -102,6 +108,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "days",
         1,
         3650,
+        zh="纠纷自行平息天数",
     ),
 )
 

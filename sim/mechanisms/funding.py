@@ -31,6 +31,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         0.0,
         1e9,
         lever=True,
+        zh="政府年度拨款",
     ),
     param(
         "government_budget",
@@ -42,6 +43,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "yuan/year",
         0.0,
         1e10,
+        zh="政府项目配套年度预算",
     ),
     param(
         "service_income",
@@ -53,6 +55,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "yuan/year",
         0.0,
         1e9,
+        zh="服务外包年收入",
     ),
     param(
         "share_provider",
@@ -64,6 +67,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "",
         0.0,
         1.0,
+        zh="服务方分成",
     ),
     param(
         "share_incubator",
@@ -75,6 +79,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "",
         0.0,
         1.0,
+        zh="孵化平台分成",
     ),
     param(
         "share_fund",
@@ -86,8 +91,20 @@ CORE_PARAMS: tuple[Param, ...] = (
         "",
         0.0,
         1.0,
+        zh="社区基金分成",
     ),
-    param("initial_fund", "funding", 100000.0, "float", "community fund at the start", A, "yuan", 0.0, 1e9),
+    param(
+        "initial_fund",
+        "funding",
+        100000.0,
+        "float",
+        "community fund at the start",
+        A,
+        "yuan",
+        0.0,
+        1e9,
+        zh="社区基金初始额",
+    ),
 )
 
 

@@ -52,6 +52,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "points for service and reporting, redeemable for goods (积分)",
         "seed 001 §2 一是; seed 002 §2 三是",
         lever=True,
+        zh="积分制",
     ),
     param(
         "points_per_activity",
@@ -64,6 +65,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         0.0,
         600.0,
         lever=True,
+        zh="每次活动积分",
     ),
     param(
         "yuan_per_point",
@@ -75,6 +77,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "yuan",
         0.0,
         100.0,
+        zh="每积分折合金额",
     ),
     param(
         "points_budget",
@@ -87,6 +90,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         0.0,
         1e9,
         lever=True,
+        zh="积分兑换年度预算",
     ),
     param(
         "redeem_threshold",
@@ -98,6 +102,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "points",
         1.0,
         10000.0,
+        zh="兑换门槛积分",
     ),
     param(
         "redeem_rate",
@@ -109,6 +114,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "1/day",
         0.0,
         1.0,
+        zh="兑换概率",
     ),
     param(
         "ranking",
@@ -118,6 +124,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "public ranking of points (honour roll)",
         "seed 001 §2 一是 (排名公示); seed 002 §2 三是 (honour roll)",
         lever=True,
+        zh="积分排名公示",
     ),
     param(
         "time_bank",
@@ -127,6 +134,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "hours of service banked for later care (time bank)",
         "seed 001 §2 一是; field figures",
         lever=True,
+        zh="时间银行",
     ),
     param(
         "time_bank_cap",
@@ -138,6 +146,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "hours",
         1.0,
         100000.0,
+        zh="时间银行上限",
     ),
     param(
         "awards",
@@ -147,6 +156,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "monthly role-model awards ('most beautiful family')",
         "seed 001 §2 一是 (最美家庭评选); seed 000 §5.5.3; seed 002 §2 三是 (身边好人); monthly cadence assumption",
         lever=True,
+        zh="评先树优(最美家庭)",
     ),
     param(
         "crowding_out",
@@ -155,6 +165,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "bool",
         "extrinsic rewards crowd out intrinsic public spirit",
         "assumption (motivation crowding theory)",
+        zh="挤出效应",
     ),
     param(
         "crowding_strength",
@@ -166,6 +177,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "",
         0.0,
         1.0,
+        zh="挤出强度",
     ),
     param(
         "crowding_rate",
@@ -178,6 +190,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "1/day",
         0.0,
         1.0,
+        zh="挤出速度",
     ),
     param(
         "reward_half_value",
@@ -189,6 +202,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "yuan",
         0.1,
         10000.0,
+        zh="奖励半效值",
     ),
 )
 

@@ -37,6 +37,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "matters/resident/year",
         0.0,
         20.0,
+        zh="人均年诉求数",
     ),
     param(
         "share_small",
@@ -48,6 +49,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "",
         0.0,
         1.0,
+        zh="小事比例",
     ),
     param(
         "share_major",
@@ -59,6 +61,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "",
         0.0,
         1.0,
+        zh="大事比例",
     ),
     param(
         "share_hard",
@@ -70,6 +73,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "",
         0.0,
         1.0,
+        zh="难事比例",
     ),
     param(
         "share_public",
@@ -81,6 +85,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "",
         0.0,
         1.0,
+        zh="公共隐患比例",
     ),
     param(
         "routing",
@@ -92,6 +97,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "seed 002 §2 二是 (分类分责: hard → 下沉干部, registered members, outdoor workers; government as a "
         "resolver is an assumption)",
         lever=True,
+        zh="分类分责处置",
     ),
     param(
         "committee_capacity",
@@ -103,6 +109,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "matters/day",
         0.0,
         200.0,
+        zh="两委日处理能力",
     ),
     param(
         "admin_load",
@@ -115,6 +122,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         0.0,
         0.95,
         lever=True,
+        zh="行政事务负担",
     ),
     param(
         "patience_days",
@@ -126,6 +134,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "days",
         1,
         3650,
+        zh="居民耐心天数",
     ),
 )
 

@@ -38,6 +38,7 @@ PARAMS = (
         "neighbour disputes on the spot, within the hours paperwork leaves them",
         "seed 000 §3.3 「聚焦在微网格中解决生活中的微小事件」; §2.1.5 「调解纠纷」; §5.5.5 「党员以“格”履职」",
         lever=True,
+        zh="网格员与责任区党员就地解决小事、调解纠纷",
     ),
     coef(
         "microgrid",

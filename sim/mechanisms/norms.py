@@ -34,6 +34,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "1/day",
         0.0,
         1.0,
+        zh="失范行为率",
     ),
     param(
         "garbage_distance",
@@ -46,6 +47,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         5.0,
         2000.0,
         lever=True,
+        zh="垃圾点步行距离",
     ),
 )
 

@@ -32,6 +32,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         0,
         500,
         lever=True,
+        zh="志愿服务队数",
     ),
     param(
         "professional_orgs",
@@ -44,8 +45,20 @@ CORE_PARAMS: tuple[Param, ...] = (
         0,
         200,
         lever=True,
+        zh="专业社会组织数",
     ),
-    param("interest_groups", "organisations", 6, "int", "interest groups (square dance, chess)", A, "groups", 0, 500),
+    param(
+        "interest_groups",
+        "organisations",
+        6,
+        "int",
+        "interest groups (square dance, chess)",
+        A,
+        "groups",
+        0,
+        500,
+        zh="兴趣团体数",
+    ),
     param(
         "org_capacity",
         "organisations",
@@ -56,6 +69,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "matters/day",
         0.0,
         50.0,
+        zh="组织日处理能力",
     ),
     param(
         "org_skill_mean",
@@ -67,6 +81,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "",
         0.0,
         1.0,
+        zh="组织平均能力",
     ),
     param(
         "org_skill_spread",
@@ -78,6 +93,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "",
         0.0,
         0.5,
+        zh="组织能力差异",
     ),
     param(
         "org_friction_rate",
@@ -89,6 +105,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "1/day",
         0.0,
         1.0,
+        zh="组织内耗增速",
     ),
     param(
         "activities_per_month",
@@ -100,6 +117,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "activities/month",
         0.0,
         30.0,
+        zh="组织每月活动数",
     ),
     param(
         "refusal_without_communication",
@@ -111,6 +129,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "",
         0.0,
         1.0,
+        zh="未沟通时拒绝率",
     ),
 )
 

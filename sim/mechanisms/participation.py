@@ -41,6 +41,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         # the window the calibrations search (docs/validation.md): the default ±50 % rule would give
         # -14.3 .. -4.8, which on the log-odds scale runs from no volunteers at all to most residents
         plausible=(-11.0, -8.0),
+        zh="参与基线对数几率",
     ),
     param(
         "w_public_spirit",
@@ -52,10 +53,24 @@ CORE_PARAMS: tuple[Param, ...] = (
         "logit",
         0.0,
         20.0,
+        zh="公共精神权重",
     ),
-    param("w_belonging", "behaviour", 1.5, "float", "weight of sense of belonging", A, "logit", 0.0, 20.0),
-    param("w_trust", "behaviour", 1.0, "float", "weight of trust in the community's organisers", A, "logit", 0.0, 20.0),
-    param("w_free_time", "behaviour", 1.5, "float", "weight of free time", A, "logit", 0.0, 20.0),
+    param(
+        "w_belonging", "behaviour", 1.5, "float", "weight of sense of belonging", A, "logit", 0.0, 20.0, zh="归属感权重"
+    ),
+    param(
+        "w_trust",
+        "behaviour",
+        1.0,
+        "float",
+        "weight of trust in the community's organisers",
+        A,
+        "logit",
+        0.0,
+        20.0,
+        zh="信任权重",
+    ),
+    param("w_free_time", "behaviour", 1.5, "float", "weight of free time", A, "logit", 0.0, 20.0, zh="空闲时间权重"),
     param(
         "w_reward",
         "behaviour",
@@ -66,6 +81,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "logit",
         0.0,
         20.0,
+        zh="物质奖励权重",
     ),
     param(
         "w_social",
@@ -77,6 +93,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "logit",
         0.0,
         20.0,
+        zh="邻里带动权重",
     ),
     param(
         "w_status",
@@ -88,6 +105,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "logit",
         0.0,
         20.0,
+        zh="排名荣誉权重",
     ),
     param(
         "w_mobilised",
@@ -99,6 +117,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "logit",
         0.0,
         20.0,
+        zh="入户动员权重",
     ),
     param(
         "w_dissatisfaction",
@@ -110,6 +129,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "logit",
         0.0,
         20.0,
+        zh="不满惩罚权重",
     ),
     param(
         "volunteer_after",
@@ -121,6 +141,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "activities",
         1,
         100,
+        zh="注册志愿者所需活动次数",
     ),
     param(
         "activity_window",
@@ -132,6 +153,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "days",
         1,
         365,
+        zh="参与统计窗口",
     ),
 )
 

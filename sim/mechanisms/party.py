@@ -31,6 +31,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         0.0,
         50.0,
         lever=True,
+        zh="党员每周入户数",
     ),
     param(
         "party_responsibility_zones",
@@ -40,6 +41,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "Party members hold responsibility zones in grids and lead building listening (党员责任区)",
         "seed 000 §5.5.5 (党员责任区); seed 002 §2 二是 (building Party leaders listen)",
         lever=True,
+        zh="党员责任区",
     ),
     param(
         "party_duty_boost",
@@ -51,6 +53,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "logit",
         0.0,
         10.0,
+        zh="党员责任加成",
     ),
     param(
         "dispatched_cadres",
@@ -63,6 +66,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         0,
         500,
         lever=True,
+        zh="下沉干部数",
     ),
     param(
         "mobile_party_branch",
@@ -72,6 +76,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "mobile Party branch that organises migrant Party members",
         "seed 001 §1 一是 (流动党支部)",
         lever=True,
+        zh="流动党支部",
     ),
 )
 

@@ -55,8 +55,20 @@ CORE_PARAMS: tuple[Param, ...] = (
         0.0,
         1e5,
         lever=True,
+        zh="失范罚款",
     ),
-    param("fine_detection", "prices", 0.5, "float", "chance that a breach is caught and fined", A, "", 0.0, 1.0),
+    param(
+        "fine_detection",
+        "prices",
+        0.5,
+        "float",
+        "chance that a breach is caught and fined",
+        A,
+        "",
+        0.0,
+        1.0,
+        zh="罚款查处概率",
+    ),
     param(
         "norm_restraint",
         "prices",
@@ -67,6 +79,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "",
         0.0,
         0.99,
+        zh="道德规范约束",
     ),
     param(
         "request_reward",
@@ -79,6 +92,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         0.0,
         1e5,
         lever=True,
+        zh="应邀参与报酬",
     ),
 )
 

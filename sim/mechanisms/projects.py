@@ -31,6 +31,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "yuan",
         0.0,
         1e8,
+        zh="项目平均成本",
     ),
     param(
         "project_days",
@@ -42,6 +43,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "days",
         1,
         3650,
+        zh="项目计划工期",
     ),
     param(
         "government_cofunding",
@@ -54,6 +56,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         lever=True,
+        zh="政府配套比例",
     ),
     param(
         "project_share",
@@ -66,6 +69,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "",
         0.0,
         1.0,
+        zh="需立项的问题比例",
     ),
     param(
         "implement_days",
@@ -77,8 +81,20 @@ CORE_PARAMS: tuple[Param, ...] = (
         "days",
         1,
         365,
+        zh="无需立项问题的落实天数",
     ),
-    param("max_open_projects", "projects", 4, "int", "projects a community can run at once", A, "projects", 0, 100),
+    param(
+        "max_open_projects",
+        "projects",
+        4,
+        "int",
+        "projects a community can run at once",
+        A,
+        "projects",
+        0,
+        100,
+        zh="同时在建项目上限",
+    ),
 )
 
 

@@ -26,7 +26,16 @@ from sim.store import sample_by_group
 # the mechanism's scenario parameters: levers, sourced values and uncertainties (section [property])
 CORE_PARAMS: tuple[Param, ...] = (
     param(
-        "property_fee", "property", 120.0, "float", "monthly property fee per household", A, "yuan/month", 0.0, 5000.0
+        "property_fee",
+        "property",
+        120.0,
+        "float",
+        "monthly property fee per household",
+        A,
+        "yuan/month",
+        0.0,
+        5000.0,
+        zh="物业费",
     ),
     param(
         "firm_profit_motive",
@@ -38,6 +47,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "",
         0.0,
         1.0,
+        zh="物业逐利倾向",
     ),
     param(
         "homeowners_committee",
@@ -47,6 +57,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "estates have homeowners' committees (业委会) that bargain over shared revenue",
         "seed 002 §1 一是; seed 002 §2 四是 (revenue quarrels)",
         lever=True,
+        zh="业主委员会",
     ),
     param(
         "revenue_dispute_rate",
@@ -58,6 +69,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "1/month",
         0.0,
         1.0,
+        zh="公共收益纠纷率",
     ),
     param(
         "firm_seat",
@@ -69,6 +81,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "seed 000 §5.5.1 「构建居民区党组织联合“居委会、物业、网格员”的“1 + 3 + N”社区民主协商议事机制」, "
         "「推动解决物业服务」",
         lever=True,
+        zh="物业参加“1+3+N”议事会",
     ),
 )
 

@@ -26,6 +26,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         -1,
         100_000,
         lever=True,
+        zh="冲击日",
     ),
     param(
         "shock_set",
@@ -34,6 +35,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "table",
         "parameter values that the shock sets (a table of overrides)",
         "seed 000 §4.1.1",
+        zh="冲击设定",
     ),
     # written as [[timeline]] tables at the top of a scenario file; checked and run by sim/timeline.py
     Param(

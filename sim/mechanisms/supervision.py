@@ -32,6 +32,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         lever=True,
+        zh="非正式监督(熟人、面子)",
     ),
     param(
         "formal_supervision",
@@ -44,6 +45,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         lever=True,
+        zh="正式相互监督",
     ),
     param(
         "inspections_per_month",
@@ -56,6 +58,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         0.0,
         60.0,
         lever=True,
+        zh="每月检查次数",
     ),
     param(
         "third_party_evaluation",
@@ -65,6 +68,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "an independent evaluator also rates firms and projects",
         "seed 004 §3(三); seed 000 §5.2.3",
         lever=True,
+        zh="第三方评估",
     ),
     param(
         "evaluation_capture",
@@ -77,6 +81,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         lever=True,
+        zh="评估被俘获概率",
     ),
     param(
         "responsibility_list",
@@ -86,6 +91,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "rights-and-responsibility list (权责清单): every matter has one clear handler",
         "seed 000 §5.2.1",
         lever=True,
+        zh="权责清单",
     ),
     param(
         "buck_passing",
@@ -97,6 +103,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "1/day",
         0.0,
         0.95,
+        zh="推诿概率",
     ),
 )
 

@@ -30,6 +30,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         lever=True,
+        zh="信息平台覆盖度",
     ),
     param(
         "data_demanded",
@@ -45,6 +46,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         0.0,
         200.0,
         lever=True,
+        zh="上级要求的数据采集量",
     ),
     param(
         "data_intensity",
@@ -57,6 +59,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         lever=True,
+        zh="个人数据采集强度",
     ),
     param(
         "data_silos",
@@ -68,6 +71,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "",
         0.0,
         1.0,
+        zh="数据孤岛程度",
     ),
 )
 

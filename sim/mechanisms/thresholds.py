@@ -48,6 +48,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "others already taking part",
         "Granovetter 1978, AJS 83(6) (threshold models); logit the default",
         choices=("logit", "threshold"),
+        zh="参与决策规则",
     ),
     param(
         "threshold_dist",
@@ -58,6 +59,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "spaced normal quantiles",
         "Granovetter 1978 (uniform and normal examples)",
         choices=("even", "uniform", "normal", "normal-even"),
+        zh="阈值分布",
     ),
     param(
         "threshold_mean",
@@ -69,6 +71,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "",
         -1.0,
         2.0,
+        zh="阈值均值",
     ),
     param(
         "threshold_sd",
@@ -80,6 +83,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "",
         0.0,
         2.0,
+        zh="阈值标准差",
     ),
     param(
         "threshold_scope",
@@ -89,6 +93,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "whose participation a resident counts: the other adults of the building or of the community",
         A,
         choices=("community", "building"),
+        zh="参照范围",
     ),
 )
 

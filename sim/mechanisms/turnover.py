@@ -37,8 +37,20 @@ CORE_PARAMS: tuple[Param, ...] = (
         0.0,
         2.0,
         lever=True,
+        zh="年人口更替率",
     ),
-    param("newcomer_migrant_share", "turnover", 0.6, "float", "share of newcomers who are migrants", A, "", 0.0, 1.0),
+    param(
+        "newcomer_migrant_share",
+        "turnover",
+        0.6,
+        "float",
+        "share of newcomers who are migrants",
+        A,
+        "",
+        0.0,
+        1.0,
+        zh="新居民中外来人口比例",
+    ),
     param(
         "inclusion",
         "turnover",
@@ -47,6 +59,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         "non-locals sit on committees (e.g. 30% of the self-management committee)",
         "seed 003 §1(三) (30% of Wengdun's self-management committee non-local)",
         lever=True,
+        zh="非户籍居民参与自治",
     ),
 )
 
