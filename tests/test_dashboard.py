@@ -997,3 +997,74 @@ def test_compare_job_runs_in_the_background_counts_progress_and_cancels():
     slow = CompareJob(scens, list(range(1, 41)), 200).start()
     slow.cancel()
     assert slow.finished.wait(300) and slow.comparison is None and slow.done < slow.total
+
+
+def test_compare_across_worlds_runs_robust_compare_in_the_capped_pool_with_verdicts_in_both_languages():
+    """worlds > 0: experiments.robust_compare through the page's pool; progress counts every run; cancel stops it."""
+    from sim.dashboard.compare import MAX_WORLDS, RobustJob, scenario_of
+
+    tiny = {"residents": 400, "households": 140, "households_per_building": 10, "households_per_grid_worker": 40}
+    scens = [scenario_of("governance-partners", tiny), scenario_of("government-led", tiny)]
+    for bad in (1, MAX_WORLDS + 1):
+        with pytest.raises(ValueError, match="allowed: 0 \\(off\\) or 2 to"):
+            RobustJob(scens, [1, 2], 10, bad)
+    job = RobustJob(scens, [1, 2], 10, 3).start()
+    assert job.finished.wait(600) and job.error is None, job.error
+    # 2 scenarios × (3 worlds + the scenarios' own values) × 2 seeds, every one counted
+    assert job.done == job.total == 16
+    r = job.robust
+    assert sorted(r.runs["world"].unique().tolist()) == [-1, 0, 1, 2] and len(r.runs) == 16
+    assert job.comparison is r.nominal and set(r.nominal.table["scenario"]) == {"governance-partners", "government-led"}
+    assert r.verdicts and {k for k, _ in job.robust_verdict("en")} <= {"robust", "depends", "no_difference"}
+    en, zh = job.robust_verdict("en"), job.robust_verdict("zh")
+    assert [k for k, _ in en] == [k for k, _ in zh]
+    assert any("plausible worlds" in s or "it depends" in s for _, s in en)
+    assert all(_has_cjk(s) for _, s in zh) and any("可能世界" in s or "视情况而定" in s for _, s in zh)
+    html = job.report_html("zh")
+    assert html.startswith("<!DOCTYPE html>") and 'lang="zh-CN"' in html and "可能世界" in html
+    import io
+    import zipfile
+
+    names = set(zipfile.ZipFile(io.BytesIO(job.tables_zip())).namelist())
+    assert {"verdicts.csv", "robust_summary.csv", "worlds.csv", "runs.csv"} <= names
+    slow = RobustJob(scens, list(range(1, 11)), 200, 8).start()
+    _until(lambda: slow.total == 2 * 9 * 10 or slow.finished.is_set(), 120, "the plan")
+    slow.cancel()
+    assert slow.finished.wait(300) and slow.robust is None and slow.comparison is None and slow.done < slow.total
+
+
+def test_compare_page_bands_draw_each_scenario_mean_and_its_band_over_seeds():
+    """The page's band figure has one line and one band per scenario, in the scenario's colour."""
+    from experiments.report import COLORS
+    from sim.dashboard.compare import CompareJob, scenario_of
+
+    tiny = {"residents": 400, "households": 140, "households_per_building": 10, "households_per_grid_worker": 40}
+    scens = [scenario_of("governance-partners", tiny), scenario_of("government-led", tiny)]
+    job = CompareJob(scens, [1, 2, 3], 10).start()
+    assert job.finished.wait(300) and job.error is None
+    img = np.round(_pixels(job.bands_png("en"))[..., :3] * 255).astype(int)
+
+    def has(colour: tuple, tol: int = 12) -> int:
+        rgb = np.round(np.asarray(colour[:3]) * 255).astype(int)
+        return int((np.abs(img - rgb).max(axis=-1) <= tol).sum())
+
+    assert has(COLORS[0]) > 200 and has(COLORS[1]) > 200  # both scenarios' mean lines
+    assert has(COLORS[2]) == 0  # no third scenario drawn
+    # the 95% band over the seeds is wider with more spread: the figure is not the same for one seed
+    one = CompareJob(scens, [1], 10).start()
+    assert one.finished.wait(300)
+    assert one.bands_png("en") != job.bands_png("en")
+    # Chinese labels without boxes, also when the font was chosen before in settings since thrown away
+    import warnings
+
+    import matplotlib.pyplot as plt
+
+    from sim.plotting import use_cjk_font
+
+    with plt.rc_context():
+        use_cjk_font()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        zh = job.bands_png("zh")
+    assert not [w for w in caught if "missing from font" in str(w.message)], caught[0].message if caught else ""
+    assert zh != job.bands_png("en")
