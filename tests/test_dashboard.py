@@ -850,18 +850,19 @@ def test_browser_second_tab_chinese_both_stop_day_community_and_layout(dashboard
             browser.close()
 
 
-def _compare(page, seeds: int = 2, days: int = 20, open_panel: bool = True) -> None:
-    """Open the compare panel, set seeds and days, start, and wait for the verdict."""
+def _compare(page, seeds: int = 2, days: int = 20, worlds: int = 0, open_panel: bool = True) -> None:
+    """Open the compare panel, type seeds, days and worlds, click Start at once, and wait for the result.
+
+    No Enter, no leaving the field, no pause: the fields commit on change, so the click must see the typed
+    values (the callers check the number of runs, which counts the seeds)."""
     if open_panel:
         page.locator(".cogov-compare .v-expansion-panel-header").first.click()
     page.wait_for_selector(".cogov-compare-start", timeout=30_000)
-    for cls, value in ((".cogov-compare-seeds input", seeds), (".cogov-compare-days input", days)):
-        field = page.locator(cls)
-        _enter(field, str(value), lambda f=field, v=value: time.sleep(1) or f.input_value() == str(v), cls)
-    time.sleep(1)
+    for cls, value in (("seeds", seeds), ("days", days), ("worlds", worlds)):
+        page.locator(f".cogov-compare-{cls} input").fill(str(value))
     page.locator(".cogov-compare-start").click()
     page.wait_for_selector(".cogov-compare-status", timeout=60_000)
-    page.wait_for_selector(".cogov-verdict", timeout=300_000)
+    page.wait_for_selector(".cogov-robust-verdict" if worlds else ".cogov-verdict", timeout=600_000)
 
 
 def _text(page, selector: str) -> str:
@@ -884,23 +885,11 @@ def _small_profile_csv() -> str:
     return buf.getvalue()
 
 
-def _drop_file(page, selector: str, name: str, text: str) -> None:
-    """Drop a file on a Solara drop zone, as a user dragging it from the desktop.
-
-    Chromium gives synthetic DataTransfer items no file-system entry, so the drop event
-    carries what a real drag gives the zone's handler: an entry whose file() is the File.
-    """
-    page.evaluate(
-        """([sel, name, text]) => {
-            const zone = document.querySelector(sel + " .solara-file-drop");
-            const file = new File([text], name, {type: "text/csv"});
-            const entry = {isFile: true, file: (ok) => ok(file)};
-            const ev = new Event("drop", {bubbles: true, cancelable: true});
-            Object.defineProperty(ev, "dataTransfer", {value: {items: [{webkitGetAsEntry: () => entry}]}});
-            zone.dispatchEvent(ev);
-        }""",
-        [selector, name, text],
-    )
+def _choose_file(page, selector: str, name: str, text: str) -> None:
+    """Upload a file as a user choosing it in the browser's file dialog (the zone's file input)."""
+    with page.expect_file_chooser(timeout=30_000) as chooser:
+        page.locator(f"{selector} .cogov-file-choose").click()
+    chooser.value.set_files({"name": name, "mimeType": "text/csv", "buffer": text.encode("utf-8")})
 
 
 def _download_text(page, selector: str) -> str:
@@ -912,7 +901,10 @@ def _download_text(page, selector: str) -> str:
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium not found (Debian: apt-get install chromium)")
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_browser_compare_two_scenarios_on_two_seeds_verdict_and_report(dashboard_url, language):
-    """Compare governance-partners with government-led on 2 seeds, 20 days: the verdict and the report."""
+    """Compare governance-partners with government-led on 2 seeds, 20 days: the verdict, the bands, the report.
+
+    In English a profile is uploaded through the file dialog first. Seeds and days are typed and Start is
+    clicked at once: the number of runs shows that the typed 2 seeds were run (not the default 5)."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed (viz extra)")
     img = ROOT / "docs" / "img"
     with sync_api.sync_playwright() as p:
@@ -929,7 +921,7 @@ def test_browser_compare_two_scenarios_on_two_seeds_verdict_and_report(dashboard
                 # upload a small community profile; it joins the comparison as a third scenario
                 page.locator(".cogov-compare .v-expansion-panel-header").first.click()
                 page.wait_for_selector(".cogov-compare-upload", timeout=30_000)
-                _drop_file(page, ".cogov-compare-upload", "small-community.csv", _small_profile_csv())
+                _choose_file(page, ".cogov-compare-upload", "small-community.csv", _small_profile_csv())
                 _until(lambda: "Small community" in _text(page, ".cogov-compare-message"), 60, "upload")
                 runs = 6
             _compare(page, open_panel=language != "en")
@@ -943,6 +935,9 @@ def test_browser_compare_two_scenarios_on_two_seeds_verdict_and_report(dashboard
                 assert "超出种子间随机波动的差异" in verdict and "置信区间" in verdict, verdict
             else:
                 assert "Differences beyond the noise" in verdict and "95%" in verdict, verdict
+            # each scenario's mean over the seeds with its band, drawn on the page
+            bands = page.locator(".cogov-compare-bands img")
+            _until(lambda: bands.count() == 1 and bands.evaluate("i => i.naturalWidth") > 400, 60, "band figure")
             page.locator(".cogov-compare").scroll_into_view_if_needed()
             page.screenshot(path=str(img / f"compare-{language}.png"))
             html = _download_text(page, ".cogov-compare-report")
@@ -1068,3 +1063,46 @@ def test_compare_page_bands_draw_each_scenario_mean_and_its_band_over_seeds():
         zh = job.bands_png("zh")
     assert not [w for w in caught if "missing from font" in str(w.message)], caught[0].message if caught else ""
     assert zh != job.bands_png("en")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not found (Debian: apt-get install chromium)")
+def test_browser_compare_across_worlds_robust_verdict_in_english_and_chinese(dashboard_url):
+    """Worlds = 3: the page runs robust_compare (2 scenarios × (3 worlds + own values) × 2 seeds = 16 runs)
+    and shows the robust verdict; switched to 中文, the same verdict in Chinese."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed (viz extra)")
+    shots, img = ROOT / "results" / "dashboard-test", ROOT / "docs" / "img"
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        try:
+            page.goto(dashboard_url)
+            page.wait_for_selector(".cogov-map img", timeout=120_000)
+            _compare(page, seeds=2, days=10, worlds=3)
+            status = page.locator(".cogov-compare-status").inner_text()
+            assert "16 of 16" in status, status
+            robust = page.locator(".cogov-robust-verdict").inner_text()
+            assert "Across 3 plausible worlds" in robust, robust
+            assert "plausible worlds" in robust and ("Robust ·" in robust or "It depends ·" in robust), robust
+            assert (
+                page.locator(
+                    ".cogov-robust-verdict .cogov-robust-robust, .cogov-robust-verdict "
+                    ".cogov-robust-depends, .cogov-robust-verdict .cogov-robust-no_difference"
+                ).count()
+                > 0
+            )
+            page.locator(".cogov-robust-verdict").scroll_into_view_if_needed()
+            page.screenshot(path=str(img / "compare-worlds-en.png"))
+            html = _download_text(page, ".cogov-compare-report")
+            assert "Comparison across plausible worlds" in html and "data:image/png;base64," in html
+            page.locator(".cogov-lang-zh").click()
+            _until(lambda: "跨 3 个可能世界" in _text(page, ".cogov-robust-verdict"), 60, "Chinese robust verdict")
+            zh = page.locator(".cogov-robust-verdict").inner_text()
+            assert "可能世界" in zh and ("稳健 ·" in zh or "视情况而定 ·" in zh), zh
+            page.locator(".cogov-robust-verdict").scroll_into_view_if_needed()
+            page.screenshot(path=str(img / "compare-worlds-zh.png"))
+        except Exception:
+            page.screenshot(path=str(shots / "failure-worlds.png"))
+            raise
+        finally:
+            browser.close()

@@ -593,10 +593,15 @@ def ComparePanel(session: Session):
         compare_job.value = new.start()
 
     def watch(cancel: threading.Event):
-        # re-render the progress twice a second until the job ends (the runs are in other processes)
+        # re-render the progress when it moves (the runs are in other processes), at most once a second:
+        # a bump on a timer re-rendered without end when a render under load took longer than the timer
+        seen = None
         while job is not None and not job.finished.is_set() and not cancel.is_set():
-            time.sleep(0.5)
-            compare_tick.value += 1
+            time.sleep(1.0)
+            now = (job.done, job.total, job.cancelled.is_set())
+            if now != seen:
+                seen = now
+                compare_tick.value += 1
         if job is not None and job.finished.is_set():
             compare_tick.value += 1
 
