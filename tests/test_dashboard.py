@@ -1106,3 +1106,30 @@ def test_browser_compare_across_worlds_robust_verdict_in_english_and_chinese(das
             raise
         finally:
             browser.close()
+
+
+def test_compare_fields_commit_on_change_so_start_right_after_typing_runs_the_typed_numbers(session):
+    """Typing (the browser sets the field's value, no Enter, no blur) then Start: the job has the typed seeds,
+    days and worlds. With commit-on-blur fields the job ran the old values (5 seeds, 365 days, no worlds)."""
+    import ipyvuetify as v
+    import solara
+
+    from sim.dashboard import app
+    from sim.dashboard.compare import RobustJob
+
+    def start(seeds: str, days: str, worlds: str):
+        _, rc = solara.render(app.ComparePanel(session), handle_error=False)
+        for label, text in (("Seeds", seeds), ("Days", days), ("Worlds (0 = off)", worlds)):
+            rc.find(v.TextField, label=label).widget.v_model = text
+        rc.find(v.Btn, children=["Start comparison"]).widget.click()
+        job = app.compare_job.value
+        job.cancel()
+        rc.close()
+        return job
+
+    job = start("2", "7", "0")
+    assert type(job) is not RobustJob and job.seeds == [1, 2] and job.ticks == 7 and job.total == 4
+    job = start("3", "6", "4")
+    assert isinstance(job, RobustJob) and job.seeds == [1, 2, 3] and job.ticks == 6 and job.worlds == 4
+    assert job.finished.wait(120)
+    app.compare_job.value = None

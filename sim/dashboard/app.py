@@ -673,6 +673,8 @@ def ComparePanel(session: Session):
     if not job.comparison.table.empty:  # (one seed across worlds: no seed-only verdict, the noise is unknown)
         beyond, within = job.verdict(language)
         with solara.Column(classes=["cogov-verdict"]):
+            if isinstance(job, RobustJob):
+                solara.Text(t_lab("compare_nominal", language), style={"font-size": "13px", "font-style": "italic"})
             solara.Text(t_lab("compare_beyond", language), style={"font-weight": "600"})
             for line in beyond or ["—"]:
                 solara.Text("• " + line, classes=["cogov-verdict-beyond"], style={"font-size": "13px"})

@@ -547,6 +547,10 @@ UI_LAB: dict[str, tuple[str, str]] = {
     "verdict_robust": ("Robust", "稳健"),
     "verdict_depends": ("It depends", "视情况而定"),
     "verdict_no_difference": ("No difference beyond noise", "无超出噪声的差异"),
+    "compare_nominal": (
+        "At the scenarios' own values (one set of assumptions), over the seeds:",
+        "在各情景自身的参数取值下(同一组假设),各种子之间:",
+    ),
     "compare_bands": (
         "Headline outcomes: mean over the seeds with its 95% band",
         "主要结果:各种子的平均值及其 95% 区间",
