@@ -940,6 +940,8 @@ def test_browser_compare_two_scenarios_on_two_seeds_verdict_and_report(dashboard
             _until(lambda: bands.count() == 1 and bands.evaluate("i => i.naturalWidth") > 400, 60, "band figure")
             page.locator(".cogov-compare").scroll_into_view_if_needed()
             page.screenshot(path=str(img / f"compare-{language}.png"))
+            page.locator(".cogov-compare-bands").scroll_into_view_if_needed()
+            page.screenshot(path=str(img / f"compare-bands-{language}.png"))
             html = _download_text(page, ".cogov-compare-report")
             assert html.startswith("<!DOCTYPE html>") and "government-led" in html
             assert ('lang="zh-CN"' in html) == (language == "zh")
