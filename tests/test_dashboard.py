@@ -923,6 +923,9 @@ def test_browser_compare_two_scenarios_on_two_seeds_verdict_and_report(dashboard
                 page.wait_for_selector(".cogov-compare-upload", timeout=30_000)
                 _choose_file(page, ".cogov-compare-upload", "small-community.csv", _small_profile_csv())
                 _until(lambda: "Small community" in _text(page, ".cogov-compare-message"), 60, "upload")
+                # let the upload's last re-render land before typing: under load, a render that began before
+                # the typing once put the seeds field's old value back (15 runs instead of 6)
+                time.sleep(3)
                 runs = 6
             _compare(page, open_panel=language != "en")
             status = page.locator(".cogov-compare-status").inner_text()

@@ -615,7 +615,11 @@ def ComparePanel(session: Session):
     )
     with solara.Column(classes=["cogov-compare-upload"]):
         FileDropPick(
-            t_lab("compare_upload", language), t_lab("compare_choose", language), on_file, accept=".xlsx,.csv,.toml"
+            t_lab("compare_upload", language),
+            t_lab("compare_choose", language),
+            on_file,
+            accept=".xlsx,.csv,.toml",
+            max_bytes=MAX_UPLOAD_BYTES,
         )
     with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
         solara.InputText(t_lab("compare_mine", language), value=mine, classes=["cogov-compare-mine"])
@@ -736,7 +740,7 @@ def StatePanel(session: Session):
         mime_type="application/json",
         children=[solara.Button(t_lab("state_save", language), text=True, small=True, classes=["cogov-state-save"])],
     )
-    FileDropPick(t_lab("state_open", language), t_lab("compare_choose", language), on_file, accept=".json")
+    FileDropPick(t_lab("state_open", language), t_lab("compare_choose", language), on_file, ".json", MAX_STATE_BYTES)
     if note.value:
         solara.Text(note.value, classes=["cogov-state-message"], style={"font-size": "12px"})
 

@@ -26,8 +26,14 @@ class FilePickZone(FileDropZone):
 
 
 @solara.component
-def FileDropPick(label: str, button: str, on_file: Callable[[dict[str, Any]], None], accept: str = ""):
-    """Drop a file or choose one; ``on_file`` gets ``{"name", "size", "file_obj", "data"}`` (data read in full)."""
+def FileDropPick(
+    label: str, button: str, on_file: Callable[[dict[str, Any]], None], accept: str = "", max_bytes: int | None = None
+):
+    """Drop a file or choose one; ``on_file`` gets ``{"name", "size", "file_obj", "data"}``.
+
+    ``data`` is the whole file, or None when it is larger than ``max_bytes``: its bytes are then never
+    asked from the browser (the handler refuses it by its size).
+    """
     file_info, set_file_info = solara.use_state(None)
     wired, set_wired = solara.use_state(None)
     zone = FilePickZone.element(label=label, button=button, accept=accept, on_file_info=set_file_info, multiple=False)
@@ -46,7 +52,8 @@ def FileDropPick(label: str, button: str, on_file: Callable[[dict[str, Any]], No
     def handle(cancel: threading.Event):
         if wired:
             info = wired[0]
-            info["data"] = info["file_obj"].read()
+            too_big = max_bytes is not None and int(info.get("size", 0)) > max_bytes
+            info["data"] = None if too_big else info["file_obj"].read()
             on_file(info)
 
     result = solara.use_thread(handle, [wired])
