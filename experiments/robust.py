@@ -510,11 +510,12 @@ class RobustResult:
 
 def default_out(refs: list[str]) -> Path:
     """results/robust-<A>-vs-<B>..."""
-    return Path("results") / ("robust-" + "-vs-".join(Path(r).stem for r in refs))
+    stems = (r.name if isinstance(r, Scenario) else Path(r).stem for r in refs)
+    return Path("results") / ("robust-" + "-vs-".join(stems))
 
 
 def robust_compare(
-    refs: list[str],
+    refs: list[str | Scenario],
     worlds: int = 16,
     seeds: int | list[int] = 2,
     ticks: int = 365,
@@ -528,8 +529,14 @@ def robust_compare(
     correction: str = "holm",
     quiet: bool = False,
     command: str = "",
+    run_tasks: Any = None,
 ) -> RobustResult:
     """Run every scenario in every world on the same seeds and summarise; return tidy tables.
+
+    ``refs`` are preset names, scenario or profile paths, or loaded ``Scenario``
+    objects (the dashboard's uploads and page levers). ``run_tasks(tasks, out)``,
+    when given, runs the tasks and stores each with ``store.write_run`` in place
+    of the sweep runner (the dashboard's capped pool, with its progress and cancel).
 
     ``out`` (default ``results/robust-A-vs-B``) holds ``design.parquet``,
     ``runs/``, ``series/`` and ``manifest.json`` like a sweep, so
@@ -570,7 +577,7 @@ def robust_compare(
     manifest = {
         "kind": "robust-compare",
         "scenarios": [s.name for s in scens],
-        "references": list(refs),
+        "references": [r.name if isinstance(r, Scenario) else str(r) for r in refs],
         "worlds": worlds,
         "design": "lhs",
         "design_seed": dseed,
@@ -593,11 +600,11 @@ def robust_compare(
     store.atomic_write_parquet(design, out / "design.parquet")
     store.atomic_write_json(manifest, out / "manifest.json")
     t0 = time.perf_counter()
-    res = execute(tasks, out, workers, scheduler, quiet)
+    res = execute(tasks, out, workers, scheduler, quiet) if run_tasks is None else run_tasks(tasks, out)
     runs = store.load_sweep(out)
     result = summarise(runs, scens, unc, wtable, seed_list, ticks, out, verdict_outcomes, correction)
     result.origin, result.design_seed, result.overrides, result.command = origin, dseed, overrides, command
-    result.seconds, result.workers, result.manifest = time.perf_counter() - t0, res.workers, manifest
+    result.seconds, result.workers, result.manifest = time.perf_counter() - t0, getattr(res, "workers", 0), manifest
     return result
 
 

@@ -48,8 +48,8 @@ def use_cjk_font() -> str | None:
     Chinese glyphs fall back to the CJK one. Fonts installed after matplotlib built its
     font cache (e.g. Debian's fonts-noto-cjk by the set-up) are added by path.
     """
-    if _CJK_FONT:
-        return _CJK_FONT[0]
+    if _CJK_FONT:  # chosen before: set it again, the current settings may be fresh (rc_context, a new tab)
+        return _apply_cjk(_CJK_FONT[0]) if _CJK_FONT[0] else None
     from matplotlib import font_manager as fm
 
     known = {f.name for f in fm.fontManager.ttflist}
@@ -70,11 +70,16 @@ def use_cjk_font() -> str | None:
             stacklevel=2,
         )
         return None
+    _CJK_FONT.append(font)
+    return _apply_cjk(font)
+
+
+def _apply_cjk(font: str) -> str:
+    """Append ``font`` to the current font families (Latin text keeps its font)."""
     families = list(matplotlib.rcParams["font.family"])
     if font not in families:
         matplotlib.rcParams["font.family"] = families + [font]
     matplotlib.rcParams["axes.unicode_minus"] = False
-    _CJK_FONT.append(font)
     return font
 
 

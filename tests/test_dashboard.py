@@ -850,18 +850,19 @@ def test_browser_second_tab_chinese_both_stop_day_community_and_layout(dashboard
             browser.close()
 
 
-def _compare(page, seeds: int = 2, days: int = 20, open_panel: bool = True) -> None:
-    """Open the compare panel, set seeds and days, start, and wait for the verdict."""
+def _compare(page, seeds: int = 2, days: int = 20, worlds: int = 0, open_panel: bool = True) -> None:
+    """Open the compare panel, type seeds, days and worlds, click Start at once, and wait for the result.
+
+    No Enter, no leaving the field, no pause: the fields commit on change, so the click must see the typed
+    values (the callers check the number of runs, which counts the seeds)."""
     if open_panel:
         page.locator(".cogov-compare .v-expansion-panel-header").first.click()
     page.wait_for_selector(".cogov-compare-start", timeout=30_000)
-    for cls, value in ((".cogov-compare-seeds input", seeds), (".cogov-compare-days input", days)):
-        field = page.locator(cls)
-        _enter(field, str(value), lambda f=field, v=value: time.sleep(1) or f.input_value() == str(v), cls)
-    time.sleep(1)
+    for cls, value in (("seeds", seeds), ("days", days), ("worlds", worlds)):
+        page.locator(f".cogov-compare-{cls} input").fill(str(value))
     page.locator(".cogov-compare-start").click()
     page.wait_for_selector(".cogov-compare-status", timeout=60_000)
-    page.wait_for_selector(".cogov-verdict", timeout=300_000)
+    page.wait_for_selector(".cogov-robust-verdict" if worlds else ".cogov-verdict", timeout=600_000)
 
 
 def _text(page, selector: str) -> str:
@@ -884,23 +885,11 @@ def _small_profile_csv() -> str:
     return buf.getvalue()
 
 
-def _drop_file(page, selector: str, name: str, text: str) -> None:
-    """Drop a file on a Solara drop zone, as a user dragging it from the desktop.
-
-    Chromium gives synthetic DataTransfer items no file-system entry, so the drop event
-    carries what a real drag gives the zone's handler: an entry whose file() is the File.
-    """
-    page.evaluate(
-        """([sel, name, text]) => {
-            const zone = document.querySelector(sel + " .solara-file-drop");
-            const file = new File([text], name, {type: "text/csv"});
-            const entry = {isFile: true, file: (ok) => ok(file)};
-            const ev = new Event("drop", {bubbles: true, cancelable: true});
-            Object.defineProperty(ev, "dataTransfer", {value: {items: [{webkitGetAsEntry: () => entry}]}});
-            zone.dispatchEvent(ev);
-        }""",
-        [selector, name, text],
-    )
+def _choose_file(page, selector: str, name: str, text: str) -> None:
+    """Upload a file as a user choosing it in the browser's file dialog (the zone's file input)."""
+    with page.expect_file_chooser(timeout=30_000) as chooser:
+        page.locator(f"{selector} .cogov-file-choose").click()
+    chooser.value.set_files({"name": name, "mimeType": "text/csv", "buffer": text.encode("utf-8")})
 
 
 def _download_text(page, selector: str) -> str:
@@ -912,7 +901,10 @@ def _download_text(page, selector: str) -> str:
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium not found (Debian: apt-get install chromium)")
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_browser_compare_two_scenarios_on_two_seeds_verdict_and_report(dashboard_url, language):
-    """Compare governance-partners with government-led on 2 seeds, 20 days: the verdict and the report."""
+    """Compare governance-partners with government-led on 2 seeds, 20 days: the verdict, the bands, the report.
+
+    In English a profile is uploaded through the file dialog first. Seeds and days are typed and Start is
+    clicked at once: the number of runs shows that the typed 2 seeds were run (not the default 5)."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed (viz extra)")
     img = ROOT / "docs" / "img"
     with sync_api.sync_playwright() as p:
@@ -929,8 +921,11 @@ def test_browser_compare_two_scenarios_on_two_seeds_verdict_and_report(dashboard
                 # upload a small community profile; it joins the comparison as a third scenario
                 page.locator(".cogov-compare .v-expansion-panel-header").first.click()
                 page.wait_for_selector(".cogov-compare-upload", timeout=30_000)
-                _drop_file(page, ".cogov-compare-upload", "small-community.csv", _small_profile_csv())
+                _choose_file(page, ".cogov-compare-upload", "small-community.csv", _small_profile_csv())
                 _until(lambda: "Small community" in _text(page, ".cogov-compare-message"), 60, "upload")
+                # let the upload's last re-render land before typing: under load, a render that began before
+                # the typing once put the seeds field's old value back (15 runs instead of 6)
+                time.sleep(3)
                 runs = 6
             _compare(page, open_panel=language != "en")
             status = page.locator(".cogov-compare-status").inner_text()
@@ -943,8 +938,13 @@ def test_browser_compare_two_scenarios_on_two_seeds_verdict_and_report(dashboard
                 assert "超出种子间随机波动的差异" in verdict and "置信区间" in verdict, verdict
             else:
                 assert "Differences beyond the noise" in verdict and "95%" in verdict, verdict
+            # each scenario's mean over the seeds with its band, drawn on the page
+            bands = page.locator(".cogov-compare-bands img")
+            _until(lambda: bands.count() == 1 and bands.evaluate("i => i.naturalWidth") > 400, 60, "band figure")
             page.locator(".cogov-compare").scroll_into_view_if_needed()
             page.screenshot(path=str(img / f"compare-{language}.png"))
+            page.locator(".cogov-compare-bands").scroll_into_view_if_needed()
+            page.screenshot(path=str(img / f"compare-bands-{language}.png"))
             html = _download_text(page, ".cogov-compare-report")
             assert html.startswith("<!DOCTYPE html>") and "government-led" in html
             assert ('lang="zh-CN"' in html) == (language == "zh")
@@ -997,3 +997,144 @@ def test_compare_job_runs_in_the_background_counts_progress_and_cancels():
     slow = CompareJob(scens, list(range(1, 41)), 200).start()
     slow.cancel()
     assert slow.finished.wait(300) and slow.comparison is None and slow.done < slow.total
+
+
+def test_compare_across_worlds_runs_robust_compare_in_the_capped_pool_with_verdicts_in_both_languages():
+    """worlds > 0: experiments.robust_compare through the page's pool; progress counts every run; cancel stops it."""
+    from sim.dashboard.compare import MAX_WORLDS, RobustJob, scenario_of
+
+    tiny = {"residents": 400, "households": 140, "households_per_building": 10, "households_per_grid_worker": 40}
+    scens = [scenario_of("governance-partners", tiny), scenario_of("government-led", tiny)]
+    for bad in (1, MAX_WORLDS + 1):
+        with pytest.raises(ValueError, match="allowed: 0 \\(off\\) or 2 to"):
+            RobustJob(scens, [1, 2], 10, bad)
+    job = RobustJob(scens, [1, 2], 10, 3).start()
+    assert job.finished.wait(600) and job.error is None, job.error
+    # 2 scenarios × (3 worlds + the scenarios' own values) × 2 seeds, every one counted
+    assert job.done == job.total == 16
+    r = job.robust
+    assert sorted(r.runs["world"].unique().tolist()) == [-1, 0, 1, 2] and len(r.runs) == 16
+    assert job.comparison is r.nominal and set(r.nominal.table["scenario"]) == {"governance-partners", "government-led"}
+    assert r.verdicts and {k for k, _ in job.robust_verdict("en")} <= {"robust", "depends", "no_difference"}
+    en, zh = job.robust_verdict("en"), job.robust_verdict("zh")
+    assert [k for k, _ in en] == [k for k, _ in zh]
+    assert any("plausible worlds" in s or "it depends" in s for _, s in en)
+    assert all(_has_cjk(s) for _, s in zh) and any("可能世界" in s or "视情况而定" in s for _, s in zh)
+    html = job.report_html("zh")
+    assert html.startswith("<!DOCTYPE html>") and 'lang="zh-CN"' in html and "可能世界" in html
+    import io
+    import zipfile
+
+    names = set(zipfile.ZipFile(io.BytesIO(job.tables_zip())).namelist())
+    assert {"verdicts.csv", "robust_summary.csv", "worlds.csv", "runs.csv"} <= names
+    slow = RobustJob(scens, list(range(1, 11)), 200, 8).start()
+    _until(lambda: slow.total == 2 * 9 * 10 or slow.finished.is_set(), 120, "the plan")
+    slow.cancel()
+    assert slow.finished.wait(300) and slow.robust is None and slow.comparison is None and slow.done < slow.total
+
+
+def test_compare_page_bands_draw_each_scenario_mean_and_its_band_over_seeds():
+    """The page's band figure has one line and one band per scenario, in the scenario's colour."""
+    from experiments.report import COLORS
+    from sim.dashboard.compare import CompareJob, scenario_of
+
+    tiny = {"residents": 400, "households": 140, "households_per_building": 10, "households_per_grid_worker": 40}
+    scens = [scenario_of("governance-partners", tiny), scenario_of("government-led", tiny)]
+    job = CompareJob(scens, [1, 2, 3], 10).start()
+    assert job.finished.wait(300) and job.error is None
+    img = np.round(_pixels(job.bands_png("en"))[..., :3] * 255).astype(int)
+
+    def has(colour: tuple, tol: int = 12) -> int:
+        rgb = np.round(np.asarray(colour[:3]) * 255).astype(int)
+        return int((np.abs(img - rgb).max(axis=-1) <= tol).sum())
+
+    assert has(COLORS[0]) > 200 and has(COLORS[1]) > 200  # both scenarios' mean lines
+    assert has(COLORS[2]) == 0  # no third scenario drawn
+    # the 95% band over the seeds is wider with more spread: the figure is not the same for one seed
+    one = CompareJob(scens, [1], 10).start()
+    assert one.finished.wait(300)
+    assert one.bands_png("en") != job.bands_png("en")
+    # Chinese labels without boxes, also when the font was chosen before in settings since thrown away
+    import warnings
+
+    import matplotlib.pyplot as plt
+
+    from sim.plotting import use_cjk_font
+
+    with plt.rc_context():
+        use_cjk_font()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        zh = job.bands_png("zh")
+    assert not [w for w in caught if "missing from font" in str(w.message)], caught[0].message if caught else ""
+    assert zh != job.bands_png("en")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not found (Debian: apt-get install chromium)")
+def test_browser_compare_across_worlds_robust_verdict_in_english_and_chinese(dashboard_url):
+    """Worlds = 3: the page runs robust_compare (2 scenarios × (3 worlds + own values) × 2 seeds = 16 runs)
+    and shows the robust verdict; switched to 中文, the same verdict in Chinese."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed (viz extra)")
+    shots, img = ROOT / "results" / "dashboard-test", ROOT / "docs" / "img"
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        try:
+            page.goto(dashboard_url)
+            page.wait_for_selector(".cogov-map img", timeout=120_000)
+            _compare(page, seeds=2, days=10, worlds=3)
+            status = page.locator(".cogov-compare-status").inner_text()
+            assert "16 of 16" in status, status
+            robust = page.locator(".cogov-robust-verdict").inner_text()
+            assert "Across 3 plausible worlds" in robust, robust
+            assert "plausible worlds" in robust and ("Robust ·" in robust or "It depends ·" in robust), robust
+            assert (
+                page.locator(
+                    ".cogov-robust-verdict .cogov-robust-robust, .cogov-robust-verdict "
+                    ".cogov-robust-depends, .cogov-robust-verdict .cogov-robust-no_difference"
+                ).count()
+                > 0
+            )
+            page.locator(".cogov-robust-verdict").scroll_into_view_if_needed()
+            page.screenshot(path=str(img / "compare-worlds-en.png"))
+            html = _download_text(page, ".cogov-compare-report")
+            assert "Comparison across plausible worlds" in html and "data:image/png;base64," in html
+            page.locator(".cogov-lang-zh").click()
+            _until(lambda: "跨 3 个可能世界" in _text(page, ".cogov-robust-verdict"), 60, "Chinese robust verdict")
+            zh = page.locator(".cogov-robust-verdict").inner_text()
+            assert "可能世界" in zh and ("稳健 ·" in zh or "视情况而定 ·" in zh), zh
+            page.locator(".cogov-robust-verdict").scroll_into_view_if_needed()
+            page.screenshot(path=str(img / "compare-worlds-zh.png"))
+        except Exception:
+            page.screenshot(path=str(shots / "failure-worlds.png"))
+            raise
+        finally:
+            browser.close()
+
+
+def test_compare_fields_commit_on_change_so_start_right_after_typing_runs_the_typed_numbers(session):
+    """Typing (the browser sets the field's value, no Enter, no blur) then Start: the job has the typed seeds,
+    days and worlds. With commit-on-blur fields the job ran the old values (5 seeds, 365 days, no worlds)."""
+    import ipyvuetify as v
+    import solara
+
+    from sim.dashboard import app
+    from sim.dashboard.compare import RobustJob
+
+    def start(seeds: str, days: str, worlds: str):
+        _, rc = solara.render(app.ComparePanel(session), handle_error=False)
+        for label, text in (("Seeds", seeds), ("Days", days), ("Worlds (0 = off)", worlds)):
+            rc.find(v.TextField, label=label).widget.v_model = text
+        rc.find(v.Btn, children=["Start comparison"]).widget.click()
+        job = app.compare_job.value
+        job.cancel()
+        rc.close()
+        return job
+
+    job = start("2", "7", "0")
+    assert type(job) is not RobustJob and job.seeds == [1, 2] and job.ticks == 7 and job.total == 4
+    job = start("3", "6", "4")
+    assert isinstance(job, RobustJob) and job.seeds == [1, 2, 3] and job.ticks == 6 and job.worlds == 4
+    assert job.finished.wait(120)
+    app.compare_job.value = None

@@ -55,6 +55,7 @@ from sim.dashboard.session import (
     run_title,
     save_state,
 )
+from sim.dashboard.upload import FileDropPick
 from sim.params import STRUCTURAL
 from sim.scenario import ScenarioError, preset_names
 
@@ -538,7 +539,14 @@ compare_tick = solara.reactive(0)  # bumped while a comparison runs: re-renders 
 @solara.component
 def ComparePanel(session: Session):
     """2–4 scenarios over several seeds in the background: progress, time left, cancel, verdict, report."""
-    from sim.dashboard.compare import MAX_RUNS_AT_ONCE, MAX_UPLOAD_BYTES, CompareJob, parse_upload, scenario_of
+    from sim.dashboard.compare import (
+        MAX_RUNS_AT_ONCE,
+        MAX_UPLOAD_BYTES,
+        CompareJob,
+        RobustJob,
+        parse_upload,
+        scenario_of,
+    )
 
     compare_tick.value  # noqa: B018 (subscribe)
     language = lang.value
@@ -546,6 +554,7 @@ def ComparePanel(session: Session):
     mine = solara.use_reactive("")
     seeds = solara.use_reactive(5)
     days = solara.use_reactive(HORIZON)
+    worlds = solara.use_reactive(0)  # 0: seeds only; N: also across N plausible worlds (experiments.robust_compare)
     note = solara.use_reactive("")
     job = compare_job.value
 
@@ -572,7 +581,11 @@ def ComparePanel(session: Session):
                 scens.append(scenario_of(a.scenario, session.size, mine.value.strip()[:60], dict(a.overrides)))
             if not 1 <= int(seeds.value) <= 50 or not 1 <= int(days.value) <= 3650:
                 raise ValueError("seeds 1–50, days 1–3650")
-            new = CompareJob(scens, list(range(1, int(seeds.value) + 1)), int(days.value))
+            seed_list, n_worlds = list(range(1, int(seeds.value) + 1)), int(worlds.value or 0)
+            if n_worlds:
+                new = RobustJob(scens, seed_list, int(days.value), n_worlds)
+            else:
+                new = CompareJob(scens, seed_list, int(days.value))
         except (ScenarioError, ValueError) as exc:
             note.value = f"{t('error', language)}: {exc}"
             return
@@ -580,10 +593,15 @@ def ComparePanel(session: Session):
         compare_job.value = new.start()
 
     def watch(cancel: threading.Event):
-        # re-render the progress twice a second until the job ends (the runs are in other processes)
+        # re-render the progress when it moves (the runs are in other processes), at most once a second:
+        # a bump on a timer re-rendered without end when a render under load took longer than the timer
+        seen = None
         while job is not None and not job.finished.is_set() and not cancel.is_set():
-            time.sleep(0.5)
-            compare_tick.value += 1
+            time.sleep(1.0)
+            now = (job.done, job.total, job.cancelled.is_set())
+            if now != seen:
+                seen = now
+                compare_tick.value += 1
         if job is not None and job.finished.is_set():
             compare_tick.value += 1
 
@@ -596,11 +614,26 @@ def ComparePanel(session: Session):
         classes=["cogov-compare-pick"],
     )
     with solara.Column(classes=["cogov-compare-upload"]):
-        solara.FileDrop(label=t_lab("compare_upload", language), on_file=on_file, lazy=False)
+        FileDropPick(
+            t_lab("compare_upload", language),
+            t_lab("compare_choose", language),
+            on_file,
+            accept=".xlsx,.csv,.toml",
+            max_bytes=MAX_UPLOAD_BYTES,
+        )
     with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
         solara.InputText(t_lab("compare_mine", language), value=mine, classes=["cogov-compare-mine"])
-        solara.InputInt(t_lab("compare_seeds", language), value=seeds, classes=["cogov-compare-seeds"])
-        solara.InputInt(t_lab("compare_days", language), value=days, classes=["cogov-compare-days"])
+        # continuous_update: the value Run reads is what was typed, even without Enter or leaving the field
+        solara.InputInt(
+            t_lab("compare_seeds", language), value=seeds, continuous_update=True, classes=["cogov-compare-seeds"]
+        )
+        solara.InputInt(
+            t_lab("compare_days", language), value=days, continuous_update=True, classes=["cogov-compare-days"]
+        )
+        solara.InputInt(
+            t_lab("compare_worlds", language), value=worlds, continuous_update=True, classes=["cogov-compare-worlds"]
+        )
+    solara.Text(t_lab("compare_worlds_help", language), style={"font-size": "11px", "color": "#666"})
     running = job is not None and not job.finished.is_set()
     with solara.Row(style={"align-items": "center"}):
         solara.Button(
@@ -620,7 +653,9 @@ def ComparePanel(session: Session):
     solara.ProgressLinear(value=100 * job.done / max(job.total, 1))
     left = job.time_left()
     status = t_lab("compare_progress", language, done=job.done, total=job.total)
-    if running and left is not None:
+    if running and job.done >= job.total:
+        status += "; " + t_lab("compare_summarising", language)
+    elif running and left is not None:
         status += "; " + t_lab("compare_left", language, s=left)
     if job.cancelled.is_set():
         status += " " + t_lab("compare_cancelled", language)
@@ -629,14 +664,27 @@ def ComparePanel(session: Session):
         solara.Text(f"{t('error', language)}: {job.error}", style={"color": "#b00020"})
     if job.comparison is None:
         return
-    beyond, within = job.verdict(language)
-    with solara.Column(classes=["cogov-verdict"]):
-        solara.Text(t_lab("compare_beyond", language), style={"font-weight": "600"})
-        for line in beyond or ["—"]:
-            solara.Text("• " + line, classes=["cogov-verdict-beyond"], style={"font-size": "13px"})
-        solara.Text(t_lab("compare_within", language), style={"font-weight": "600"})
-        for line in within or ["—"]:
-            solara.Text("• " + line, style={"font-size": "13px", "color": "#666"})
+    if isinstance(job, RobustJob) and job.robust is not None:
+        colours = {"robust": "#e8f6ef", "depends": "#fdebd0", "no_difference": "#f4f4f4"}
+        with solara.Column(classes=["cogov-robust-verdict"], gap="2px"):
+            solara.Text(t_lab("compare_robust_title", language, w=job.worlds), style={"font-weight": "600"})
+            for kind, line in job.robust_verdict(language):
+                solara.Text(
+                    f"{t_lab('verdict_' + kind, language)} · {line}",
+                    classes=[f"cogov-robust-{kind}"],
+                    style={"font-size": "13px", "background": colours[kind], "padding": "2px 6px"},
+                )
+    if not job.comparison.table.empty:  # (one seed across worlds: no seed-only verdict, the noise is unknown)
+        beyond, within = job.verdict(language)
+        with solara.Column(classes=["cogov-verdict"]):
+            if isinstance(job, RobustJob):
+                solara.Text(t_lab("compare_nominal", language), style={"font-size": "13px", "font-style": "italic"})
+            solara.Text(t_lab("compare_beyond", language), style={"font-weight": "600"})
+            for line in beyond or ["—"]:
+                solara.Text("• " + line, classes=["cogov-verdict-beyond"], style={"font-size": "13px"})
+            solara.Text(t_lab("compare_within", language), style={"font-weight": "600"})
+            for line in within or ["—"]:
+                solara.Text("• " + line, style={"font-size": "13px", "color": "#666"})
     with solara.Row():
         solara.FileDownload(
             lambda: job.report_html(language).encode("utf-8"),
@@ -654,6 +702,10 @@ def ComparePanel(session: Session):
                 solara.Button(t_lab("compare_tables", language), outlined=True, classes=["cogov-compare-tables"])
             ],
         )
+    # the uncertainty over seeds on the page itself: mean per day and its 95% band, one line per scenario
+    with solara.Column(classes=["cogov-compare-bands"]):
+        solara.Text(t_lab("compare_bands", language), style={"font-weight": "600"})
+        solara.Image(job.bands_png(language), width="100%")
 
 
 @solara.component
@@ -688,7 +740,7 @@ def StatePanel(session: Session):
         mime_type="application/json",
         children=[solara.Button(t_lab("state_save", language), text=True, small=True, classes=["cogov-state-save"])],
     )
-    solara.FileDrop(label=t_lab("state_open", language), on_file=on_file, lazy=False)
+    FileDropPick(t_lab("state_open", language), t_lab("compare_choose", language), on_file, ".json", MAX_STATE_BYTES)
     if note.value:
         solara.Text(note.value, classes=["cogov-state-message"], style={"font-size": "12px"})
 

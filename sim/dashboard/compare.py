@@ -112,6 +112,20 @@ class CompareJob:
             self.finished.set()
 
     # --- results ---------------------------------------------------------------------------
+    def bands_png(self, lang: str) -> bytes:
+        """The headline outcomes over time: each scenario's mean over the seeds with its 95% band (PNG, cached)."""
+        cache = self.__dict__.setdefault("_bands", {})
+        if lang not in cache:
+            from experiments.labels import use_cjk_font
+            from experiments.report import fig_trajectories, plt
+            from sim.outcomes import HEADLINE
+
+            with plt.rc_context():  # the tab's settings stay as they were
+                if lang == "zh":
+                    use_cjk_font()
+                cache[lang] = fig_trajectories(self.comparison, list(HEADLINE), lang)
+        return cache[lang]
+
     def verdict(self, lang: str) -> tuple[list[str], list[str]]:
         """Plain-language differences: (beyond the noise of the seeds, within it)."""
         from experiments.report import headline_sentences
@@ -133,6 +147,116 @@ class CompareJob:
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
             z.writestr("outcomes.csv", self.comparison.table.to_csv(index=False))
             z.writestr("final_values.csv", self.comparison.finals.reset_index().to_csv(index=False))
+        return buf.getvalue()
+
+
+class _Cancelled(Exception):
+    """The user cancelled a comparison across worlds."""
+
+
+MAX_WORLDS = 64
+
+
+class RobustJob(CompareJob):
+    """A comparison across plausible worlds (``experiments.robust_compare``) in the background.
+
+    Every scenario runs in ``worlds`` worlds drawn over the declared uncertain
+    parameters, plus the scenarios' own values, on the same seeds. The runs go
+    to the same capped pool as a plain comparison, with the same progress and
+    cancel; they are stored in a private temporary folder only while the
+    summary is computed, then removed (the result is kept in memory, in the tab).
+    """
+
+    def __init__(self, scenarios: list[Scenario], seeds: list[int], ticks: int, worlds: int):
+        super().__init__(scenarios, seeds, ticks)
+        if not 2 <= int(worlds) <= MAX_WORLDS:
+            raise ValueError(f"worlds {worlds}; allowed: 0 (off) or 2 to {MAX_WORLDS}")
+        self.worlds = int(worlds)
+        self.total = (self.worlds + 1) * len(scenarios) * len(self.seeds)  # until the plan is known
+        self.robust = None
+
+    def start(self) -> RobustJob:
+        """Plan, run and summarise in a thread; returns at once."""
+        threading.Thread(target=self._robust, daemon=True, name="cogov-robust").start()
+        return self
+
+    def cancel(self) -> None:
+        """Stop: runs not started are dropped, the summary is not computed."""
+        self.cancelled.set()
+        for f in list(self._futures):
+            f.cancel()
+
+    def _run_tasks(self, tasks: list[dict[str, Any]], out) -> None:
+        """``robust_compare``'s runner: the shared capped pool, counting runs and stopping on cancel."""
+        from experiments import runner, store
+
+        uniq = runner.dedupe(tasks)
+        self.total, self.done = len(uniq), 0
+        ex = _executor()
+        self._futures = [ex.submit(runner.run_task, t) for t in uniq]
+        if self.cancelled.is_set():  # cancelled while the worlds were being drawn
+            self.cancel()
+        for f in self._futures:
+            if self.cancelled.is_set():
+                raise _Cancelled
+            rid, df = f.result()
+            store.write_run(out, rid, df)
+            self.done += 1
+
+    def _robust(self) -> None:
+        import shutil
+        import tempfile
+
+        from experiments.robust import robust_compare
+
+        tmp = tempfile.mkdtemp(prefix="cogov-robust-")
+        try:
+            self.robust = robust_compare(
+                self.scenarios,
+                worlds=self.worlds,
+                seeds=self.seeds,
+                ticks=self.ticks,
+                out=tmp,
+                quiet=True,
+                command="dashboard compare --worlds",
+                run_tasks=self._run_tasks,
+            )
+            self.comparison = self.robust.nominal
+        except _Cancelled:
+            pass
+        except Exception as exc:  # noqa: BLE001 (shown on the page)
+            if not self.cancelled.is_set():
+                self.error = f"{type(exc).__name__}: {exc}"
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+            self.finished.set()
+
+    def robust_verdict(self, lang: str) -> list[tuple[str, str]]:
+        """One (kind, sentence) per pair and headline outcome: kind is "robust", "depends" or "no_difference"."""
+        from experiments.labels import outcome_label
+        from experiments.robust import verdict_sentence
+
+        return [(v.kind, verdict_sentence(v, outcome_label(v.outcome, lang), lang)) for v in self.robust.verdicts]
+
+    def report_html(self, lang: str) -> str:
+        """The HTML report of ``cogov compare --worlds``, in ``lang``."""
+        from experiments.robust_report import make_figures, render_html
+
+        return render_html(self.robust, make_figures(self.robust, None, lang), None, lang)
+
+    def tables_zip(self) -> bytes:
+        """The verdicts, the per-pair summary, regret, the worlds and the per-run table, as CSV in a zip."""
+        import io
+        import zipfile
+
+        r = self.robust
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("verdicts.csv", r.verdict_table.to_csv(index=False))
+            z.writestr("robust_summary.csv", r.summary.to_csv(index=False))
+            z.writestr("regret.csv", r.regret.to_csv(index=False))
+            z.writestr("worlds.csv", r.worlds.to_csv(index=False))
+            z.writestr("runs.csv", r.runs.to_csv(index=False))
         return buf.getvalue()
 
 

@@ -367,6 +367,27 @@ UI_LAB: dict[str, tuple[str, str]] = {
         "Runs share the server's {n} run slots with other users; other tabs keep working.",
         "运行与其他用户共用服务器的 {n} 个运行槽位,其他标签页不受阻塞。",
     ),
+    "compare_worlds": ("Worlds (0 = off)", "可能世界数(0 = 不用)"),
+    "compare_worlds_help": (
+        "Worlds > 0: every scenario also runs in that many plausible worlds (uncertain assumptions drawn "
+        "over their declared ranges), and the answer says whether it is robust or depends on them.",
+        "可能世界数 > 0:每个情景还在这么多个可能世界中运行(不确定的假设在其声明范围内抽样),"
+        "结论会说明它是稳健的还是取决于这些假设。",
+    ),
+    "compare_summarising": ("computing the verdicts…", "正在计算结论……"),
+    "compare_robust_title": ("Across {w} plausible worlds", "跨 {w} 个可能世界"),
+    "verdict_robust": ("Robust", "稳健"),
+    "verdict_depends": ("It depends", "视情况而定"),
+    "verdict_no_difference": ("No difference beyond noise", "无超出噪声的差异"),
+    "compare_nominal": (
+        "At the scenarios' own values (one set of assumptions), over the seeds:",
+        "在各情景自身的参数取值下(同一组假设),各种子之间:",
+    ),
+    "compare_bands": (
+        "Headline outcomes: mean over the seeds with its 95% band",
+        "主要结果:各种子的平均值及其 95% 区间",
+    ),
+    "compare_choose": ("Choose a file…", "选择文件…"),
     "state": ("Workshop: save or open this page", "工作坊:保存或打开本页设置"),
     "state_save": ("Save page state", "保存页面设置"),
     "state_open": ("Drop a saved page state here", "将保存的页面设置文件拖到这里"),
