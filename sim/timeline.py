@@ -350,4 +350,10 @@ def reschedule(model: Any, entries: list[dict]) -> None:
     after today take effect; a ramp under way starts again from today's value.
     """
     scen = model.config.with_overrides(timeline=list(entries), shock_tick=-1, shock_set={})
-    model.timeline = Timeline(scen.params)
+    timeline = Timeline(scen.params)
+    # a ramp under way goes on from today's value to its target on the same line: counting
+    # its days from ``from_day`` again would make it jump ahead by the days already ramped
+    for _, ramps in timeline.by_day.values():
+        for r in ramps:
+            r.start_day = max(r.start_day, model.tick)
+    model.timeline = timeline

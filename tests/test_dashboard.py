@@ -212,18 +212,6 @@ def test_switching_scenario_restarts_both_runs_together(session):
     assert session.runs["A"].model.tick == session.runs["B"].model.tick == 0
 
 
-def test_shock_scheduled_from_the_dashboard_takes_effect_on_its_day(session):
-    session.schedule_shock("A", 5, "admin_load", 0.9)
-    session.step(4)
-    assert session.runs["A"].model.p["admin_load"] != 0.9
-    session.step(2)
-    assert session.runs["A"].model.p["admin_load"] == 0.9
-    with pytest.raises(ScenarioError):
-        session.schedule_shock("A", 8, "residents", 10)
-    session.clear_shock("A")
-    assert session.runs["A"].values()["shock_tick"] == -1
-
-
 def test_export_writes_tables_manifest_and_figures(session, tmp_path):
     from sim.dashboard.app import figures
 

@@ -458,6 +458,22 @@ def test_reschedule_a_running_model_adds_and_clears_changes():
     assert not m.timeline
 
 
+def test_reschedule_during_a_ramp_keeps_it_on_its_line():
+    # garbage_distance ramps 50 -> 350 over days 10-40 (10 m a day); rescheduling on day 20 (the
+    # dashboard adding an unrelated change) must not make it jump ahead of that line
+    from sim.timeline import reschedule
+
+    ramp = {"from_day": 10, "to_day": 40, "ramp": {"garbage_distance": 350.0}}
+    m = model([ramp])
+    step_to(m, 20)
+    assert m.p["garbage_distance"] == pytest.approx(150.0)
+    reschedule(m, [ramp, {"day": 30, "set": {"admin_load": 0.9}}])
+    step_to(m, 21)
+    assert m.p["garbage_distance"] == pytest.approx(160.0)
+    step_to(m, 40)
+    assert m.p["garbage_distance"] == 350.0 and m.p["admin_load"] == 0.9
+
+
 def test_readme_example_loads_and_means_what_it_says(tmp_path):
     text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     section = text[text.index("### Policy timeline") :]

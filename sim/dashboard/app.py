@@ -55,6 +55,7 @@ from sim.dashboard.session import (
     run_title,
     save_state,
 )
+from sim.dashboard.timeline_panel import TimelinePanel
 from sim.dashboard.upload import FileDropPick
 from sim.params import STRUCTURAL
 from sim.scenario import ScenarioError, preset_names
@@ -351,70 +352,6 @@ def LiveView(session: Session):
 
 
 @solara.component
-def ShockPanel(session: Session, which: str):
-    """Schedule a policy shock: from a day on, one parameter takes a new value."""
-    language = lang.value
-    names = [s.name for s in SPECS.values() if s.name not in STRUCTURAL]
-    day = solara.use_reactive(180)
-    name = solara.use_reactive("points_budget")
-    raw = solara.use_reactive("0")
-    run = session.runs.get(which) or session.runs["A"]
-    vals = run.values()
-
-    def add():
-        if _guard(session.schedule_shock, which, int(day.value), name.value, _parse(raw.value)):
-            params_version.value += 1
-
-    def clear():
-        session.clear_shock(which)
-        params_version.value += 1
-
-    spec = SPECS[name.value]
-    solara.InputInt(t("shock_day", language), value=day, dense=True)
-    # parameters by their names in the page's language (the identifier stays the value)
-    LabelledSelect(
-        t("shock_param", language),
-        sorted(((n, param_label(n, language)) for n in names), key=lambda x: x[1]),
-        name.value,
-        name.set,
-        ["cogov-shock-param"],
-    )
-    share = spec.name.startswith("share_")
-    unit = unit_label(spec.unit, language)
-    solara.Text(
-        f"{param_label(name.value, language)}: {range_text(spec.lo, spec.hi, language) if not share else '0–1'}"
-        + (f" {unit}" if unit else ""),
-        style={"font-size": "11px", "color": "#666", "word-break": "break-word"},
-    )
-    solara.InputText(t("shock_value", language), value=raw)
-    with solara.Row():
-        solara.Button(t("shock_add", language), on_click=add, outlined=True, classes=["cogov-shock-add"])
-        solara.Button(t("shock_clear", language), on_click=clear, text=True)
-    if vals["shock_tick"] >= 0 and vals["shock_set"]:
-        what = value_text("shock_set", vals["shock_set"], language)
-        solara.Text(
-            t("shock_planned", language, day=vals["shock_tick"], what=what),
-            classes=["cogov-shock-planned"],
-            style={"font-size": "12px", "word-break": "break-word"},
-        )
-    else:
-        solara.Text(t("shock_none", language), style={"font-size": "12px"})
-
-
-def _parse(text: str) -> Any:
-    low = text.strip().lower()
-    if low in ("true", "on", "yes", "开"):
-        return True
-    if low in ("false", "off", "no", "关"):
-        return False
-    try:
-        f = float(low)
-    except ValueError:
-        return text.strip()
-    return int(f) if f.is_integer() and "." not in low else f
-
-
-@solara.component
 def LeverPanel(session: Session):
     """Every parameter, grouped by mechanism, levers first; generated from the schema."""
     params_version.value  # noqa: B018 (subscribe: re-render after lever changes)
@@ -455,14 +392,14 @@ def LeverPanel(session: Session):
         with solara.Details(summary=section_label(section, language), expand=False):
             with solara.Column(gap="2px", classes=[f"cogov-section-{section}"]):
                 for spec in levers:
-                    if spec.widget == "shock":
+                    if spec.widget == "shock" or spec.name == "shock_tick":  # the timeline panel has them
                         continue
                     ParamControl(
                         spec, values[spec.name], setter(spec.name), language, changed=spec.name in run.overrides
                     )
-                if section == "shock":
-                    ShockPanel(session, which)
-                rest = [c for c in others if c.widget != "shock"]
+                if section == "shock":  # dated changes: the scenario's timeline, editable (timeline_panel.py)
+                    TimelinePanel(session, which, language, version, params_version, message)
+                rest = [c for c in others if c.widget != "shock" and c.name != "shock_tick"]
                 if rest:
                     with solara.Details(summary=t("more_params", language), expand=False):
                         for spec in rest:

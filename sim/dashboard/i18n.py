@@ -49,15 +49,33 @@ UI: dict[str, tuple[str, str]] = {
         "因此预算变化在重置后才完全显现。",
     ),
     "undo_changes": ("Back to the scenario's values", "恢复情景原值"),
-    "shock": ("Policy shock", "政策冲击"),
+    "shock": ("Policy timeline", "政策时间表"),
     "service": ("Trust and voice that answer to service", "服务回应、信任与表达"),
-    "shock_day": ("Day of the shock", "冲击日"),
-    "shock_param": ("Parameter the shock sets", "冲击修改的参数"),
-    "shock_value": ("Value from that day", "自该日起的取值"),
-    "shock_add": ("Schedule shock", "安排冲击"),
-    "shock_clear": ("Clear shock", "清除冲击"),
-    "shock_none": ("No shock scheduled.", "未安排冲击。"),
-    "shock_planned": ("Shock on day {day}: {what}", "第 {day} 天冲击:{what}"),
+    # the policy timeline panel (timeline_panel.py)
+    "tl_note": (
+        "Dated changes of this run: the scenario's and those added here. A change acts from its day; "
+        "a ramp moves linearly from its first day's value to the target on its last day. Reset runs "
+        "them all from day 0.",
+        "本次运行按日安排的变化:情景自带的和在此添加的。变化自其日期起生效;渐变从起始日的取值"
+        "线性变到结束日的目标值。重置后从第 0 天起全部重新执行。",
+    ),
+    "tl_none": ("No dated changes.", "没有按日安排的变化。"),
+    "tl_day": ("day {day}", "第 {day} 天"),
+    "tl_days": ("days {a}–{b}", "第 {a}–{b} 天"),
+    "tl_set": ("set to", "设为"),
+    "tl_ramp": ("ramp to", "渐变至"),
+    "tl_planned": ("planned", "计划中"),
+    "tl_under_way": ("under way", "进行中"),
+    "tl_applied": ("applied", "已生效"),
+    "tl_now": ("now", "当前"),
+    "tl_remove": ("Remove", "删除"),
+    "tl_when": ("Day (first day of a ramp)", "日期(渐变的起始日)"),
+    "tl_param": ("Parameter", "参数"),
+    "tl_value": ("Value from that day (a ramp's target)", "自该日起的取值(渐变的目标值)"),
+    "tl_end": ("Ramp end day (empty: set on the day)", "渐变结束日(留空:当日设定)"),
+    "tl_add": ("Add dated change", "添加按日变化"),
+    "tl_fixed": ("fixed at the start", "开局固定"),
+    "tl_count": ("{n} dated change(s)", "{n} 项按日变化"),
     "export": ("Export", "导出"),
     "export_folder": ("Export folder (a name inside the export folder)", "导出文件夹(导出目录内的名称)"),
     "exported": ("Written to {path}", "已写入 {path}"),
@@ -98,7 +116,7 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "funding": ("Funding", "资金"),
     "technology": ("Technology and paperwork", "技术与数字负担"),
     "turnover": ("Turnover", "人口流动"),
-    "shock": ("Policy shock", "政策冲击"),
+    "shock": ("Policy timeline", "政策时间表"),
     "attitudes": ("Attitudes", "态度"),
     "cofunding": ("Co-funding of micro-projects", "居民众筹微项目"),
     "thresholds": ("Participation thresholds", "参与阈值"),
@@ -516,6 +534,8 @@ def value_text(name: str, value: object, lang: str = "en") -> str:
     """A parameter's value as the page shows it: on/off, labelled choices, %, readable numbers, shocks."""
     if isinstance(value, bool):
         return t("yes" if value else "no", lang)
+    if isinstance(value, list) and name == "timeline":  # the dashboard keeps a changed timeline whole
+        return t("tl_count", lang, n=len(value))
     if isinstance(value, dict):
         if not value:
             return t("none", lang)

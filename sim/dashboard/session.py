@@ -219,33 +219,6 @@ class Session:
                 if live:
                     run.model.apply_shock(live)
 
-    def schedule_shock(self, which: str, day: int, name: str, value: Any) -> None:
-        """Schedule a policy shock: from ``day`` on, parameter ``name`` takes ``value``."""
-        if name in STRUCTURAL:
-            raise ScenarioError(f"'{name}' cannot change during a run; choose a policy or behaviour parameter")
-        value = coerce(SPECS[name], value)
-        with self.lock:
-            targets = list(self.runs) if which == "both" else [which]
-            for key in targets:
-                run = self.runs[key]
-                shock = dict(run.values().get("shock_set") or {})
-                shock[name] = value
-                change = {"shock_tick": int(day), "shock_set": shock}
-                load_scenario(run.scenario, **{**run.size, **run.overrides, **change})
-                run.overrides.update(change)
-                if day > run.model.tick:
-                    run.model.apply_shock(change)
-
-    def clear_shock(self, which: str) -> None:
-        """Remove any scheduled shock (the scenario's own one too) from run ``which``."""
-        with self.lock:
-            targets = list(self.runs) if which == "both" else [which]
-            for key in targets:
-                run = self.runs[key]
-                change = {"shock_tick": -1, "shock_set": {}}
-                run.overrides.update(change)
-                run.model.apply_shock(change)
-
     # --- export ---------------------------------------------------------------------------
     def export(self, root: str | Path, name: str = "", figures: dict[str, bytes] | None = None) -> Path:
         """Write every run's table (CSV, Parquet), manifest and figures into a new folder; return it.

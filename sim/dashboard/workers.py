@@ -52,6 +52,11 @@ def _serve(conn) -> None:
                 elif op == "shock":
                     m.apply_shock(args[0])
                     value = None
+                elif op == "reschedule":
+                    from sim.timeline import reschedule
+
+                    reschedule(m, args[0])
+                    value = None
                 elif op == "results":
                     value = m.results()
                 elif op == "map":
@@ -151,6 +156,10 @@ class RemoteModel:
     def apply_shock(self, change: dict[str, Any]) -> None:
         """Change parameters from today."""
         self._call("shock", change)
+
+    def reschedule(self, entries: list[dict]) -> None:
+        """Give the model a new timeline (sim.timeline.reschedule), in its worker."""
+        self._call("reschedule", entries)
 
     def results(self):
         """The per-tick table."""
