@@ -57,7 +57,6 @@ from sim.dashboard.session import (
 )
 from sim.dashboard.timeline_panel import TimelinePanel
 from sim.dashboard.upload import FileDropPick
-from sim.params import STRUCTURAL
 from sim.scenario import ScenarioError, preset_names
 
 SPEEDS = (1, 2, 5, 10, 20, 30)
