@@ -546,3 +546,19 @@ def test_report_states_the_burn_in_and_the_summary_of_each_outcome(tmp_path):
     assert f"confirmatory family ({m_conf} tests, Holm)" in html and f"exploratory ({m_expl} tests" in html
     assert "Not tested:" in html
     assert "median" in html and "CRN" in html and "Settling after 13 days" in html
+
+
+def test_sobol_convergence_flag_follows_the_change_from_half_to_full_n(tmp_path):
+    """N = 8 on a signal with an interaction moves ST by more than the tolerance; N = 256 does not."""
+    from experiments import analysis
+
+    def signal(p):
+        return 4 * p["w_trust"] + 3 * p["w_social"] * p["w_status"] + np.sin(6 * p["w_status"])
+
+    (tmp_path / "s").mkdir()
+    (tmp_path / "l").mkdir()
+    small = analysis.sobol_indices(_fake_sweep(tmp_path / "s", signal, 0.001, samples=8), "backlog")
+    large = analysis.sobol_indices(_fake_sweep(tmp_path / "l", signal, 0.001, samples=256), "backlog")
+    assert small.attrs["max_ST_change"] > analysis.CONVERGED_CHANGE and not small.attrs["converged"]
+    assert large.attrs["max_ST_change"] <= analysis.CONVERGED_CHANGE and large.attrs["converged"]
+    assert small.attrs["max_ST_change"] == pytest.approx(small["ST_change"].abs().max())
