@@ -669,7 +669,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--uncertain",
         default=None,
         metavar="FILE",
-        help="TOML file naming the uncertain parameters and their ranges (see experiments/uncertain-example.toml)",
+        help="TOML file naming the uncertain parameters and their ranges (see experiments/uncertain-example.toml), "
+        "or a plausible.json from python -m sim.calibrate --plausible",
     )
     parser.add_argument(
         "--world-seed", type=int, default=None, metavar="N", help="seed of the Latin hypercube of worlds"
