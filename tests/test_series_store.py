@@ -161,3 +161,35 @@ def test_gathering_unifies_columns_and_types(tmp_path):
     assert store.compact_series(out) == 1  # a later run with a new column and a float column
     got = store.load_series(out)
     assert list(got["x"]) == [1.0, 2.0, 0.5, 1.5] and got["y"].isna().sum() == 2 and list(got["y"].dropna()) == [3, 4]
+
+
+def test_robust_compare_folder_gathers_and_its_nominal_report_reads_the_dataset(tmp_path, monkeypatch):
+    from experiments import robust_compare, worlds
+
+    def run(out):
+        return robust_compare(
+            TWO,
+            worlds=2,
+            seeds=2,
+            ticks=4,
+            uncertain=[worlds.Uncertain("w_social", 1.0, 3.0)],
+            overrides=dict(TINY),
+            workers=0,
+            out=out,
+            quiet=True,
+            verdict_outcomes=(),
+        )
+
+    ref = run(tmp_path / "ref")
+    out = tmp_path / "rob"
+    monkeypatch.setattr(runner, "run_task", Interrupt(at=4))
+    with pytest.raises(KeyboardInterrupt):
+        run(out)
+    assert len(gathered_runs(out)) == 3 and series_parts(out) == []
+    resume = Interrupt()
+    monkeypatch.setattr(runner, "run_task", resume)
+    res = run(out)
+    assert resume.calls == len(gathered_runs(ref.out)) - 3
+    assert series_parts(out) == [] and gathered_runs(out) == gathered_runs(ref.out)
+    pd.testing.assert_frame_equal(ref.nominal.series, res.nominal.series)  # the nominal report's series
+    pd.testing.assert_frame_equal(ref.summary, res.summary)
