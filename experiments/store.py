@@ -517,6 +517,8 @@ def _row_groups_by_run(pf: pq.ParquetFile) -> dict[str, list[int]]:
 
 def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
     """``table`` with exactly ``schema``'s columns and types (a column it lacks is all null)."""
+    if table.schema.remove_metadata().equals(schema):  # the usual case: every run has the same columns
+        return table.replace_schema_metadata(schema.metadata)
     cols = [
         table.column(f.name).cast(f.type) if f.name in table.column_names else pa.nulls(len(table), f.type)
         for f in schema
