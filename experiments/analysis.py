@@ -32,6 +32,10 @@ from experiments.design import DUMMY
 from experiments.store import load_sweep, read_manifest
 
 NOISE_WARNING = 0.1  # noise share above which an outcome's indices are mostly seed noise
+# Largest change of any total-order index between the first N/2 base samples and all N below
+# which the indices count as converged (assumption: a tolerance below which the ranking of
+# factors whose ST differ by more than 0.1 cannot flip).
+CONVERGED_CHANGE = 0.05
 
 
 class NoisyOutcomeWarning(UserWarning):
@@ -121,8 +125,10 @@ def sobol_indices(directory: str | Path, outcome: str) -> pd.DataFrame:
     ST_half) and ST_change = ST - ST_half. ``attrs``: ``noise_share`` (see
     ``noise_share``; a ``NoisyOutcomeWarning`` above 0.1), ``dummy_ST`` (the
     noise floor: a factor whose ST is not above it cannot be told from noise),
-    ``max_ST_change``, ``N``, ``seeds``, ``salib_version`` and ``S2`` when the
-    design has second-order terms.
+    ``max_ST_change``, ``converged`` (``max_ST_change`` at most
+    ``CONVERGED_CHANGE``: doubling N from N/2 moved no ST by more than that),
+    ``N``, ``seeds``, ``salib_version`` and ``S2`` when the design has
+    second-order terms.
     """
     import warnings
     from importlib import metadata
@@ -147,6 +153,7 @@ def sobol_indices(directory: str | Path, outcome: str) -> pd.DataFrame:
     full.attrs.update(
         noise_share=share,
         max_ST_change=float(full["ST_change"].abs().max()),
+        converged=bool(full["ST_change"].abs().max() <= CONVERGED_CHANGE),
         N=n,
         seeds=int(df.groupby("point")[col].count().min()),
         salib_version=metadata.version("SALib"),

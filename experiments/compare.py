@@ -385,8 +385,10 @@ def run_comparison(
 ) -> Comparison:
     """Run every scenario over the same seeds and compute the outcome table.
 
-    Runs are cached in ``out/runs`` and ``out/series`` by run id, so running
-    the same comparison again (or adding a scenario) computes only what is missing.
+    Runs are cached in ``out`` by run id (a summary part per run in ``out/runs``;
+    their per-tick series gathered into ``out/series.parquet`` when the session
+    ends, finished or interrupted), so running the same comparison again (or
+    adding a scenario) computes only what is missing.
     Stored runs made by other model sources raise ``store.StaleRunsError``
     unless ``fresh`` recomputes them. With ``burn_in`` days, every run first
     simulates that many days with the baseline's run-time parameters (the
@@ -438,6 +440,7 @@ def run_comparison(
         scheduler=scheduler,
         progress=progress,
     )
+    store.compact_series(out)  # finished, failed or interrupted: the session's series go into one dataset
     if res.interrupted:
         raise KeyboardInterrupt
     if res.failed:

@@ -100,7 +100,7 @@ def execute(
     """Run the missing tasks through the sweep runner into ``out`` (resumable; raises on failure)."""
     store.clean_temporaries(out)
     uniq = runner.dedupe(tasks)
-    done = store.done_ids(out)
+    done = store.done_ids(out, expected={t["run_id"]: t["ticks"] for t in uniq})  # damaged parts: run again
     todo = [t for t in uniq if t["run_id"] not in done]
     stream = sys.stderr if not quiet else _Null()
     if len(todo) < len(uniq) and not quiet:
@@ -114,6 +114,7 @@ def execute(
         scheduler=scheduler,
         progress=progress,
     )
+    store.compact_series(out)  # finished, failed or interrupted: the session's series go into one dataset
     if res.interrupted:
         raise KeyboardInterrupt
     if res.failed:
@@ -539,7 +540,7 @@ def robust_compare(
     of the sweep runner (the dashboard's capped pool, with its progress and cancel).
 
     ``out`` (default ``results/robust-A-vs-B``) holds ``design.parquet``,
-    ``runs/``, ``series/`` and ``manifest.json`` like a sweep, so
+    ``runs/``, ``series.parquet`` and ``manifest.json`` like a sweep, so
     ``experiments.load_sweep(out)`` gives one row per (world, scenario, seed);
     running again computes only the missing runs.
 
@@ -675,7 +676,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--uncertain",
         default=None,
         metavar="FILE",
-        help="TOML file naming the uncertain parameters and their ranges (see experiments/uncertain-example.toml)",
+        help="TOML file naming the uncertain parameters and their ranges (see experiments/uncertain-example.toml), "
+        "or a plausible.json from python -m sim.calibrate --plausible",
     )
     parser.add_argument(
         "--world-seed", type=int, default=None, metavar="N", help="seed of the Latin hypercube of worlds"

@@ -40,11 +40,12 @@ def sobol_report(out: Path, outcome: str) -> str:
         f"Sobol indices of {outcome} (N = {a['N']}, {a['seeds']} seeds per point, SALib {a['salib_version']}; "
         f"95% CI half-widths; *_half: the same from the first N/2 base samples)\n"
         f"noise share {a['noise_share']:.3f}; dummy factor ST {a.get('dummy_ST', float('nan')):.3f} "
-        f"(noise floor); largest ST change from N/2 to N {a['max_ST_change']:.3f}; "
+        f"(noise floor); largest ST change from N/2 to N {a['max_ST_change']:.3f} "
+        f"({'converged' if a['converged'] else 'NOT converged'}: tolerance {analysis.CONVERGED_CHANGE}); "
         f"sum of S1 {idx.loc[idx['parameter'] != 'dummy', 'S1'].sum():.3f}"
     )
     warn = "".join(f"\nWARNING: {w.message}" for w in caught)
-    cols = ["parameter", "S1", "S1_conf", "ST", "ST_conf", "S1_half", "ST_half"]
+    cols = ["parameter", "S1", "S1_conf", "ST", "ST_conf", "S1_half", "ST_half", "ST_change"]
     return f"{head}{warn}\n{idx[cols].round(3).to_string(index=False)}"
 
 

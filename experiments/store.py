@@ -4,8 +4,9 @@ A sweep directory holds::
 
     manifest.json        the sweep spec, versions, and one entry per session
     design.parquet       one row per (point, seed): the varied values and run_id
-    runs/<run_id>.parquet     one row: the run's outcomes at the last tick
-    series/<run_id>.parquet   the run's per-tick outcome table
+    runs/<run_id>.parquet     one row: the run's summary values (``summary_row``)
+    series.parquet            every finished run's per-tick outcome table, one row group per run
+    series/<run_id>.parquet   a run's series part, until its session ends and gathers it (``compact_series``)
 
 A run is finished when its ``runs/`` part reads back whole (``check_run``): one
 row, matching the checksum of that row and the size, SHA-256 and row count of
@@ -195,6 +196,8 @@ def drop_runs(directory: Path, ids: list[str] | set[str]) -> int:
                 path.unlink()
                 found = True
         n += found
+    if (Path(directory) / SERIES_DATASET).is_file():  # their gathered series go too
+        _rewrite_series(Path(directory), {}, drop=set(ids))
     return n
 
 
@@ -323,7 +326,7 @@ def _file_digest(path: Path) -> str:
 
 
 def packed_series_rows(directory: str | Path) -> dict[str, int]:
-    """Rows per run in the gathered series dataset (``series.parquet``) of a finished sweep; {} if none.
+    """Rows per run in the gathered series dataset (``series.parquet``) of a folder; {} if none.
 
     Reads only the run-id column. A dataset that cannot be read counts as empty, so
     the runs whose series only it held are computed again rather than trusted.
@@ -345,7 +348,7 @@ def check_run(directory: str | Path, rid: str, ticks: int, packed: dict[str, int
     the one recorded with it, and that the series part has the recorded size, SHA-256
     and ``ticks + 1`` rows (days 0..ticks). Parts written before checksums were recorded
     are checked by their footers and row counts only. A run whose series was gathered
-    into the sweep's ``series.parquet`` (``packed``: rows per run there) is checked by
+    into the folder's ``series.parquet`` (``packed``: rows per run there) is checked by
     its row count in that dataset, which was written whole and atomically.
     """
     run_path = Path(directory) / RUNS / f"{rid}.parquet"
@@ -477,42 +480,97 @@ def _merge_parts(directory: Path, design: pd.DataFrame) -> pd.DataFrame:
 
 
 def compact_series(directory: str | Path) -> int:
-    """Gather the per-run series parts into one Parquet dataset, ``series.parquet``; return the runs moved.
+    """Gather the finished runs' series parts into one Parquet dataset, ``series.parquet``; return the runs moved.
 
-    One row group per run, sorted by run id, so reading some runs reads only
-    their row groups. Crash-safe: the dataset (old content plus the parts) is
-    written atomically before any part is deleted, and readers prefer it, so a
-    kill in between leaves duplicates that are ignored, never a lost series.
+    Called at the end of every sweep, compare and robust-compare session,
+    finished or interrupted, so a folder holds one series file rather than one
+    per run; a session killed outright leaves its parts, and the next session
+    gathers them. Only parts whose run part exists are gathered (a series part
+    written just before a kill, without its run part, stays until the run is
+    computed again), and an unreadable part is left for ``check_run`` to catch.
+    The dataset keeps one row group per run, sorted by run id, so reading some
+    runs reads only their row groups. Crash-safe: the new dataset (old content
+    plus the parts) is written atomically before any part is deleted, and
+    readers prefer a part to the dataset, so a kill in between leaves
+    duplicates that are ignored, never a lost series.
     """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     directory = Path(directory)
-    parts = sorted((directory / SERIES).glob("*.parquet"))
-    if not parts:
-        return 0
-    frames = [pd.read_parquet(p) for p in parts]
+    finished = {p.stem for p in (directory / RUNS).glob("*.parquet")}
+    parts = {p.stem: p for p in sorted((directory / SERIES).glob("*.parquet")) if p.stem in finished}
+    return _rewrite_series(directory, parts, drop=set())
+
+
+def _row_groups_by_run(pf: pq.ParquetFile) -> dict[str, list[int]]:
+    """Row-group indices of each run in a gathered dataset (one group per run; read the ids if unsure)."""
+    col = pf.schema_arrow.get_field_index("run_id")
+    groups: dict[str, list[int]] = {}
+    for i in range(pf.num_row_groups):
+        stats = pf.metadata.row_group(i).column(col).statistics
+        if stats is not None and stats.has_min_max and stats.min == stats.max:
+            ids = [stats.min]
+        else:
+            ids = pf.read_row_group(i, columns=["run_id"]).column(0).unique().to_pylist()
+        for rid in ids:
+            groups.setdefault(str(rid), []).append(i)
+    return groups
+
+
+def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """``table`` with exactly ``schema``'s columns and types (a column it lacks is all null)."""
+    if table.schema.remove_metadata().equals(schema):  # the usual case: every run has the same columns
+        return table.replace_schema_metadata(schema.metadata)
+    cols = [
+        table.column(f.name).cast(f.type) if f.name in table.column_names else pa.nulls(len(table), f.type)
+        for f in schema
+    ]
+    return pa.Table.from_arrays(cols, schema=schema)
+
+
+def _rewrite_series(directory: Path, parts: dict[str, Path], drop: set[str]) -> int:
+    """Write ``series.parquet`` anew: its runs minus ``drop``, each replaced or added from ``parts``.
+
+    Streams one run at a time (memory of one run, not of the sweep). Returns the
+    parts gathered (and deleted).
+    """
     target = directory / SERIES_DATASET
-    if target.exists():
-        frames.insert(0, pd.read_parquet(target))
-    table = pd.concat(frames, ignore_index=True).drop_duplicates(["run_id", "tick"], keep="last")
-    table = table.sort_values(["run_id", "tick"], kind="stable").reset_index(drop=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    os.close(fd)
+    old = pq.ParquetFile(target) if target.is_file() else None
     try:
-        arrow = pa.Table.from_pandas(table, preserve_index=False)
-        with pq.ParquetWriter(tmp, arrow.schema) as writer:
-            for _, idx in table.groupby("run_id", sort=True).indices.items():
-                writer.write_table(arrow.take(pa.array(idx)))
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    for p in parts:
-        p.unlink(missing_ok=True)
-    return len(parts)
+        groups = _row_groups_by_run(old) if old is not None else {}
+        readable: dict[str, Path] = {}
+        schemas = [old.schema_arrow.remove_metadata()] if old is not None else []
+        for rid, path in parts.items():
+            try:
+                schemas.append(pq.read_schema(path).remove_metadata())
+                readable[rid] = path
+            except Exception:  # noqa: BLE001 - a damaged part is left for check_run, which recomputes its run
+                continue
+        if not readable and not (drop & set(groups)):
+            return 0
+        keep = sorted((set(groups) - drop) | set(readable))
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+        os.close(fd)
+        try:
+            if not keep:
+                Path(tmp).unlink()
+                target.unlink(missing_ok=True)
+            else:
+                schema = pa.unify_schemas(schemas, promote_options="permissive")
+                with pq.ParquetWriter(tmp, schema) as writer:
+                    for rid in keep:
+                        table = pq.read_table(readable[rid]) if rid in readable else old.read_row_groups(groups[rid])
+                        writer.write_table(_conform(table, schema))
+                with open(tmp, "rb") as fh:
+                    os.fsync(fh.fileno())
+                os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    finally:
+        if old is not None:
+            old.close()
+    for path in readable.values():
+        path.unlink(missing_ok=True)
+    return len(readable)
 
 
 def load_series(directory: str | Path, run_ids: list[str] | None = None) -> pd.DataFrame:

@@ -235,9 +235,9 @@ def run_sweep(
     manifest["sessions"].append(session)
     manifest["failed"] = result.failed
     store.atomic_write_json(manifest, out / "manifest.json")
+    store.compact_series(out)  # finished or interrupted: the session's series go into one dataset
     if len(store.done_ids(out) & set(manifest_ids(out))) == total:
         store.atomic_write_parquet(store.load_sweep(out), out / store.SUMMARY)
-        store.compact_series(out)
     return result
 
 

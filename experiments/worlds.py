@@ -128,9 +128,32 @@ def _entry(name: str, value: Any, where: str) -> Uncertain:
     return Uncertain(name, float(lo), float(hi), dist, None if mode is None else float(mode))
 
 
-def load_uncertain(path: str | Path) -> tuple[list[Uncertain], int | None]:
-    """Read an ``--uncertain`` file; return its parameters (file order) and its seed (or None)."""
+def load_plausible_json(path: Path) -> list[Uncertain]:
+    """The ranges of a ``plausible.json`` written by ``python -m sim.calibrate … --plausible`` (uniform).
+
+    This is how a calibrated parameter's history-matched range feeds the
+    comparison across worlds: ``cogov compare A B --worlds N --uncertain plausible.json``.
+    """
+    import json
+
     where = str(path)
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise WorldsError(f"{where}: file not found; allowed: a plausible.json from sim.calibrate") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise WorldsError(f"{where}: cannot be read ({exc}); allowed: a plausible.json from sim.calibrate") from None
+    table = doc.get("plausible") if isinstance(doc, dict) else None
+    if not isinstance(table, dict) or not table:
+        raise _err(where, "plausible", "missing or empty", "the plausible.json written by sim.calibrate --plausible")
+    return [_entry(k, list(v) if isinstance(v, (list, tuple)) else v, where) for k, v in table.items()]
+
+
+def load_uncertain(path: str | Path) -> tuple[list[Uncertain], int | None]:
+    """Read an ``--uncertain`` file (TOML, or a calibration's ``plausible.json``); return parameters and seed."""
+    where = str(path)
+    if Path(path).suffix.lower() == ".json":
+        return load_plausible_json(Path(path)), None
     try:
         doc = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:

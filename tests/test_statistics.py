@@ -546,3 +546,40 @@ def test_report_states_the_burn_in_and_the_summary_of_each_outcome(tmp_path):
     assert f"confirmatory family ({m_conf} tests, Holm)" in html and f"exploratory ({m_expl} tests" in html
     assert "Not tested:" in html
     assert "median" in html and "CRN" in html and "Settling after 13 days" in html
+
+
+def test_sobol_convergence_flag_follows_the_change_from_half_to_full_n(tmp_path):
+    """N = 8 on a signal with an interaction moves ST by more than the tolerance; N = 256 does not."""
+    from experiments import analysis
+
+    def signal(p):
+        return 4 * p["w_trust"] + 3 * p["w_social"] * p["w_status"] + np.sin(6 * p["w_status"])
+
+    (tmp_path / "s").mkdir()
+    (tmp_path / "l").mkdir()
+    small = analysis.sobol_indices(_fake_sweep(tmp_path / "s", signal, 0.001, samples=8), "backlog")
+    large = analysis.sobol_indices(_fake_sweep(tmp_path / "l", signal, 0.001, samples=256), "backlog")
+    assert small.attrs["max_ST_change"] > analysis.CONVERGED_CHANGE and not small.attrs["converged"]
+    assert large.attrs["max_ST_change"] <= analysis.CONVERGED_CHANGE and large.attrs["converged"]
+    assert small.attrs["max_ST_change"] == pytest.approx(small["ST_change"].abs().max())
+
+
+def test_history_matched_range_feeds_the_worlds_of_a_robust_comparison(tmp_path):
+    """Item 11: ``--uncertain plausible.json`` (written by ``sim.calibrate --plausible``) gives the worlds."""
+    import json
+
+    from experiments import worlds
+
+    path = tmp_path / "plausible.json"
+    path.write_text(json.dumps({"plausible": {"base_logit": [-10.6, -9.9]}, "waves": 2}), encoding="utf-8")
+    found, seed = worlds.load_uncertain(path)
+    assert [(u.name, u.lo, u.hi) for u in found] == [("base_logit", -10.6, -9.9)] and seed is None
+    drawn = worlds.draw_worlds(found, 16)["base_logit"]
+    assert drawn.between(-10.6, -9.9).all() and drawn.max() - drawn.min() > 0.5
+    path.write_text(json.dumps({"points": []}), encoding="utf-8")
+    with pytest.raises(worlds.WorldsError, match="plausible: missing or empty"):
+        worlds.load_uncertain(path)
+    path.write_text(json.dumps({"plausible": {"no_such_param": [0, 1]}}), encoding="utf-8")
+    with pytest.raises(worlds.WorldsError) as err:
+        worlds.load_uncertain(path)
+    assert "\n" not in str(err.value) and "no_such_param" in str(err.value)
