@@ -9,6 +9,7 @@ checks the order against each mechanism's declared ``after`` dependencies.
 from __future__ import annotations
 
 from sim.mechanisms.alliance import Alliance
+from sim.mechanisms.appraisal import Appraisal
 from sim.mechanisms.attitudes import Attitudes
 from sim.mechanisms.base import Mechanism
 from sim.mechanisms.capacity import Capacity
@@ -62,6 +63,7 @@ PIPELINE: tuple[type[Mechanism], ...] = (
     ServiceTrust,
     Consultation,
     Rules,
+    Appraisal,
     Delivery,
     Projects,
     CoFunding,
