@@ -14,8 +14,8 @@ from sim.model import CommunityModel
 XIAN = dict(estates=1, households=400, residents=1100, households_per_building=20, households_per_grid_worker=100)
 
 
-def _run(scenario, ticks, seed=1, pop=SMALL, **kw) -> CommunityModel:
-    return CommunityModel(scenario, seed=seed, check=True, **pop, **kw).run(ticks)
+def _run(scenario, ticks, seed=1, pop=SMALL, check=True, **kw) -> CommunityModel:
+    return CommunityModel(scenario, seed=seed, check=check, **pop, **kw).run(ticks)
 
 
 # --- item 8: 事前预评 and 工程监理师 (seed 002 §2 三是) -------------------------------------------
@@ -28,7 +28,7 @@ def _funded_legitimacy(m) -> float:
 
 def test_pre_evaluation_drops_and_changes_weak_plans():
     # a leadership decision gives thin legitimacy: residents' panels drop some plans and change others
-    off = _run("governance-partners", 240, decision_rule="leadership")
+    off = _run("governance-partners", 240, decision_rule="leadership", pre_evaluation=False)
     on = _run("governance-partners", 240, decision_rule="leadership", pre_evaluation=True)
     assert off.totals.get("projects_pre_dropped", 0) == 0
     assert on.totals["projects_pre_dropped"] > 0
@@ -70,6 +70,117 @@ def _overrun(m) -> float:
 
 def test_supervision_engineer_shortens_the_xian_overrun():
     seeds = (1, 2, 3, 4)
-    base = np.array([_overrun(_run("xian-renovation", 540, s, XIAN)) for s in seeds])
-    eng = np.array([_overrun(_run("xian-renovation", 540, s, XIAN, supervision_engineer=True)) for s in seeds])
+    base = np.array([_overrun(_run("xian-renovation", 540, s, XIAN, check=False)) for s in seeds])
+    eng = np.array(
+        [_overrun(_run("xian-renovation", 540, s, XIAN, check=False, supervision_engineer=True)) for s in seeds]
+    )
     assert_greater(base, eng, "overrun without vs with a supervision engineer")
+
+
+# --- item 7: partners as roles (seed 002 §2 一是, §3 三是 投工投劳) -----------------------------------
+
+PARTNERS = dict(partner_roles=True)
+
+
+def test_partners_are_recruited_by_kind_from_the_right_pools():
+    m = _run("governance-partners", 62, **PARTNERS)  # recruited on days 0, 30 and 60
+    res, p = m.residents, m.p
+    n = res.n
+    neighbour, building, team = (np.flatnonzero(res.partner == k) for k in (1, 2, 3))
+    assert 0 < len(building) <= round(p["building_partner_share"] * n)
+    assert 0 < len(team) <= round(p["team_partner_share"] * n)
+    assert res.capable[building].all()  # 社区能人, 能工巧匠
+    assert res.party[team].all()  # reporting and dispatched Party members
+    assert res.adult[np.r_[neighbour, building, team]].all()
+    # the good-neighbour partners are the registered volunteers (「注册志愿者达1192人」)
+    assert len(neighbour) > 0 and res.volunteer[neighbour].all()
+    m.mech["partners"]._recruit()  # a month start: every registered volunteer now has a role
+    assert (res.partner[res.volunteer] > 0).all()
+    off = _run("governance-partners", 62, partner_roles=False)
+    assert (off.residents.partner == 0).all()
+
+
+def test_labour_in_kind_advances_projects_and_covers_their_money():
+    m = _run("xian-renovation", 120, pop=XIAN, **PARTNERS)
+    ps, mech = m.projects, m.mech["partners"]
+    ids = ps.open_ids[ps.column("cost")[ps.open_ids] > 0]
+    assert len(ids) > 0 and len(mech.ids()[1]) > 0
+    before_prog, before_hand = ps.column("progress")[ids].copy(), ps.column("in_hand")[ids].copy()
+    m.residents.last_active[mech.ids()[1]] = m.tick  # every building partner took part today
+    before_days = m.totals.get("labour_days", 0)
+    mech._labour()
+    worked = m.totals["labour_days"] - before_days
+    assert worked == len(mech.ids()[1])  # one estate: all of them
+    first = ids[0]  # labour goes to the estate's first open project
+    share = worked * m.p["labour_day_value"] / ps.column("cost")[first]
+    assert ps.column("progress")[first] == before_prog[0] + share
+    assert ps.column("in_hand")[first] == min(before_hand[0] + share, 1.0)
+    np.testing.assert_array_equal(ps.column("progress")[ids[1:]], before_prog[1:])
+
+
+def test_labour_shortens_projects_in_a_run():
+    seeds = (1, 2, 3, 4)
+    base = np.array([_overrun(_run("xian-renovation", 540, s, XIAN, check=False)) for s in seeds])
+    lab = np.array(
+        [
+            _overrun(_run("xian-renovation", 540, s, XIAN, check=False, labour_day_value=2000.0, **PARTNERS))
+            for s in seeds
+        ]
+    )
+    assert_greater(base, lab, "overrun without vs with building partners' labour")
+
+
+def test_neighbour_partners_help_neighbours_in_their_building():
+    m = _run("governance-partners", 20, **PARTNERS)
+    res, mech = m.residents, m.mech["partners"]
+    res.volunteer[np.flatnonzero(res.adult & (res.partner == 0))[::20]] = True  # registered volunteers ...
+    mech._recruit()  # ... become good-neighbour partners at the month start
+    assert len(mech.ids()[0]) > 50
+    m.residents.last_active[mech.ids()[0]] = m.tick  # all took part today
+    belonging = res.belonging.copy()
+    helps = m.totals.get("neighbourly_help", 0)
+    mech._help()
+    assert m.totals.get("neighbourly_help", 0) - helps > 0.9 * len(mech.ids()[0])
+    gained = np.flatnonzero(res.belonging > belonging)
+    assert len(gained) > 0
+    # the helped live in a helper's building
+    assert np.isin(res.building[gained], res.building[mech.ids()[0]]).all()
+
+
+def test_team_partners_lower_organisations_friction():
+    m = _run("governance-partners", 20, **PARTNERS)
+    m.orgs.friction[:] = 0.5
+    m.mech["partners"]._lead()
+    assert (m.orgs.friction < 0.5).all()
+    off = _run("governance-partners", 20, partner_roles=False)
+    off.orgs.friction[:] = 0.5
+    assert "partners" not in [x.name for x in off.pipeline if x.active(off.p)]
+
+
+# --- item 11: whether collaboration lasts (seed 002 §4 四是 「有协同而不持续」) ---------------------------
+
+
+def _three_years(stop_funding: bool, seed: int = 1) -> CommunityModel:
+    m = CommunityModel("governance-partners", seed=seed, check=True, collaboration_dropout=True, **PARTNERS, **XIAN)
+    m.run(365)
+    if stop_funding:  # the organisations' income ends after the first year
+        m.apply_shock({"service_income": 0.0})
+    return m.run(730)
+
+
+def test_collaboration_lasts_while_funding_continues_and_not_when_it_stops():
+    go = _three_years(False)
+    stop = _three_years(True)
+    assert go.totals.get("orgs_dropped_out", 0) == 0
+    assert go.totals.get("partners_dropped_out", 0) == 0
+    assert go.orgs.alive.all()
+    assert stop.totals["orgs_dropped_out"] > 0
+    assert stop.totals["partners_dropped_out"] > 0
+    assert (~stop.orgs.alive).sum() == stop.totals["orgs_dropped_out"]
+    assert (stop.residents.partner > 0).sum() < (go.residents.partner > 0).sum()
+    # a dissolved organisation launches nothing and provides no occasions
+    assert (stop.orgs.friction[~stop.orgs.alive] == 1.0).all()
+    assert stop.occasions[0] < go.occasions[0]
+    # nobody drops out in the first year, before funding stops
+    r = stop.results()
+    assert r["orgs_dropped_out"].iloc[364] == 0

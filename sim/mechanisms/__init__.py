@@ -15,6 +15,7 @@ from sim.mechanisms.base import Mechanism
 from sim.mechanisms.capacity import Capacity
 from sim.mechanisms.channels import Channels
 from sim.mechanisms.cofunding import CoFunding
+from sim.mechanisms.collaboration import Collaboration
 from sim.mechanisms.consultation import Consultation
 from sim.mechanisms.delivery import Delivery
 from sim.mechanisms.disputes import Disputes
@@ -28,6 +29,7 @@ from sim.mechanisms.microgrid import MicroGrid
 from sim.mechanisms.norms import Norms
 from sim.mechanisms.organisations import Organisations
 from sim.mechanisms.participation import Participation
+from sim.mechanisms.partners import Partners
 from sim.mechanisms.party import PartyDuties
 from sim.mechanisms.prices import Prices
 from sim.mechanisms.projects import Projects
@@ -49,6 +51,7 @@ PIPELINE: tuple[type[Mechanism], ...] = (
     Turnover,
     Waste,
     Funding,
+    Collaboration,
     Capacity,
     Technology,
     Supervision,
@@ -74,6 +77,7 @@ PIPELINE: tuple[type[Mechanism], ...] = (
     Alliance,
     Thresholds,
     Participation,
+    Partners,
     Incentives,
     Mediation,
     Disputes,
