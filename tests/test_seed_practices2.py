@@ -184,3 +184,64 @@ def test_collaboration_lasts_while_funding_continues_and_not_when_it_stops():
     # nobody drops out in the first year, before funding stops
     r = stop.results()
     assert r["orgs_dropped_out"].iloc[364] == 0
+
+
+# --- item 9: outreach against information asymmetry (seed 000 §4.3.1 「信息不对称」; 微宣讲 §5.5.3) ----------
+
+NO_OUTREACH = dict(micro_talks_per_month=0.0, notice_boards=False, online_groups=False)
+
+
+def test_outreach_is_off_without_a_lever_and_knowledge_stays_at_the_reference_without_outreach():
+    off = _run("government-led", 30)
+    assert not off.mech["outreach"].active(off.p)
+    assert (off.residents.informed == 0).all()  # never started: no state, no draws
+    # on, but spreading nothing beyond word of mouth: everyone stays at the reference
+    still = _run("government-led", 60, notice_boards=True, board_learn_rate=0.0, turnover=0.0)
+    np.testing.assert_allclose(still.residents.informed, still.p["informed_reference"], atol=1e-5)
+    assert still.mech["outreach"].participation_shift().max() < 1e-5
+
+
+def _informed(m) -> float:
+    return m.mech["outreach"].informed_mean()
+
+
+def _participation(m) -> float:
+    return float(m.results()["participation"].iloc[-1])
+
+
+def _self_reported(m) -> float:
+    return float(m.totals.get("surfaced_via_office", 0))
+
+
+SEEDS3 = (1, 2, 3)
+
+
+def test_micro_talks_notice_boards_and_online_groups_each_spread_knowledge():
+    base = np.array(
+        [_informed(_run("government-led", 120, s, notice_boards=True, board_learn_rate=0.0)) for s in SEEDS3]
+    )
+    for lever in (dict(micro_talks_per_month=8.0), dict(notice_boards=True), dict(online_groups=True)):
+        more = np.array([_informed(_run("government-led", 120, s, **lever)) for s in SEEDS3])
+        assert (more > base + 0.02).all(), (lever, more, base)
+
+
+def test_knowing_raises_taking_part():
+    # notice boards book no activity of their own: any rise in taking part comes from what residents know
+    off = np.array([_participation(_run("five-micro", 240, s, **NO_OUTREACH)) for s in SEEDS3])
+    on = np.array(
+        [_participation(_run("five-micro", 240, s, **(NO_OUTREACH | dict(notice_boards=True)))) for s in SEEDS3]
+    )
+    assert_greater(on, off, "participation with vs without notice boards")
+
+
+def test_knowing_raises_reporting_matters_oneself():
+    m = _run("government-led", 20, notice_boards=True)
+    out, res = m.mech["outreach"], m.residents
+    ref = m.p["informed_reference"]
+    res.informed[:2] = (ref + 0.4, ref - 0.2)
+    f = out.report_factor(np.array([0, 1]))
+    np.testing.assert_allclose(f, [1 + 0.4 * m.p["report_w_informed"], 1 - 0.2 * m.p["report_w_informed"]], rtol=1e-5)
+    kw = dict(notice_boards=True, board_learn_rate=0.05, report_w_informed=3.0)
+    off = np.array([_self_reported(_run("government-led", 180, s)) for s in SEEDS3])
+    on = np.array([_self_reported(_run("government-led", 180, s, **kw)) for s in SEEDS3])
+    assert_greater(on, off, "matters residents reported themselves, with vs without outreach")

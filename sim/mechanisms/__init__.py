@@ -28,6 +28,7 @@ from sim.mechanisms.mediation import Mediation
 from sim.mechanisms.microgrid import MicroGrid
 from sim.mechanisms.norms import Norms
 from sim.mechanisms.organisations import Organisations
+from sim.mechanisms.outreach import Outreach
 from sim.mechanisms.participation import Participation
 from sim.mechanisms.partners import Partners
 from sim.mechanisms.party import PartyDuties
@@ -49,6 +50,7 @@ from sim.mechanisms.waste import Waste
 PIPELINE: tuple[type[Mechanism], ...] = (
     PolicyShock,
     Turnover,
+    Outreach,
     Waste,
     Funding,
     Collaboration,

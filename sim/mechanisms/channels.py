@@ -176,6 +176,7 @@ class Channels(Mechanism):
     states = (State("last_reported", np.int32, NEVER, "day a matter of the resident's last surfaced"),)
     counters = tuple(f"surfaced_via_{c}" for c in CHANNELS) + tuple(f"surfaced_{c}" for c in CLASS_NAMES)
     after = ("needs", "party")  # today's matters and today's home visits
+    needs = ("outreach",)  # what residents know decides whether they report themselves
 
     @override
     def step(self) -> None:
@@ -187,6 +188,8 @@ class Channels(Mechanism):
         home = at_home(res.free_time[who], p)
         probs = np.zeros((len(CHANNELS), len(ids)))
         probs[0] = p["self_report_rate"] * home
+        if m.mech["outreach"].active(p):  # knowing where to turn (outreach.py)
+            probs[0] *= m.mech["outreach"].report_factor(who)
         if p["grid_walks"] and m.grid_workers.n:
             share = m.grid_workers.visit_share(p["grid_visits_per_day"], p["work_hours"])
             probs[1] = share[ms.column("grid")[ids]] * home
