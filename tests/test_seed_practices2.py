@@ -83,8 +83,10 @@ PARTNERS = dict(partner_roles=True)
 
 
 def test_partners_are_recruited_by_kind_from_the_right_pools():
-    m = _run("governance-partners", 62, **PARTNERS)  # recruited on days 0, 30 and 60
+    m = _run("governance-partners", 40, **PARTNERS)  # recruited on day 0 and the first week start of month 2
     res, p = m.residents, m.p
+    res.volunteer[np.flatnonzero(res.adult & (res.partner == 0))[::50]] = True  # more registered volunteers
+    m.mech["partners"]._recruit()  # a month start: every registered volunteer now has a role
     n = res.n
     neighbour, building, team = (np.flatnonzero(res.partner == k) for k in (1, 2, 3))
     assert 0 < len(building) <= round(p["building_partner_share"] * n)
@@ -94,9 +96,8 @@ def test_partners_are_recruited_by_kind_from_the_right_pools():
     assert res.adult[np.r_[neighbour, building, team]].all()
     # the good-neighbour partners are the registered volunteers (「注册志愿者达1192人」)
     assert len(neighbour) > 0 and res.volunteer[neighbour].all()
-    m.mech["partners"]._recruit()  # a month start: every registered volunteer now has a role
-    assert (res.partner[res.volunteer] > 0).all()
-    off = _run("governance-partners", 62, partner_roles=False)
+    assert (res.partner[res.volunteer & res.adult] > 0).all()
+    off = _run("governance-partners", 40, partner_roles=False)
     assert (off.residents.partner == 0).all()
 
 
@@ -108,7 +109,7 @@ def test_labour_in_kind_advances_projects_and_covers_their_money():
     before_prog, before_hand = ps.column("progress")[ids].copy(), ps.column("in_hand")[ids].copy()
     m.residents.last_active[mech.ids()[1]] = m.tick  # every building partner took part today
     before_days = m.totals.get("labour_days", 0)
-    mech._labour()
+    mech._labour(mech.ids()[1])
     worked = m.totals["labour_days"] - before_days
     assert worked == len(mech.ids()[1])  # one estate: all of them
     first = ids[0]  # labour goes to the estate's first open project
@@ -136,10 +137,9 @@ def test_neighbour_partners_help_neighbours_in_their_building():
     res.volunteer[np.flatnonzero(res.adult & (res.partner == 0))[::20]] = True  # registered volunteers ...
     mech._recruit()  # ... become good-neighbour partners at the month start
     assert len(mech.ids()[0]) > 50
-    m.residents.last_active[mech.ids()[0]] = m.tick  # all took part today
     belonging = res.belonging.copy()
     helps = m.totals.get("neighbourly_help", 0)
-    mech._help()
+    mech._help(mech.ids()[0])  # all took part today
     assert m.totals.get("neighbourly_help", 0) - helps > 0.9 * len(mech.ids()[0])
     gained = np.flatnonzero(res.belonging > belonging)
     assert len(gained) > 0

@@ -189,7 +189,7 @@ class Outreach(Mechanism):
         super().__init__(model)
         self._started = False
         self._rate_key = None
-        self._rate: np.ndarray | float = 0.0
+        self._rate: tuple = (0.0, 1.0)
 
     @override
     def active(self, p: dict) -> bool:
@@ -214,8 +214,8 @@ class Outreach(Mechanism):
         p, res = self.model.p, self.model.residents
         return np.maximum(1 + p["report_w_informed"] * (res.informed[who] - p["informed_reference"]), 0.0)
 
-    def _learn_rate(self) -> np.ndarray | float:
-        """Daily learning rate per resident: word of mouth, boards, online groups (refreshed weekly)."""
+    def _learn_rate(self) -> tuple[np.ndarray | float, np.ndarray | float]:
+        """Daily learning rate r per resident (word of mouth, boards, online groups) and 1 − forget − r (weekly)."""
         m, p, res = self.model, self.model.p, self.model.residents
         key = (m.tick // 7, p["informed_reference"], p["forget_rate"], p["notice_boards"], p["online_groups"])
         if key != self._rate_key:
@@ -224,7 +224,8 @@ class Outreach(Mechanism):
             rate += p["board_learn_rate"] if p["notice_boards"] else 0.0
             if p["online_groups"]:
                 rate = (rate + p["online_learn_rate"] * res.digital).astype(np.float32)
-            self._rate, self._rate_key = rate, key
+            self._rate = (rate, np.float32(1 - p["forget_rate"]) - rate)
+            self._rate_key = key
         return self._rate
 
     @override
@@ -233,11 +234,10 @@ class Outreach(Mechanism):
         if not self._started:  # everyone starts where the model's other coefficients were set
             res.informed[:] = p["informed_reference"]
             self._started = True
-        x = res.informed
-        rate = self._learn_rate()
-        # x += rate (1 − x) − forget x, in place
-        x *= np.float32(1 - p["forget_rate"]) - rate
-        x += rate
+        rate, keep = self._learn_rate()
+        # x += rate (1 − x) − forget · x, in place: x · (1 − forget − rate) + rate
+        res.informed *= keep
+        res.informed += rate
         if p["micro_talks_per_month"] > 0:
             self._talks()
 

@@ -38,7 +38,7 @@ from typing import override
 
 import numpy as np
 
-from sim.calendar import is_month_start
+from sim.calendar import DAYS_PER_WEEK, is_week_start, month_of
 from sim.mechanisms.base import Mechanism, Outcome, Param, State, coef
 
 SEED = "seed 002 §2 一是"
@@ -117,7 +117,7 @@ OUTCOMES = (
         "睦邻合伙人数",
         "stock",
         "higher",
-        compute=lambda m: m.mech["partners"].counts[0] if "partners" in m.mech else 0,
+        compute=lambda m: m.mech["partners"].counts[0] if "partners" in m.mech else 0,  # refreshed weekly
     ),
     Outcome(
         "partners_building",
@@ -186,8 +186,9 @@ class Partners(Mechanism):
     def __init__(self, model):
         super().__init__(model)
         self.counts = [0, 0, 0]
-        self._started = False
-        self._ids: list[np.ndarray] = [np.empty(0, np.int64)] * 3
+        self._month = -1  # month of the last recruitment
+        self._all = np.empty(0, np.int64)  # ids that held a role at the last recruitment
+        self._seen = np.empty(0, np.int32)  # their activity counts at the last weekly reckoning
 
     @override
     def active(self, p: dict) -> bool:
@@ -196,25 +197,38 @@ class Partners(Mechanism):
 
     @override
     def step(self) -> None:
-        m = self.model
-        if not self._started or is_month_start(m.tick):
-            self._started = True
+        """Once a week: the week's days of taking part become each partner's work; recruit monthly."""
+        m, res = self.model, self.model.residents
+        first = self._month < 0
+        if not (first or is_week_start(m.tick)):
+            return
+        if not first:
+            acts = res.activities[self._all]
+            # a resident who moved away left a newcomer with a count from 0: nothing to reckon
+            days = np.maximum(acts - self._seen, 0)
+            role = res.partner[self._all]
+            self._help(np.repeat(self._all[role == NEIGHBOUR], days[role == NEIGHBOUR]))
+            self._labour(np.repeat(self._all[role == BUILDING], days[role == BUILDING]))
+            self._lead()
+        if month_of(m.tick) != self._month:
+            self._month = month_of(m.tick)
             self._recruit()
-        # residents who moved away lost their role with their state (turnover); keep the lists true
-        self._ids = self.ids()
-        self.counts = [len(ids) for ids in self._ids]
-        self._help()
-        self._labour()
-        self._lead()
+        self._seen = res.activities[self._all]
+        self._recount()
 
     def ids(self) -> list[np.ndarray]:
         """Current partners of each kind (neighbour, building, team)."""
-        res = self.model.residents
-        return [ids[res.partner[ids] == k + 1] for k, ids in enumerate(self._ids)]
+        role = self.model.residents.partner[self._all]
+        return [self._all[role == k] for k in (NEIGHBOUR, BUILDING, TEAM)]
 
     def drop(self, who: np.ndarray) -> None:
         """Partners ``who`` give up their role (collaboration.py)."""
         self.model.residents.partner[who] = NONE
+        self._recount()
+
+    def _recount(self) -> None:
+        """Partners of each kind (the outcomes; refreshed weekly, at recruitment and at drop-outs)."""
+        self.counts = np.bincount(self.model.residents.partner[self._all], minlength=4)[1:].tolist()
 
     def _recruit(self) -> None:
         m, p, res = self.model, self.model.p, self.model.residents
@@ -239,12 +253,12 @@ class Partners(Mechanism):
             new = lo + np.flatnonzero(res.volunteer[lo:hi] & (res.partner[lo:hi] == NONE))
             res.partner[new] = NEIGHBOUR
             m.count("partners_recruited", len(new))
-        self._ids = [np.flatnonzero(res.partner == k + 1) for k in range(3)]
+        self._all = np.flatnonzero(res.partner)
+        self._recount()
 
-    def _help(self) -> None:
+    def _help(self, helpers: np.ndarray) -> None:
+        """Each day a neighbour partner took part (``helpers``, repeated), they helped a neighbour in the building."""
         m, p, res = self.model, self.model.p, self.model.residents
-        ids = self._ids[0]
-        helpers = ids[res.last_active[ids] == m.tick]  # neighbour partners who took part today
         if len(helpers) == 0:
             return
         b = res.building[helpers]
@@ -253,39 +267,40 @@ class Partners(Mechanism):
         res.belonging[helped] += np.float32(p["help_belonging_gain"]) * (1 - res.belonging[helped])
         m.count("neighbourly_help", len(helped))
 
-    def _labour(self) -> None:
-        """投工投劳: building partners' labour on open funded projects of their estate counts as paid work."""
+    def _labour(self, builders: np.ndarray) -> None:
+        """投工投劳: each day a building partner took part (``builders``, repeated) is a day's labour on a project."""
         m, p, ps, res = self.model, self.model.p, self.model.projects, self.model.residents
+        if len(builders) == 0:
+            return
         ids = ps.open_ids
         ids = ids[ps.column("cost")[ids] > 0]
-        builders = self._ids[1]
-        if len(ids) == 0 or len(builders) == 0:
+        if len(ids) == 0:
             return
-        estate = ps.column("estate")[ids]
-        # a builder works on one open project of the estate: labour goes to the estate's first open project
+        # a builder works on one open project of the estate: the estate's first open funded project
         first = np.full(m.struct.n_estates, -1, np.int64)
-        first[estate[::-1]] = ids[::-1]
-        target = first[res.estate[builders]]
-        work = builders[(target >= 0) & (res.last_active[builders] == m.tick)]  # who took part today
-        if len(work) == 0:
+        first[ps.column("estate")[ids][::-1]] = ids[::-1]
+        pids = first[res.estate[builders]]
+        pids = pids[pids >= 0]
+        if len(pids) == 0:
             return
-        pids = first[res.estate[work]]
         days = np.bincount(pids, minlength=ps.column("cost").shape[0])[ids]
         share = days * p["labour_day_value"] / ps.column("cost")[ids]
         # the work given in kind needs no money: it is in hand and done
         ps.column("in_hand")[ids] = np.minimum(ps.column("in_hand")[ids] + share, 1.0)
         ps.column("progress")[ids] += share
-        m.count("labour_days", len(work))
-        m.count("labour_value", float(len(work) * p["labour_day_value"]))
+        m.count("labour_days", len(pids))
+        m.count("labour_value", float(len(pids) * p["labour_day_value"]))
 
     def _lead(self) -> None:
+        """Team partners active within ``activity_window`` days lower organisations' friction (a week's worth)."""
         m, p, orgs, res = self.model, self.model.p, self.model.orgs, self.model.residents
-        leaders = self._ids[2]
-        leaders = leaders[res.last_active[leaders] > m.tick - p["activity_window"]]  # recently active
+        leaders = self._all[res.partner[self._all] == TEAM]
+        leaders = leaders[res.last_active[leaders] > m.tick - p["activity_window"]]
         if orgs.n == 0 or len(leaders) == 0:
             return
         C = m.struct.n_communities
         n_orgs = np.maximum(np.bincount(orgs.community, minlength=C), 1)
         per_org = np.bincount(res.community[leaders], minlength=C) / n_orgs
-        heal = p["team_lead_heal"] * per_org[orgs.community] * orgs.alive  # nobody leads a dissolved one back
+        # applied once a week (friction moves slowly); nobody leads a dissolved organisation back
+        heal = DAYS_PER_WEEK * p["team_lead_heal"] * per_org[orgs.community] * orgs.alive
         orgs.friction = np.maximum(orgs.friction - heal, 0.0)
