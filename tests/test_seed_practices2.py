@@ -7,9 +7,11 @@ Small communities, fixed seeds, paired by seed.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from conftest import SMALL, assert_greater
 
 from sim.model import CommunityModel
+from sim.rng import Streams
 
 XIAN = dict(estates=1, households=400, residents=1100, households_per_building=20, households_per_grid_worker=100)
 
@@ -245,3 +247,26 @@ def test_knowing_raises_reporting_matters_oneself():
     off = np.array([_self_reported(_run("government-led", 180, s)) for s in SEEDS3])
     on = np.array([_self_reported(_run("government-led", 180, s, **kw)) for s in SEEDS3])
     assert_greater(on, off, "matters residents reported themselves, with vs without outreach")
+
+
+# --- every new mechanism is off, and draws nothing, where no preset lever asks for it ---------------
+
+TINY = dict(
+    households=50, residents=120, households_per_building=10, households_per_grid_worker=30, estates=2, n_communities=1
+)
+
+
+@pytest.mark.parametrize("mech", ["partners", "collaboration", "outreach", "appraisal"])
+@pytest.mark.parametrize("scenario", ["government-led", "three-chiefs", "xian-renovation"])
+def test_new_mechanisms_switched_off_draw_nothing(mech, scenario, monkeypatch):
+    model = CommunityModel(scenario, seed=4, **TINY)
+    fresh = Streams(4)[mech].bit_generator.state
+
+    def boom(*a):
+        raise AssertionError(f"{mech} ran while switched off")
+
+    monkeypatch.setattr(model.mech[mech], "step", boom)
+    if mech == "appraisal":
+        monkeypatch.setattr(model.mech[mech], "assess", boom)
+    model.run(60)
+    assert model.mech[mech].rng.bit_generator.state == fresh
