@@ -33,6 +33,7 @@ class Organisations:
         self.cost = daily[self.kind]
         self.funding = FUNDED_DAYS * self.cost
         self.friction = np.zeros(n)
+        self.alive = np.ones(n, bool)  # False once an organisation dropped out (collaboration.py)
 
     @property
     def n(self) -> int:
@@ -56,3 +57,10 @@ class Organisations:
         self.friction = np.clip(
             self.friction + np.where(short, friction_rate, -friction_rate / 2), 0, self.p["friction_cap"]
         )
+        if not self.alive.all():
+            self.friction[~self.alive] = 1.0  # a dissolved organisation provides nothing
+
+    def dissolve(self, which: np.ndarray) -> None:
+        """Organisations ``which`` (a mask) drop out for good: no activities, occasions or cases."""
+        self.alive &= ~which
+        self.friction[which] = 1.0

@@ -501,6 +501,16 @@ SECTIONS.update(
     }
 )
 
+# sections and units of the issue 11 items 7, 9 and 11 mechanisms (partners, outreach, collaboration)
+SECTIONS.update(
+    {
+        "partners": ("Governance partners", "治理合伙人"),
+        "collaboration": ("Whether collaboration lasts", "协同的持续性"),
+        "outreach": ("Outreach and information", "宣传与信息"),
+    }
+)
+UNITS_ZH.update({"talks/month": "场/月"})
+
 
 def preset_label(name: str, lang: str = "en") -> str:
     """A preset's name for menus: Chinese name with the id in zh, the id in en; a file's name as is."""

@@ -9,11 +9,13 @@ checks the order against each mechanism's declared ``after`` dependencies.
 from __future__ import annotations
 
 from sim.mechanisms.alliance import Alliance
+from sim.mechanisms.appraisal import Appraisal
 from sim.mechanisms.attitudes import Attitudes
 from sim.mechanisms.base import Mechanism
 from sim.mechanisms.capacity import Capacity
 from sim.mechanisms.channels import Channels
 from sim.mechanisms.cofunding import CoFunding
+from sim.mechanisms.collaboration import Collaboration
 from sim.mechanisms.consultation import Consultation
 from sim.mechanisms.delivery import Delivery
 from sim.mechanisms.disputes import Disputes
@@ -26,7 +28,9 @@ from sim.mechanisms.mediation import Mediation
 from sim.mechanisms.microgrid import MicroGrid
 from sim.mechanisms.norms import Norms
 from sim.mechanisms.organisations import Organisations
+from sim.mechanisms.outreach import Outreach
 from sim.mechanisms.participation import Participation
+from sim.mechanisms.partners import Partners
 from sim.mechanisms.party import PartyDuties
 from sim.mechanisms.prices import Prices
 from sim.mechanisms.projects import Projects
@@ -46,8 +50,10 @@ from sim.mechanisms.waste import Waste
 PIPELINE: tuple[type[Mechanism], ...] = (
     PolicyShock,
     Turnover,
+    Outreach,
     Waste,
     Funding,
+    Collaboration,
     Capacity,
     Technology,
     Supervision,
@@ -62,6 +68,7 @@ PIPELINE: tuple[type[Mechanism], ...] = (
     ServiceTrust,
     Consultation,
     Rules,
+    Appraisal,
     Delivery,
     Projects,
     CoFunding,
@@ -72,6 +79,7 @@ PIPELINE: tuple[type[Mechanism], ...] = (
     Alliance,
     Thresholds,
     Participation,
+    Partners,
     Incentives,
     Mediation,
     Disputes,

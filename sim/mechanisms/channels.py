@@ -188,6 +188,7 @@ class Channels(Mechanism):
     states = (State("last_reported", np.int32, NEVER, "day a matter of the resident's last surfaced"),)
     counters = VIA_COUNTERS + CLASS_COUNTERS
     after = ("needs", "party")  # today's matters and today's home visits
+    needs = ("outreach",)  # what residents know decides whether they report themselves
 
     @override
     def step(self) -> None:
@@ -199,6 +200,8 @@ class Channels(Mechanism):
         home = at_home(res.free_time[who], p)
         probs = np.zeros((len(CHANNELS), len(ids)))
         probs[0] = p["self_report_rate"] * home
+        if m.mech["outreach"].active(p):  # knowing where to turn (outreach.py)
+            probs[0] *= m.mech["outreach"].report_factor(who)
         if p["grid_walks"] and m.grid_workers.n:
             share = m.grid_workers.visit_share(p["grid_visits_per_day"], p["work_hours"])
             probs[1] = share[ms.column("grid")[ids]] * home

@@ -32,6 +32,7 @@ from typing import override
 import numpy as np
 
 from sim.calendar import DAYS_PER_MONTH
+from sim.mechanisms.appraisal import clear_factor, slack_factor
 from sim.mechanisms.base import Mechanism, Param, coef
 
 SEED = "seed 000 §4.1.3"
@@ -186,6 +187,7 @@ class Delivery(Mechanism):
         clear = p["block_clear_rate"]
         clear *= p["channel_clear_factor"] if p["three_party_channel"] else 1.0
         clear *= p["list_clear_factor"] if p["responsibility_list"] else 1.0
+        clear *= clear_factor(p)  # a supervision engineer on site (appraisal.py)
         u = self.rng.random(len(ids))
         was = blocked[ids].astype(bool)
         now = np.where(was, u >= min(clear, 1.0), u < p["block_rate"])
@@ -207,7 +209,8 @@ class Delivery(Mechanism):
         m, p, ps = self.model, self.model.p, self.model.projects
         funded = ps.column("cost")[ids] > 0
         enforced = ps.column("enforced_until")[ids] >= m.tick
-        contractor = np.where(enforced | ~funded, 1.0, 1.0 - p["contractor_slack"])
+        slack = p["contractor_slack"] * slack_factor(p)  # less with a supervision engineer (appraisal.py)
+        contractor = np.where(enforced | ~funded, 1.0, 1.0 - slack)
         firm = 1.0 - p["firm_part"] * (1.0 - m.firms.effort[ps.column("estate")[ids]])
         firm = np.where(funded, firm, 1.0)
         return np.where(ps.column("blocked")[ids].astype(bool), 0.0, contractor * firm)

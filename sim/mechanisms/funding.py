@@ -166,12 +166,12 @@ class Funding(Mechanism):
         f.community += grant + income * p["share_fund"]
         orgs = m.orgs
         if orgs.n:
-            per_c = np.bincount(orgs.community, minlength=len(f.community)).astype(float)
-            providers = orgs.kind == 1
+            per_c = np.bincount(orgs.community, weights=orgs.alive, minlength=len(f.community))
+            providers = (orgs.kind == 1) & orgs.alive  # money goes to organisations still active
             n_prov = np.bincount(orgs.community[providers], minlength=len(f.community)).astype(float)
             incub = income * p["share_incubator"] / np.maximum(per_c, 1)
             prov = np.where(n_prov > 0, income * p["share_provider"] / np.maximum(n_prov, 1), 0.0)
-            orgs.funding += incub[orgs.community] + providers * prov[orgs.community]
+            orgs.funding += incub[orgs.community] * orgs.alive + providers * prov[orgs.community]
             orgs.run_costs(p["org_friction_rate"])
 
     def _new_year(self) -> None:

@@ -294,6 +294,7 @@ class Organisations(Mechanism):
         if orgs.n == 0:
             return
         launched = np.repeat(np.arange(orgs.n), self.rng.poisson(p["activities_per_month"] / DAYS_PER_MONTH, orgs.n))
+        launched = launched[orgs.alive[launched]]  # organisations that dropped out launch nothing
         if len(launched) == 0:
             return
         m.count("org_activities", len(launched))

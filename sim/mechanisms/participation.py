@@ -242,7 +242,7 @@ class Participation(Mechanism):
         State("last_active", np.int32, NEVER, "day of the resident's last activity"),
     )
     counters = ("activities",)
-    needs = ("incentives",)  # rewards and the belief that points pay out
+    needs = ("incentives", "outreach")  # rewards and the belief that points pay out; what residents know
 
     def __init__(self, model: ModelLike):
         super().__init__(model)
@@ -272,6 +272,8 @@ class Participation(Mechanism):
             seen = m.mech["incentives"].roll_seen()  # only those who see the honour roll (None: all)
             u += np.float32(p["w_status"]) * (res.status_seeking if seen is None else res.status_seeking * seen)
         u += m.spread((p["w_social"] * m.building_activity).astype(np.float32), "building")
+        if m.mech["outreach"].active(p):  # what residents know of services, rules and meetings (outreach.py)
+            u += m.mech["outreach"].participation_shift()
         if p["home_visits_per_week"] > 0:
             u += np.float32(p["w_mobilised"]) * (res.last_visited > m.tick - p["mobilised_days"])
         np.negative(u, out=u)

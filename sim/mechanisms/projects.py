@@ -184,6 +184,11 @@ def start_project(m, matter_ids: np.ndarray, c: int, estate: int, legitimacy: fl
         if own_share > m.funds.community[c] or gov_share > m.government.budget:
             m.count("projects_unfunded", 1)
             return False
+        if p["pre_evaluation"]:  # residents assess the plan first: dropped or changed (appraisal.py)
+            assessed = m.mech["appraisal"].assess(estate, legitimacy)
+            if assessed is None:
+                return False
+            legitimacy = assessed
         m.government.cofund(gov_share)
         m.funds.spend_community(c, own_share)
         planned_days = p["project_days"]
@@ -292,6 +297,7 @@ class Projects(Mechanism):
         "implementation_overrun_sum",
     )
     after = ("delivery",)  # today's money, blockers and enforced deadlines
+    needs = ("appraisal",)  # start_project asks for the residents' pre-evaluation
 
     @override
     def step(self) -> None:
