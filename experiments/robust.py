@@ -275,7 +275,13 @@ def prim_box(x: pd.DataFrame, y: np.ndarray, min_coverage: float = 0.5) -> tuple
         warnings.simplefilter("ignore")
         from ema_workbench.analysis import prim
 
-        p = prim.Prim(x.reset_index(drop=True), y.astype(bool), peel_alpha=0.1, mass_min=max(0.05, 2 / len(y)))
+        # whole-number parameters as floats: pasting writes midpoints such as 19.5 into the box limits,
+        # which pandas refuses in an int64 column
+        ints = {
+            c: float for c in x.columns if pd.api.types.is_integer_dtype(x[c]) and not pd.api.types.is_bool_dtype(x[c])
+        }
+        x = x.reset_index(drop=True).astype(ints)
+        p = prim.Prim(x, y.astype(bool), peel_alpha=0.1, mass_min=max(0.05, 2 / len(y)))
         box = p.find_box()
     if box is None:
         return [], float(y.mean()), 1.0

@@ -16,6 +16,7 @@ import pytest
 
 from experiments import load_sweep, robust_compare, shapley, store, worlds
 from experiments.compare import load_scenarios
+from experiments.robust import prim_box
 from sim.cli import main as cogov
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -292,3 +293,13 @@ def test_every_outcome_has_a_direction_and_the_headline_ones_are_not_neutral():
     assert all(OUTCOME_BETTER[h] != "neutral" for h in HEADLINE)
     assert OUTCOME_BETTER["participation"] == "higher" and OUTCOME_BETTER["disputes_total"] == "lower"
     assert OUTCOME_BETTER["residents"] == OUTCOME_BETTER["households"] == "neutral"
+
+
+def test_prim_box_takes_a_whole_number_parameter():
+    """A world parameter of kind int (e.g. a count) gets a rule; pasting a midpoint into it crashed the verdicts."""
+    rng = np.random.default_rng(3)
+    x = pd.DataFrame({"a": rng.integers(0, 40, 130), "b": rng.random(130)})
+    y = ((x["a"] > 20) & (x["b"] > 0.3)).to_numpy()
+    conds, density, coverage = prim_box(x, y)
+    assert any(c[0] == "a" and c[1] == ">" and 15 <= c[2] <= 25 for c in conds), conds
+    assert density > y.mean()
