@@ -792,9 +792,10 @@ def Page():
         with solara.Card(t("scenario", language), margin=0):
             ScenarioPanel(session)
         with solara.Card(margin=0, style={"margin-top": "8px"}, classes=["cogov-community"]):
-            with solara.Details(summary=t_lab("community", language), expand=False):
+            # keyed by language: a header that stays mounted kept its first language in some tabs
+            with solara.Details(summary=t_lab("community", language), expand=False).key(f"community-{language}"):
                 CommunityPanel(session)
-            with solara.Details(summary=t_lab("state", language), expand=False):
+            with solara.Details(summary=t_lab("state", language), expand=False).key(f"state-{language}"):
                 StatePanel(session)
         with solara.Card(t("levers", language), margin=0, style={"margin-top": "8px"}):
             LeverPanel(session)
