@@ -5,7 +5,7 @@ same seeds and writes the comparison table, figures and HTML report into
 ``results/policy-comparison/``::
 
     python -m experiments.policy_comparison                 # 20 seeds, 365 days, full community
-    python -m experiments.policy_comparison --seeds 5 --ticks 120 --residents 3000   # a quick look
+    python -m experiments.policy_comparison --seeds 5 --ticks 180 --residents 3000   # a quick look
 
 The same as ``cogov compare government-led governance-partners five-micro ...``.
 """
