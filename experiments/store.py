@@ -95,12 +95,17 @@ def atomic_write_parquet(df: pd.DataFrame, path: Path, metadata: dict[str, Any] 
             table = pa.Table.from_pandas(df, preserve_index=False)
             extra = {PART_META_KEY: json.dumps(metadata, sort_keys=True).encode("utf-8")}
             pq.write_table(table.replace_schema_metadata({**(table.schema.metadata or {}), **extra}), tmp)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        _sync_replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _sync_replace(tmp: str | Path, path: Path) -> None:
+    """Flush a finished temporary file to disk, then put it in place in one step."""
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
 
 
 def atomic_write_json(obj: Any, path: Path) -> None:
@@ -559,9 +564,7 @@ def _rewrite_series(directory: Path, parts: dict[str, Path], drop: set[str]) -> 
                     for rid in keep:
                         table = pq.read_table(readable[rid]) if rid in readable else old.read_row_groups(groups[rid])
                         writer.write_table(_conform(table, schema))
-                with open(tmp, "rb") as fh:
-                    os.fsync(fh.fileno())
-                os.replace(tmp, target)
+                _sync_replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
