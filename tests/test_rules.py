@@ -21,10 +21,17 @@ def total(**kw):
 
 
 def test_meeting_made_rule_cuts_breaches_more_than_an_imposed_one():
-    none, imposed, made = total(), total(rule_origin="committee"), total(rule_origin="meeting")
-    assert made < imposed <= none * 1.02
-    # the imposed, unenforced rule does little (Tyran & Feld 2006): within 15% of no rule
-    assert imposed > 0.85 * none
+    seeds = range(1, 7)
+    none, imposed, made = (
+        np.array([breaches(s, **kw)[1] for s in seeds])
+        for kw in ({}, {"rule_origin": "committee"}, {"rule_origin": "meeting"})
+    )
+    assert made.sum() < imposed.sum()
+    # the imposed, unenforced rule does little (Tyran & Feld 2006): not above no rule beyond seed
+    # noise (paired by seed, two standard errors), and within 15% of it
+    d = imposed - none
+    assert d.mean() <= 2 * d.std(ddof=1) / np.sqrt(len(d)), d
+    assert imposed.sum() > 0.85 * none.sum()
 
 
 def test_enforcement_off_the_effect_falls():
