@@ -37,9 +37,28 @@ UNCERTAIN = ROOT / "experiments" / "uncertain-example.toml"
 TARGETS = {"robust": 600.0, "shapley": 180.0}
 
 
+def _timed(module, name: str, phases: dict) -> None:
+    """Wrap ``module.name`` so that its wall time adds up in ``phases[name]``."""
+    fn = getattr(module, name)
+
+    def wrapper(*args, **kwargs):
+        t0 = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            phases[name] = round(phases.get(name, 0.0) + time.perf_counter() - t0, 1)
+
+    setattr(module, name, wrapper)
+
+
 def bench_robust(out: Path, quick: bool, workers: int | None) -> dict:
-    """Time ``robust_compare`` of the three scenarios (computing every run)."""
+    """Time ``robust_compare`` of the three scenarios (computing every run), with its phases."""
+    import experiments.robust as robust_mod
     from experiments.robust import robust_compare
+
+    phases: dict[str, float] = {}
+    for name in ("execute", "summarise"):  # running the worlds; verdicts, PRIM, indices, regret
+        _timed(robust_mod, name, phases)
 
     size = size_overrides(600 if quick else REF_RESIDENTS)
     worlds, seeds, ticks = (4, 2, 60) if quick else (100, 2, 365)
@@ -50,7 +69,13 @@ def bench_robust(out: Path, quick: bool, workers: int | None) -> dict:
     wall = time.perf_counter() - t0
     n = int(res.runs["run_id"].nunique())
     what = f"{worlds} worlds x 3 scenarios x {seeds} seeds, {size['residents']} residents, {ticks} days"
-    return {"what": what, "runs": n, "seconds": round(wall, 1), "runs_per_second": round(n / wall, 3)}
+    return {
+        "what": what,
+        "runs": n,
+        "seconds": round(wall, 1),
+        "runs_per_second": round(n / wall, 3),
+        "phases": phases,
+    }
 
 
 def bench_shapley(out: Path, quick: bool, workers: int | None) -> dict:
@@ -102,6 +127,8 @@ def main() -> int:
         verdict = "PASS" if r["seconds"] <= TARGETS[name] else "MISS"
         verdict = "(quick size: no target)" if args.quick else f"{verdict} (target <= {TARGETS[name]:.0f} s)"
         print(f"{name:8}: {r['what']}: {r['runs']} runs in {r['seconds']} s ({r['runs_per_second']} runs/s) {verdict}")
+        if r.get("phases"):
+            print("          phases (s): " + ", ".join(f"{k} {v}" for k, v in r["phases"].items()))
     if args.json:
         Path(args.json).write_text(json.dumps({"machine": info, "quick": args.quick, "results": results}, indent=2))
     return 0

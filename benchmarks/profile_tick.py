@@ -120,11 +120,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ticks", type=int, default=120)
     ap.add_argument("--top", type=int, default=25)
     ap.add_argument("--out", help="also dump the cProfile stats to this file")
+    ap.add_argument("--scenario", help="preset to profile (default: governance-partners, the full mechanism set)")
     args = ap.parse_args(argv)
 
     print("cogov-sim tick profile (reference community)")
     print_machine(machine_info())
-    scenario, overrides, label = scenario_args()
+    if args.scenario:
+        scenario, overrides, label = args.scenario, {}, args.scenario
+    else:
+        scenario, overrides, label = scenario_args()
     if scenario is None:
         print("note    : preset 'governance-partners' not found; using scenario=None with all levers on")
     print(f"scenario: {label}; seed {SEED}; {args.ticks} ticks")

@@ -46,6 +46,8 @@ from sim.safety import check_seed
 from sim.scenario import Scenario, ScenarioError, load_scenario
 from sim.timeline import Timeline
 
+_dict_get = dict.get
+
 
 class Counters(dict):
     """Today's or the running counters: reading a counter no mechanism declared is an error."""
@@ -289,8 +291,10 @@ class CommunityModel(mesa.Model):
         """Add ``value`` to today's and the running total of counter ``name`` (declared by a mechanism)."""
         if name not in self._counter_names:
             raise KeyError(f"counter {name!r} is not declared by any mechanism (Mechanism.counters)")
-        self.today[name] = self.today.get(name, 0) + value
-        self.totals[name] = self.totals.get(name, 0) + value
+        # name is checked above, so the plain dict lookup (not Counters.get's check again) is safe
+        today, totals = self.today, self.totals
+        today[name] = _dict_get(today, name, 0) + value
+        totals[name] = _dict_get(totals, name, 0) + value
 
     def record_activity(self, who: np.ndarray) -> None:
         """Book residents ``who`` as taking part today."""

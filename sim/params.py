@@ -267,7 +267,8 @@ def _extend(params: list[Param]) -> tuple[list[Param], list[str]]:
     PARAMS.extend(added)
     BY_NAME.update({p.name: p for p in added})
     SECTIONS.extend(new_sections)
-    scenario._model.cache_clear()
+    if added:  # the validating model is rebuilt only when the schema changed (it costs ~0.1 s a model)
+        scenario._model.cache_clear()
     return added, new_sections
 
 
@@ -290,7 +291,8 @@ def plugin_schema(params: list[Param]) -> Iterator[None]:
             del BY_NAME[p.name]
         for s in new_sections:
             SECTIONS.remove(s)
-        scenario._model.cache_clear()
+        if added:
+            scenario._model.cache_clear()
 
 
 def register_plugins(classes: list) -> None:

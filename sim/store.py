@@ -90,7 +90,38 @@ def take_capacity(
     if len(groups) == 0:
         return np.zeros(0, bool)
     cap = np.floor(capacity + rng.random(len(capacity))).astype(np.int64)
-    return rank_within(groups, order_key) < cap[groups]
+    if len(cap) > FEW_GROUPS:
+        return rank_within(groups, order_key) < cap[groups]
+    # few groups (a community's queue, an estate's): select by partition, not a full sort
+    if len(cap) == 1:
+        return first_k(order_key, int(cap[0]))
+    served = np.zeros(len(groups), bool)
+    for g in range(len(cap)):
+        members = np.flatnonzero(groups == g)
+        if len(members):
+            served[members[first_k(order_key[members], int(cap[g]))]] = True
+    return served
+
+
+FEW_GROUPS = 8  # above this many groups one lexsort beats a pass per group
+
+
+def first_k(keys: np.ndarray, k: int) -> np.ndarray:
+    """Mask of the first ``k`` elements in stable order of ``keys`` (ties: the earlier position first).
+
+    The same elements as ``rank < k`` from a stable sort, found in linear time: all keys
+    below the k-th smallest, then as many of those equal to it as there is room for.
+    """
+    n = len(keys)
+    if k >= n:
+        return np.ones(n, bool)
+    if k <= 0:
+        return np.zeros(n, bool)
+    kth = np.partition(keys, k - 1)[k - 1]
+    mask = keys < kth
+    ties = np.flatnonzero(keys == kth)
+    mask[ties[: k - np.count_nonzero(mask)]] = True
+    return mask
 
 
 def thin_sample(rng: np.random.Generator, prob: np.ndarray | float, n: int, pmax: float):

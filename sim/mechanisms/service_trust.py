@@ -35,7 +35,7 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import T_FIRM, T_GOV, T_ORGS, T_RC
-from sim.arrays import unique_ints
+from sim.arrays import FirstOccurrence, unique_ints
 from sim.mechanisms.base import Mechanism, Outcome, Param, State, coef
 from sim.mechanisms.disputes import GRIEVANCE, open_disputes
 from sim.mechanisms.matters import (
@@ -255,6 +255,7 @@ class ServiceTrust(Mechanism):
         self._lost_actor = np.zeros(0, np.int8)
         self._overdue = np.zeros(0, bool)
         self._prev_open = np.empty(0, np.int64)
+        self._first = FirstOccurrence()
 
     @override
     def active(self, p) -> bool:
@@ -304,8 +305,9 @@ class ServiceTrust(Mechanism):
         p, ms, res = self.model.p, self.model.matters, self.model.residents
         # both id lists are sorted: what was open yesterday and is not found today has closed
         prev, now = self._prev_open, ms.open_ids
-        pos = np.minimum(np.searchsorted(now, prev), max(len(now) - 1, 0))
-        gone = prev[(now[pos] != prev) if len(now) else slice(None)]
+        is_open = np.zeros(ms.size, bool)  # a flag per matter: cheaper than bisecting one list in the other
+        is_open[now] = True
+        gone = prev[~is_open[prev]]
         gone = gone[ms.column("resolved")[gone] >= 0]
         if len(gone) == 0:
             return
@@ -339,13 +341,14 @@ class ServiceTrust(Mechanism):
         who = ms.column("resident")[overdue]
         actor = ACTOR_OF_ROUTE[ms.column("route")[overdue]]
         # one loss per resident and actor a day, however many matters: booked on the first such matter
-        _, first = np.unique(who.astype(np.int64) * 8 + actor, return_index=True)
+        n_keys = self.model.residents.n * 8
+        first = self._first(who.astype(np.int64) * 8 + actor, n_keys)
         mid, w, a = overdue[first], who[first], actor[first]
         loss = (p["open_trust_loss"] * res.trust[w, a]).astype(np.float32)
         res.trust[w, a] -= loss
         self._lost_trust[mid] += loss
         self._lost_actor[mid] = a
-        _, first = np.unique(who, return_index=True)
+        first = self._first(who, n_keys)
         mid, w = overdue[first], who[first]
         loss = (p["open_satisfaction_loss"] * res.satisfaction[w]).astype(np.float32)
         res.satisfaction[w] -= loss
