@@ -83,6 +83,7 @@ def _run(job: tuple) -> dict:
     # diagnostic (added after the first run, not judged): the same without moves of residents
     df = CommunityModel(SCENARIOS[1], seed=seed, turnover=0.0, **pop).run(days).results()
     out["no turnover"] = {c: weekly_ratio(df[c].to_numpy()[BURN_IN:]) for c in df.columns if is_attitude(c)}
+    out["no turnover belonging"] = df["belonging"].to_numpy()
     return out
 
 
@@ -139,21 +140,30 @@ def run(settings: Settings) -> CaseResult:
     )
     res.data = {"no_turnover": diag, "ratios": {s: {c: list(v) for c, v in t.items()} for s, t in table.items()}}
     fig, (a1, a2) = new_figure(2)
-    for scen, style in zip(SCENARIOS, ("-", "--"), strict=True):
-        for k in ("belonging", "satisfaction"):
-            x = runs[0][scen][k]
-            a1.plot(np.arange(len(x)), x, style, lw=1, label=f"{k}, {scen}")
-    a1.set(xlabel="day", ylabel="mean over residents", title=f"Attitudes, seed {settings.first_seed}")
-    a1.legend(fontsize=7)
-    for i, scen in enumerate(SCENARIOS):
-        names = sorted(table[scen], key=lambda c: table[scen][c][0])
-        m = np.array([table[scen][c][0] for c in names])
+    days = np.arange(BURN_IN + 1, BURN_IN + 64)
+    for x, label in (
+        (runs[0][SCENARIOS[1]]["belonging"], f"{SCENARIOS[1]}"),
+        (runs[0]["no turnover belonging"], f"{SCENARIOS[1]}, turnover 0"),
+    ):
+        a1.plot(days, 1e4 * np.diff(x)[days - 1], marker=".", lw=1, label=label)
+    for d in days[days % 7 == 0]:
+        a1.axvline(d, color="0.85", lw=0.8, zorder=0)
+    a1.set(
+        xlabel="day (grey: first day of each week)",
+        ylabel="daily change of mean belonging (× 10⁻⁴)",
+        title=f"Daily change of belonging, seed {settings.first_seed}",
+    )
+    a1.legend(fontsize=8)
+    rows = {**table, f"{SCENARIOS[1]}, turnover 0 (diagnostic)": diag}
+    for i, t in enumerate(rows.values()):
+        names = sorted(t, key=lambda c: t[c][0])
+        m = np.array([t[c][0] for c in names])
         col = ["C0" if is_attitude(c) else "0.6" for c in names]
         a2.scatter(m, np.full(len(m), i) + np.linspace(-0.3, 0.3, len(m)), c=col, s=10)
     a2.axvline(THRESHOLD, color="C3", lw=1, label=f"threshold {THRESHOLD:g}")
     a2.axvline(1, color="0.5", lw=0.8, ls=":")
     a2.set_xscale("log")
-    a2.set_yticks(range(len(SCENARIOS)), SCENARIOS, fontsize=8)
+    a2.set_yticks(range(len(rows)), [r.replace(", ", ",\n") for r in rows], fontsize=8)
     a2.set(xlabel="weekly power ratio (mean over seeds)", title="Stock outcomes (blue: attitudes, judged)")
     a2.legend(fontsize=8)
     res.figure = save_figure(fig, settings, "case_smooth.png")

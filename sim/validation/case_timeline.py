@@ -37,6 +37,7 @@ is not the meta-analysis's (free-choice time of individuals in a laboratory).
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from sim.validation.common import CaseResult, Settings, band, check_ci, new_figure, pmap, save_figure
 
@@ -76,7 +77,7 @@ def _run(job: tuple) -> dict:
             "after": a[d2 + settle :].sum(),
             "early": a[d1 + 1 : d1 + 1 + early].sum(),
             "late": a[d2 + 1 - early : d2 + 1].sum(),
-            "series": np.convolve(a, np.ones(7) / 7, mode="same"),
+            "series": pd.Series(a).rolling(7, min_periods=1).mean().to_numpy(),
         }
     return out
 
