@@ -469,7 +469,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--case",
         action="append",
-        choices=["1", "2", "3", "4", "5", "6", "7", "8", "rules"],
+        choices=["1", "2", "3", "4", "5", "6", "7", "8", "rules", "points", "timeline", "smooth"],
         help="run only this case (repeatable; default: all)",
     )
     p.set_defaults(func=cmd_validate)

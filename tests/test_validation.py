@@ -20,7 +20,25 @@ from sim.validation import runner as validation_runner
 TINY = dict(
     households=50, residents=120, households_per_building=10, households_per_grid_worker=30, estates=2, n_communities=1
 )
-QUICK_SEEDS = {"1": 2, "2": 4, "3": 4, "4": 10, "5": 4, "6": 2, "7": 6, "8": 4, "rules": 10}
+QUICK_SEEDS = {
+    "1": 2,
+    "2": 4,
+    "3": 4,
+    "4": 10,
+    "5": 4,
+    "6": 2,
+    "7": 6,
+    "8": 4,
+    "rules": 10,
+    "points": 3,
+    "timeline": 3,
+    "smooth": 3,
+}
+# cases that fail on the model as it is (docs/validation.md says why); strict: a fix makes the test say so
+KNOWN_FAILING: dict[str, str] = {
+    "timeline": "points lower participation below the never-rewarded control while still on (docs/validation.md)",
+    "smooth": "weekly moves of residents (turnover.py) step every attitude mean once a week (docs/validation.md)",
+}
 _RESULTS: dict[str, object] = {}
 
 
@@ -36,7 +54,13 @@ def _explain(res) -> str:
     )
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=KNOWN_FAILING[c])) if c in KNOWN_FAILING else c
+        for c in sorted(CASES)
+    ],
+)
 def test_validation_case_passes_reduced(case):
     res = _case(case)
     assert res.checks, f"case {case} made no checks"
@@ -186,3 +210,107 @@ def test_validate_exits_nonzero_when_a_case_fails(monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "FAIL" in out and "pattern" in out
     assert main(["validate", "--seeds", "1"]) == 2
+
+
+# --- points as run, the timeline, smooth attitudes (cases "points", "timeline", "smooth") ----------
+
+SMALL = dict(residents=400, households=140)
+
+
+def _points_run(seed: int, **kw):
+    from sim.validation.case_points import _balance
+
+    m = CommunityModel(
+        "governance-partners", seed=seed, check=True, breach_rate=0.02, rule_origin="committee", **SMALL, **kw
+    ).run(90)
+    return m, float(m.results()["activities"].sum()), _balance(m)
+
+
+def test_points_honour_roll_expiry_and_deductions_act():
+    for seed in (3, 4):
+        base, act, bal = _points_run(seed)
+        _, act0, bal0 = _points_run(seed, honour_roll_visibility=0.0)
+        exp, _, bal1 = _points_run(seed, points_expiry_months=1)
+        ded, _, bal2 = _points_run(seed, breach_deduction=20.0)
+        assert act > act0 * 1.05, "an invisible honour roll should lower activities"
+        assert exp.totals["points_expired"] > 0 and exp.residents.points.sum() < base.residents.points.sum()
+        assert ded.totals["points_deducted"] > 0 and base.totals.get("points_deducted", 0.0) == 0
+        assert max(bal, bal0, bal1, bal2) < 1e-12
+
+
+def _activities(seed: int, **kw) -> np.ndarray:
+    return CommunityModel("governance-partners", seed=seed, **SMALL, **kw).run(140).results()["activities"].to_numpy()
+
+
+def test_timeline_scheme_on_then_off_changes_nothing_before_and_leaves_a_deficit_after():
+    scheme = [{"day": 20, "set": {"points": True}}, {"day": 70, "set": {"points": False}}]
+    for seed in (3, 4):
+        never = _activities(seed, points=False)
+        onoff = _activities(seed, points=False, timeline=scheme)
+        np.testing.assert_array_equal(never[:20], onoff[:20])
+        assert onoff[21:35].sum() > never[21:35].sum(), "points should raise activities at first"
+        assert onoff[85:].sum() < 0.9 * never[85:].sum(), "crowding-out should outlive the scheme"
+
+
+def test_timeline_ramp_moves_the_outcome_gradually():
+    early = slice(21, 36)
+    gain = {"ramp": 0.0, "step": 0.0}
+    for seed in (3, 4, 5):
+        never = _activities(seed, honour_roll_visibility=0.0)
+        step = _activities(
+            seed, honour_roll_visibility=0.0, timeline=[{"day": 20, "set": {"honour_roll_visibility": 1.0}}]
+        )
+        ramp = _activities(
+            seed,
+            honour_roll_visibility=0.0,
+            timeline=[{"from_day": 20, "to_day": 120, "ramp": {"honour_roll_visibility": 1.0}}],
+        )
+        gain["step"] += step[early].sum() - never[early].sum()
+        gain["ramp"] += ramp[early].sum() - never[early].sum()
+    assert gain["step"] > 0 and gain["ramp"] < 0.5 * gain["step"], gain
+
+
+def test_weekly_detector_on_synthetic_series():
+    from sim.validation.case_smooth import weekly_ratio
+
+    rng = np.random.default_rng(0)
+    smooth = [weekly_ratio(np.cumsum(rng.normal(0.01, 0.01, 400))) for _ in range(20)]
+    assert np.mean(smooth) < 1.5
+    # the former weekly update: nothing for six days, a week's change on the seventh
+    steps = np.cumsum(np.where(np.arange(400) % 7 == 0, 0.07, 0.0) + rng.normal(0, 0.01, 400))
+    assert weekly_ratio(steps) > 10
+    assert np.isnan(weekly_ratio(np.full(400, 0.5)))
+
+
+def test_weekly_detector_flags_the_former_weekly_attitude_update(monkeypatch):
+    from sim.calendar import is_week_start
+    from sim.mechanisms.attitudes import Attitudes
+    from sim.validation.case_smooth import BURN_IN, THRESHOLD, weekly_ratio
+
+    def ratios() -> dict[str, float]:
+        out = {}
+        for k in ("belonging", "satisfaction"):
+            vals = []
+            for seed in (3, 4):
+                df = CommunityModel("government-led", seed=seed, turnover=0.0, **SMALL).run(BURN_IN + 126).results()
+                vals.append(weekly_ratio(df[k].to_numpy()[BURN_IN:]))
+            out[k] = float(np.mean(vals))
+        return out
+
+    daily = ratios()
+    original = Attitudes.step
+
+    def weekly_step(self):  # the former rule: one step of 1 − (1 − rate)^7 on the week's first day
+        if self._targets is not None and not is_week_start(self.model.tick):
+            return
+        p, rate = self.model.p, self.model.p["attitude_rate"]
+        p["attitude_rate"] = 1 - (1 - rate) ** 7
+        try:
+            original(self)
+        finally:
+            p["attitude_rate"] = rate
+
+    monkeypatch.setattr(Attitudes, "step", weekly_step)
+    weekly = ratios()
+    assert all(v < THRESHOLD for v in daily.values()), daily
+    assert all(v > THRESHOLD and v > 3 * daily[k] for k, v in weekly.items()), (daily, weekly)

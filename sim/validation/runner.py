@@ -17,7 +17,10 @@ from sim.validation import (
     case6_habit,
     case7_service,
     case8_licheng,
+    case_points,
     case_rules,
+    case_smooth,
+    case_timeline,
 )
 from sim.validation.common import CaseResult, Settings
 
@@ -31,6 +34,9 @@ CASES: dict[str, Callable[[Settings], CaseResult]] = {
     "7": case7_service.run,
     "8": case8_licheng.run,
     "rules": case_rules.run,
+    "points": case_points.run,
+    "timeline": case_timeline.run,
+    "smooth": case_smooth.run,
 }
 
 
