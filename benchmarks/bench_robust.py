@@ -51,6 +51,19 @@ def _timed(module, name: str, phases: dict) -> None:
     setattr(module, name, wrapper)
 
 
+def single_years(size: dict, ticks: int) -> dict[str, float]:
+    """Wall time of one run of each scenario (seed 1, the scenarios' own parameters), in this process."""
+    from sim.model import CommunityModel
+
+    times = {}
+    for name in SCENARIOS:
+        model = CommunityModel(name, seed=1, **size)
+        t0 = time.perf_counter()
+        model.run(ticks)
+        times[name] = round(time.perf_counter() - t0, 2)
+    return times
+
+
 def bench_robust(out: Path, quick: bool, workers: int | None) -> dict:
     """Time ``robust_compare`` of the three scenarios (computing every run), with its phases."""
     import experiments.robust as robust_mod
@@ -59,8 +72,11 @@ def bench_robust(out: Path, quick: bool, workers: int | None) -> dict:
     phases: dict[str, float] = {}
     for name in ("execute", "summarise"):  # running the worlds; verdicts, PRIM, indices, regret
         _timed(robust_mod, name, phases)
-
     size = size_overrides(600 if quick else REF_RESIDENTS)
+    # this machine's speed drifts by a third within an hour: one year of each scenario, alone and
+    # just before, says how fast the machine was (the wall time can then be read against it)
+    single = single_years(size, 60 if quick else 365)
+
     worlds, seeds, ticks = (4, 2, 60) if quick else (100, 2, 365)
     t0 = time.perf_counter()
     res = robust_compare(
@@ -75,6 +91,9 @@ def bench_robust(out: Path, quick: bool, workers: int | None) -> dict:
         "seconds": round(wall, 1),
         "runs_per_second": round(n / wall, 3),
         "phases": phases,
+        "single_run_seconds": single,
+        # the same runs one after another on one core, from the single runs' times
+        "serial_estimate_seconds": round(n / len(single) * sum(single.values()), 1),
     }
 
 
@@ -129,6 +148,10 @@ def main() -> int:
         print(f"{name:8}: {r['what']}: {r['runs']} runs in {r['seconds']} s ({r['runs_per_second']} runs/s) {verdict}")
         if r.get("phases"):
             print("          phases (s): " + ", ".join(f"{k} {v}" for k, v in r["phases"].items()))
+        if r.get("single_run_seconds"):
+            one = ", ".join(f"{k} {v} s" for k, v in r["single_run_seconds"].items())
+            serial = r["serial_estimate_seconds"]
+            print(f"          one run alone just before: {one}; the runs one after another: ~{serial} s")
     if args.json:
         Path(args.json).write_text(json.dumps({"machine": info, "quick": args.quick, "results": results}, indent=2))
     return 0
