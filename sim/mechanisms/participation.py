@@ -19,7 +19,6 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import NEVER, T_ORGS, T_PARTY, T_RC
-from sim.calendar import week_of
 from sim.mechanisms.base import A, Mechanism, ModelLike, Outcome, Param, State, coef, param
 
 # children take part with their families, not on their own: a logit no chance can lift
@@ -224,11 +223,13 @@ OUTCOMES = (
 class Participation(Mechanism):
     """Draw who takes part today.
 
-    The slowly moving part of each resident's propensity (public spirit,
-    belonging, trust, free time, duty, satisfaction) is refreshed weekly, with
-    the attitudes it depends on, and whenever parameters change; the parts
-    that can change from one day to the next (rewards, ranking, neighbours,
-    visits) are added daily.
+    A resident's propensity has a fixed part (free time, Party duty: traits that
+    change only when a newcomer arrives or parameters change), kept between days,
+    and a part computed every day from what can move daily (public spirit, which
+    rewards crowd out; belonging, trust, satisfaction, volunteer identity,
+    rewards, ranking, neighbours, visits). Until 2026-11-29 the attitude part
+    was refreshed once a week, which put a weekly step into participation
+    (validation case "smooth").
     """
 
     name = "participation"
@@ -246,8 +247,9 @@ class Participation(Mechanism):
 
     def __init__(self, model: ModelLike):
         super().__init__(model)
-        self._static_u: np.ndarray | None = None
-        self._static_key = None
+        self._fixed_u: np.ndarray | None = None
+        self._fixed_key = None
+        self._fixed_day = 0  # newcomers who arrived after this day get their fixed part computed
 
     @override
     def active(self, p: dict) -> bool:
@@ -257,11 +259,9 @@ class Participation(Mechanism):
     @override
     def step(self) -> None:
         m, p, res = self.model, self.model.p, self.model.residents
-        key = (week_of(m.tick), id(p), tuple(p[k] for k in _STATIC_KEYS))
-        if self._static_u is None or key != self._static_key:
-            self._static_u = self._static(p, res)
-            self._static_key = key
-        u = self._static_u.copy()
+        self._refresh_fixed(m, p, res)
+        u = self._attitudes(p, res)
+        u += self._fixed_u
         if p["habit"]:  # memory of past participation (habit.py)
             u += np.float32(p["w_habit"]) * res.habit_stock
         value = reward_value(p, m.mech["incentives"].redeemable)
@@ -283,34 +283,52 @@ class Participation(Mechanism):
         who = np.flatnonzero(self.rng.random(res.n, dtype=np.float32) < prob)
         m.record_activity(who)
 
-    def _static(self, p: dict, res) -> np.ndarray:
-        organisers = (res.trust[:, T_PARTY] + res.trust[:, T_RC] + res.trust[:, T_ORGS]) / 3
-        duty = res.party if p["mobile_party_branch"] else res.party & ~res.migrant
+    def _refresh_fixed(self, m, p: dict, res) -> None:
+        """Keep the fixed part current: all of it when parameters change, newcomers' rows when they arrive."""
+        key = (id(p), tuple(p[k] for k in _FIXED_KEYS))
+        if self._fixed_u is None or key != self._fixed_key:
+            self._fixed_u = self._fixed(p, res)
+            self._fixed_key = key
+        else:
+            new = np.flatnonzero(res.arrived > self._fixed_day)
+            if len(new):
+                self._fixed_u[new] = self._fixed(p, res, new)
+        self._fixed_day = m.tick
+
+    def _fixed(self, p: dict, res, idx: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """Traits' part of the propensity (children: the fixed logit that keeps them out)."""
+        party, migrant = res.party[idx], res.migrant[idx]
+        duty = party if p["mobile_party_branch"] else party & ~migrant
         u = (
             p["base_logit"]
-            + p["w_public_spirit"] * res.intrinsic
-            + p["w_belonging"] * res.belonging
-            + p["w_trust"] * organisers
-            + p["w_free_time"] * res.free_time
+            - p["w_dissatisfaction"]  # the constant of −w (1 − satisfaction); its slope is daily
+            + p["w_free_time"] * res.free_time[idx]
             + p["party_duty_boost"] * duty
-            + p["habit"] * p["w_identity"] * res.volunteer  # role identity of registered volunteers (habit.py)
-            - p["w_dissatisfaction"] * (1 - res.satisfaction)
-        )
-        u[res.age == 0] = CHILD_LOGIT
-        return u.astype(np.float32)
+        ).astype(np.float32)
+        u[res.age[idx] == 0] = CHILD_LOGIT
+        return u
+
+    def _attitudes(self, p: dict, res) -> np.ndarray:
+        """Today's part from attitudes and identity, in float32 (zero for children)."""
+        f32 = np.float32
+        u = res.trust[:, T_PARTY] + res.trust[:, T_RC]
+        u += res.trust[:, T_ORGS]
+        u *= f32(p["w_trust"] / 3)  # trust in those who organise activities
+        u += f32(p["w_public_spirit"]) * res.intrinsic  # public spirit, which rewards can crowd out daily
+        u += f32(p["w_belonging"]) * res.belonging
+        u += f32(p["w_dissatisfaction"]) * res.satisfaction
+        if p["habit"] and p["w_identity"]:  # role identity of registered volunteers (habit.py)
+            u += f32(p["w_identity"]) * res.volunteer
+        u *= self.model.adult_weight  # children: 0 (their fixed part keeps them out)
+        return u
 
 
-_STATIC_KEYS = (
+_FIXED_KEYS = (
     "base_logit",
-    "w_public_spirit",
-    "w_belonging",
-    "w_trust",
     "w_free_time",
     "party_duty_boost",
     "w_dissatisfaction",
     "mobile_party_branch",
-    "habit",
-    "w_identity",
 )
 
 

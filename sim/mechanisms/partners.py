@@ -38,7 +38,7 @@ from typing import override
 
 import numpy as np
 
-from sim.calendar import DAYS_PER_WEEK, is_week_start, month_of
+from sim.calendar import month_of
 from sim.mechanisms.base import Mechanism, Outcome, Param, State, coef
 
 SEED = "seed 002 §2 一是"
@@ -117,7 +117,7 @@ OUTCOMES = (
         "睦邻合伙人数",
         "stock",
         "higher",
-        compute=lambda m: m.mech["partners"].counts[0] if "partners" in m.mech else 0,  # refreshed weekly
+        compute=lambda m: m.mech["partners"].counts[0] if "partners" in m.mech else 0,  # refreshed daily
     ),
     Outcome(
         "partners_building",
@@ -188,7 +188,7 @@ class Partners(Mechanism):
         self.counts = [0, 0, 0]
         self._month = -1  # month of the last recruitment
         self._all = np.empty(0, np.int64)  # ids that held a role at the last recruitment
-        self._seen = np.empty(0, np.int32)  # their activity counts at the last weekly reckoning
+        self._seen = np.empty(0, np.int32)  # their activity counts at the last (daily) reckoning
 
     @override
     def active(self, p: dict) -> bool:
@@ -197,11 +197,13 @@ class Partners(Mechanism):
 
     @override
     def step(self) -> None:
-        """Once a week: the week's days of taking part become each partner's work; recruit monthly."""
+        """Every day: the day's taking part becomes each partner's work; recruit monthly.
+
+        (Until 2026-11-29 a week's work was reckoned at once, a weekly step in belonging:
+        validation case "smooth".)
+        """
         m, res = self.model, self.model.residents
         first = self._month < 0
-        if not (first or is_week_start(m.tick)):
-            return
         if not first:
             acts = res.activities[self._all]
             # a resident who moved away left a newcomer with a count from 0: nothing to reckon
@@ -227,7 +229,7 @@ class Partners(Mechanism):
         self._recount()
 
     def _recount(self) -> None:
-        """Partners of each kind (the outcomes; refreshed weekly, at recruitment and at drop-outs)."""
+        """Partners of each kind (the outcomes; refreshed daily, at recruitment and at drop-outs)."""
         self.counts = np.bincount(self.model.residents.partner[self._all], minlength=4)[1:].tolist()
 
     def _recruit(self) -> None:
@@ -292,7 +294,7 @@ class Partners(Mechanism):
         m.count("labour_value", float(len(pids) * p["labour_day_value"]))
 
     def _lead(self) -> None:
-        """Team partners active within ``activity_window`` days lower organisations' friction (a week's worth)."""
+        """Team partners active within ``activity_window`` days lower organisations' friction (a day's worth)."""
         m, p, orgs, res = self.model, self.model.p, self.model.orgs, self.model.residents
         leaders = self._all[res.partner[self._all] == TEAM]
         leaders = leaders[res.last_active[leaders] > m.tick - p["activity_window"]]
@@ -301,6 +303,6 @@ class Partners(Mechanism):
         C = m.struct.n_communities
         n_orgs = np.maximum(np.bincount(orgs.community, minlength=C), 1)
         per_org = np.bincount(res.community[leaders], minlength=C) / n_orgs
-        # applied once a week (friction moves slowly); nobody leads a dissolved organisation back
-        heal = DAYS_PER_WEEK * p["team_lead_heal"] * per_org[orgs.community] * orgs.alive
+        # nobody leads a dissolved organisation back
+        heal = p["team_lead_heal"] * per_org[orgs.community] * orgs.alive
         orgs.friction = np.maximum(orgs.friction - heal, 0.0)

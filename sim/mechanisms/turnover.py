@@ -4,8 +4,9 @@ Newcomers arrive with low trust and weak identity (seed 003 §1: Wengdun
 receives migrants equal to 20%+ of its residents a year; seed 000 §4.3.2:
 weak cultural identity). A leaver is replaced in place (same household and
 age group), so residents and households are conserved; the leaver's points
-are forfeited. Moves are booked weekly (the week's leavers and newcomers
-together), which keeps the daily tick cheap. Renters and migrants are more likely to leave (assumption);
+are forfeited. Moves are booked every day (booking them once a week made a
+weekly step in every mean over residents: newcomers' attitudes arrived together;
+validation case "smooth"). Renters and migrants are more likely to leave (assumption);
 newcomers' traits are drawn as for the first residents (population.draw_traits).
 """
 
@@ -16,12 +17,12 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import ACTORS
-from sim.calendar import DAYS_PER_WEEK, DAYS_PER_YEAR, is_week_start
+from sim.calendar import DAYS_PER_YEAR
 from sim.mechanisms.base import A, Mechanism, ModelLike, Outcome, Param, coef, param
 from sim.population import draw_traits
 from sim.store import sample_by_group
 
-MOVE_DAYS = DAYS_PER_WEEK  # moves are booked once a week: the week's leavers go and newcomers arrive together
+MOVE_DAYS = 1  # moves are booked every day: weekly booking put a weekly step in every attitude mean
 
 
 # the mechanism's scenario parameters: levers, sourced values and uncertainties (section [turnover])
@@ -143,7 +144,7 @@ class Turnover(Mechanism):
         self._class_sizes = np.bincount(self._mobility, minlength=3).astype(float)
 
     def _rates(self, p: dict) -> np.ndarray:
-        """Weekly leaving chance by mobility class (0, 1, 2), averaging 7 · ``turnover``/365."""
+        """Daily leaving chance by mobility class (0, 1, 2), averaging ``turnover``/365."""
         weight = np.array([1, p["mobility_renter_migrant"], p["mobility_renter_and_migrant"]], dtype=np.float64)
         share = self._class_sizes / self._class_sizes.sum()
         return MOVE_DAYS * p["turnover"] / DAYS_PER_YEAR * weight / float((weight * share).sum())
@@ -156,8 +157,6 @@ class Turnover(Mechanism):
     @override
     def step(self) -> None:
         m, p, res, rng = self.model, self.model.p, self.model.residents, self.rng
-        if not is_week_start(m.tick):
-            return
         who = sample_by_group(rng, self._rates(p), self._mobility)
         k = len(who)
         if k == 0:

@@ -134,9 +134,9 @@ def run(settings: Settings) -> CaseResult:
     worst = max(diag, key=lambda c: diag[c][2])
     res.notes.append(
         f"Diagnostic, added after the first run (not judged): {SCENARIOS[1]} with turnover 0: worst attitude "
-        f"outcome {worst} {diag[worst][0]:.3g} [{diag[worst][1]:.3g}, {diag[worst][2]:.3g}]. Moves are booked "
-        "once a week (turnover.py, MOVE_DAYS = 7): on that day leavers with settled attitudes are replaced by "
-        "newcomers with newcomers' attitudes, a weekly step in every mean over residents."
+        f"outcome {worst} {diag[worst][0]:.3g} [{diag[worst][1]:.3g}, {diag[worst][2]:.3g}]. Until 2026-11-29 moves "
+        "were booked once a week (turnover.py): leavers with settled attitudes were replaced by newcomers with "
+        "newcomers' attitudes on one day, a weekly step in every mean over residents; they are booked daily now."
     )
     res.data = {"no_turnover": diag, "ratios": {s: {c: list(v) for c, v in t.items()} for s, t in table.items()}}
     fig, (a1, a2) = new_figure(2)
