@@ -122,11 +122,13 @@ def test_labour_in_kind_advances_projects_and_covers_their_money():
 
 
 def test_labour_shortens_projects_in_a_run():
-    seeds = (1, 2, 3, 4)
+    # eight seeds and a large day value (5,000 yuan): the overrun has several causes (delivery.py) and a
+    # seed-to-seed spread of ~0.3, against which labour worth 2,000 a day moved it by only ~0.2
+    seeds = tuple(range(1, 9))
     base = np.array([_overrun(_run("xian-renovation", 540, s, XIAN, check=False)) for s in seeds])
     lab = np.array(
         [
-            _overrun(_run("xian-renovation", 540, s, XIAN, check=False, labour_day_value=2000.0, **PARTNERS))
+            _overrun(_run("xian-renovation", 540, s, XIAN, check=False, labour_day_value=5000.0, **PARTNERS))
             for s in seeds
         ]
     )
