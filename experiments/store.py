@@ -80,8 +80,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
-def atomic_write_parquet(df: pd.DataFrame, path: Path, metadata: dict[str, Any] | None = None) -> None:
-    """Write a DataFrame as Parquet through a temporary file and an atomic rename.
+def atomic_write_parquet(df: pd.DataFrame | pa.Table, path: Path, metadata: dict[str, Any] | None = None) -> None:
+    """Write a DataFrame (or the Arrow table made from one) as Parquet through a temporary file and an atomic rename.
 
     ``metadata`` (JSON-able) is stored in the file's key-value metadata under ``cogov``.
     """
@@ -89,11 +89,11 @@ def atomic_write_parquet(df: pd.DataFrame, path: Path, metadata: dict[str, Any] 
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
-        if metadata is None:
+        if metadata is None and isinstance(df, pd.DataFrame):
             df.to_parquet(tmp, index=False)
         else:
-            table = pa.Table.from_pandas(df, preserve_index=False)
-            extra = {PART_META_KEY: json.dumps(metadata, sort_keys=True).encode("utf-8")}
+            table = df if isinstance(df, pa.Table) else pa.Table.from_pandas(df, preserve_index=False)
+            extra = {} if metadata is None else {PART_META_KEY: json.dumps(metadata, sort_keys=True).encode("utf-8")}
             pq.write_table(table.replace_schema_metadata({**(table.schema.metadata or {}), **extra}), tmp)
         _sync_replace(tmp, path)
     except BaseException:
@@ -231,6 +231,11 @@ def aggregation(name: str, ticks: int, window: int = DEFAULT_WINDOW, start: int 
     return f"mean of days {first}–{end}" if first < end else f"day {end}"
 
 
+def _by_tick(series: pd.DataFrame) -> pd.DataFrame:
+    """The table in tick order (a model's table already is: the sort, a copy of every column, is skipped)."""
+    return series if series["tick"].is_monotonic_increasing else series.sort_values("tick")
+
+
 def summary_values(series: pd.DataFrame, window: int = DEFAULT_WINDOW, start: int = 0) -> dict[str, float]:
     """One value per outcome of one run's per-tick table, by the outcome's kind.
 
@@ -245,7 +250,7 @@ def summary_values(series: pd.DataFrame, window: int = DEFAULT_WINDOW, start: in
     """
     if window < 1:
         raise ValueError(f"window {window}: allowed: 1 or more days")
-    s = series.sort_values("tick")
+    s = _by_tick(series)
     s.attrs = {}  # pandas deep-copies attrs (a run's whole manifest) on every column read: 10 times the work
     tick = s["tick"].to_numpy()
     last_tick = int(tick[-1])
@@ -275,7 +280,7 @@ def summary_row(series: pd.DataFrame, rid: str | None = None, window: int = DEFA
     The values come from ``summary_values`` (flows summed, stocks averaged over
     the last ``window`` days, cumulative outcomes on the last day).
     """
-    last = series.sort_values("tick").iloc[-1]
+    last = _by_tick(series).iloc[-1]
     if rid is None:
         rid = str(last["run_id"]) if "run_id" in series.columns else ""
     row: dict[str, Any] = {"run_id": rid, "seed": int(last["seed"]), "ticks": int(last["tick"])}
@@ -413,13 +418,13 @@ def write_run(directory: Path, rid: str, series: pd.DataFrame) -> None:
     series.insert(0, "run_id", rid)
     series_path = directory / SERIES / f"{rid}.parquet"
     atomic_write_parquet(series, series_path)
-    row = summary_row(series, rid)
+    row = pa.Table.from_pandas(summary_row(series, rid), preserve_index=False)  # converted once: digest and file
     record = {
         "series_bytes": series_path.stat().st_size,
         "series_sha256": _file_digest(series_path),
         "series_rows": len(series),
         # digest of the row as it reads back (Parquet may change a column's dtype, e.g. object to bool)
-        "row_sha256": _frame_digest(pa.Table.from_pandas(row, preserve_index=False).to_pandas()),
+        "row_sha256": _frame_digest(row.to_pandas()),
     }
     atomic_write_parquet(row, directory / RUNS / f"{rid}.parquet", metadata=record)
 

@@ -73,6 +73,11 @@ def check_invariants(m) -> None:
     # the past year's record (habit.py): counts never negative, never above a resident's activities here
     if hasattr(res, "year_count") and ((res.year_count < 0) | (res.year_count > res.activities)).any():
         _fail(m, "a resident's activities in the past year are negative or exceed their activities")
+    hab = m.mech.get("habit")
+    if hab is not None and hab._hist is not None:  # the kept histogram (habit.year_histogram) against a recount
+        recount = np.bincount(res.year_count[hab.adult_ids], minlength=len(hab._hist))
+        if len(recount) != len(hab._hist) or (recount != hab._hist).any():
+            _fail(m, "the histogram of the past year's activities differs from a recount")
     if hasattr(res, "habit_stock") and (res.habit_stock.min(initial=0) < 0 or res.habit_stock.max(initial=0) > 1):
         _fail(m, "a resident's habit stock is outside [0, 1]")
     for k, v in row.items():

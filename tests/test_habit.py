@@ -40,6 +40,21 @@ def test_year_count_is_the_rolling_365_days_with_newcomers():
     np.testing.assert_array_equal(res.year_count, expected)
 
 
+def test_kept_histogram_equals_a_recount_every_day():
+    """habit.year_histogram (updated only where counts moved) equals a full recount on every day,
+    through the window's first expiries (day 365 on) and newcomers (turnover on)."""
+    m = make_small(seed=5, **TINY, turnover=0.5)
+    hab, res = m.mech["habit"], m.residents
+    days_checked = 0
+    for _ in range(400):
+        m.run(1)
+        hist = hab.year_histogram()
+        recount = np.bincount(res.year_count[hab.adult_ids], minlength=len(hist))
+        np.testing.assert_array_equal(hist, recount)
+        days_checked += 1
+    assert days_checked == 400 and recount[1:].sum() > 0 and (res.arrived > 0).any()
+
+
 def _concentration_and_persistence(seed: int, habit: bool) -> tuple[float, float]:
     m = make_small("governance-partners", seed=seed, habit=habit).run(90)
     res = m.residents

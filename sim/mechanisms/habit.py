@@ -31,6 +31,7 @@ from typing import override
 
 import numpy as np
 
+from sim.arrays import unique_ints
 from sim.calendar import DAYS_PER_YEAR
 from sim.mechanisms.base import Mechanism, ModelLike, Outcome, Param, State, coef
 
@@ -127,9 +128,7 @@ def _year_record(m) -> tuple[float, float]:
     """(top-tenth share of activities, share of adults with none) over the past year; cached per day."""
     hab = m.mech["habit"]
     if hab._record_day != m.tick:
-        adults = hab.adult_ids
-        hist = np.bincount(m.residents.year_count[adults])
-        n = len(adults)
+        hist, n = hab.year_histogram(), len(hab.adult_ids)
         hab._record = (top_share(hist, n), float(hist[0]) / n if n else 0.0)
         hab._record_day = m.tick
     return hab._record
@@ -183,6 +182,13 @@ class Habit(Mechanism):
         self._today: list[np.ndarray] = []
         self._record_day = -1
         self._record = (0.0, 1.0)
+        # histogram of year_count over adults, brought up to date only where counts changed (the
+        # residents booked or leaving the window since, and newcomers), not recounted every day
+        self._is_adult = res.adult.copy()
+        self._hist: np.ndarray | None = None
+        self._counted = np.zeros(res.n, np.int32)  # each resident's count as the histogram holds it
+        self._changed: list[np.ndarray] = []
+        self._hist_day = -1
 
     def book(self, who: np.ndarray) -> None:
         """Residents ``who`` took part today: habit grows, the year's record counts it."""
@@ -192,6 +198,32 @@ class Habit(Mechanism):
             res.habit_stock[who] = h + np.float32(m.p["habit_step"]) * (1 - h)
         np.add.at(res.year_count, who, 1)
         self._today.append(np.asarray(who, dtype=np.int64))
+        self._changed.append(self._today[-1])
+
+    def year_histogram(self) -> np.ndarray:
+        """Adults by activities in the past year (``np.bincount(year_count[adults])``, maybe with trailing zeros)."""
+        res = self.model.residents
+        count = res.year_count
+        if self._hist is None:
+            self._hist = np.bincount(count[self.adult_ids])
+            self._counted[:] = count
+        else:
+            # residents whose count may have moved: booked or leaving the window since, or newly arrived
+            arrived = np.flatnonzero(res.arrived > self._hist_day)
+            ids = unique_ints(np.concatenate([*self._changed, arrived]))
+            ids = ids[self._is_adult[ids]]
+            if len(ids):
+                now = count[ids]
+                size = max(len(self._hist), int(now.max()) + 1)
+                hist = np.zeros(size, np.int64)
+                hist[: len(self._hist)] = self._hist
+                hist -= np.bincount(self._counted[ids], minlength=size)
+                hist += np.bincount(now, minlength=size)
+                self._hist = hist
+                self._counted[ids] = now
+        self._changed = []
+        self._hist_day = self.model.tick
+        return self._hist
 
     @override
     def step(self) -> None:
@@ -201,7 +233,9 @@ class Habit(Mechanism):
         if old is not None and len(old):
             # booked exactly a year ago: leaves the window, unless the resident has since been replaced
             day = m.tick - DAYS_PER_YEAR
-            np.subtract.at(res.year_count, old[res.arrived[old] <= day], 1)
+            leaving = old[res.arrived[old] <= day]
+            np.subtract.at(res.year_count, leaving, 1)
+            self._changed.append(leaving)
         self._ring[slot] = np.concatenate(self._today) if self._today else None
         self._today = []
         if p["habit"]:
