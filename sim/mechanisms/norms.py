@@ -92,8 +92,8 @@ CORE_PARAMS: tuple[Param, ...] = (
 )
 
 
-def _c(name, default, meaning, zh, lo=0.0, hi=1.0, plausible=None, unit=""):
-    return coef("norms", name, default, meaning, zh, lo, hi, plausible, unit)
+def _c(name, default, meaning, zh, lo=0.0, hi=1.0, plausible=None, unit="", source=A):
+    return coef("norms", name, default, meaning, zh, lo, hi, plausible, unit, source)
 
 
 PARAMS = (
@@ -142,29 +142,43 @@ PARAMS = (
 )
 
 
+def _weight_meaning(kind: str) -> str:
+    return (
+        f"relative frequency of {kind.replace('_', ' ')} breaches among all breaches at the reference walk "
+        "(the weights of all kinds are normalised to shares)"
+    )
+
+
 # relative frequency of each kind at the reference walk: assumptions (no seed gives counts)
-KIND_WEIGHTS = {"garbage": 0.35, "noise": 0.2, "parking": 0.2, "pets": 0.1, "shared_spaces": 0.15}
-KIND_PLAUSIBLE = {
-    "garbage": (0.2, 0.5),
-    "noise": (0.1, 0.3),
-    "parking": (0.1, 0.3),
-    "pets": (0.05, 0.2),
-    "shared_spaces": (0.05, 0.25),
-}
-PARAMS += tuple(
-    coef(
-        "norms",
-        f"breach_weight_{k}",
-        KIND_WEIGHTS[k],
-        f"relative frequency of {k.replace('_', ' ')} breaches among all breaches at the reference walk "
-        "(the weights of all kinds are normalised to shares)",
-        f"{KIND_ZH[k]}违规权重",
+S_KINDS = f"assumption; kinds after {S000_KINDS}"
+PARAMS += (
+    _c(
+        "breach_weight_garbage",
+        0.35,
+        _weight_meaning("garbage"),
+        "垃圾投放违规权重",
         0.01,
         1.0,
-        KIND_PLAUSIBLE[k],
-        source=f"assumption; kinds after {S000_KINDS}",
-    )
-    for k in KINDS
+        (0.2, 0.5),
+        "",
+        S_KINDS,
+    ),
+    _c("breach_weight_noise", 0.2, _weight_meaning("noise"), "噪音扰民违规权重", 0.01, 1.0, (0.1, 0.3), "", S_KINDS),
+    _c(
+        "breach_weight_parking", 0.2, _weight_meaning("parking"), "车辆停放违规权重", 0.01, 1.0, (0.1, 0.3), "", S_KINDS
+    ),
+    _c("breach_weight_pets", 0.1, _weight_meaning("pets"), "宠物管理违规权重", 0.01, 1.0, (0.05, 0.2), "", S_KINDS),
+    _c(
+        "breach_weight_shared_spaces",
+        0.15,
+        _weight_meaning("shared_spaces"),
+        "公共空间违规权重",
+        0.01,
+        1.0,
+        (0.05, 0.25),
+        "",
+        S_KINDS,
+    ),
 )
 
 
