@@ -199,3 +199,13 @@ def test_points_are_deducted_only_for_breaches_of_the_ruled_kind():
     every = run(1, days=60, rule_origin="committee", **kw)
     cap = 10.0 * parking.results()["breaches_parking"].iloc[-1]
     assert 0 < parking.totals["points_deducted"] <= cap < every.totals["points_deducted"]
+
+
+def test_a_longer_walk_scheduled_by_the_timeline_raises_the_garbage_share_from_that_day():
+    tl = [{"day": 20, "set": {"garbage_distance": 400.0}}]
+    m = sim.CommunityModel("governance-partners", seed=1, check=True, **{**BASE, "timeline": tl})
+    m.run(19)
+    before = m.mech["norms"]._cum_shares.copy()
+    m.run(2)
+    after = m.mech["norms"]._cum_shares
+    assert np.allclose(after, np.cumsum(kind_shares(m.p))[:-1]) and after[G] > before[G]

@@ -230,6 +230,7 @@ OUTCOMES = (
     for k in KINDS
 )
 LAST_BREACH = tuple(f"last_breach_{k}" for k in KINDS)  # per-kind State names, KINDS order
+KIND_COUNTERS = tuple(f"norm_breaches_{k}" for k in KINDS)
 
 
 class Norms(Mechanism):
@@ -242,7 +243,7 @@ class Norms(Mechanism):
         State(name, np.int32, NEVER, f"day the resident last breached a {k.replace('_', ' ')} norm")
         for name, k in zip(LAST_BREACH, KINDS, strict=True)
     )
-    counters = ("norm_breaches",) + tuple(f"norm_breaches_{k}" for k in KINDS)
+    counters = ("norm_breaches", *KIND_COUNTERS)
     after = ("prices",)  # today's price frame
     needs = ("rules",)  # a known rule weighs breaches (rules.py runs later in the day: yesterday's knowledge)
 
@@ -251,6 +252,12 @@ class Norms(Mechanism):
         # kinds come from a stream of their own, so the breach draws (and a run without rules) are
         # exactly those of the single-kind model
         self.kind_rng = model.streams["norms.kind"]
+        self.params_changed()
+
+    @override
+    def params_changed(self) -> None:
+        """Cumulative kind shares, re-read when the walk or the weights change (timeline, dashboard)."""
+        self._cum_shares = np.cumsum(kind_shares(self.model.p))[:-1]
 
     @override
     def active(self, p: dict) -> bool:
@@ -266,7 +273,7 @@ class Norms(Mechanism):
         pmax = min(1.0, p["breach_rate"] * inconvenience(p["garbage_distance"], p) * h * boost)
         cand = unique_ints(self.rng.integers(0, res.n, self.rng.poisson(res.n * pmax)))
         cand = cand[res.age[cand] != 0]
-        kind = np.searchsorted(np.cumsum(kind_shares(p))[:-1], self.kind_rng.random(len(cand)), side="right")
+        kind = np.searchsorted(self._cum_shares, self.kind_rng.random(len(cand)), side="right")
         watch = p["informal_supervision"] * m.building_cohesion[res.building[cand]]
         prob = pmax * (1 - p["watch_effect"] * watch) * (h - res.belonging[cand]) / h
         if prices.frame is not None:
@@ -282,10 +289,15 @@ class Norms(Mechanism):
         prices.fine(who)
         res.last_breach[who] = m.tick
         m.count("norm_breaches", len(who))
-        per_kind = np.bincount(kind, minlength=len(KINDS))
-        for k in np.flatnonzero(per_kind):
-            getattr(res, LAST_BREACH[k])[who[kind == k]] = m.tick
-            m.count(f"norm_breaches_{KINDS[k]}", int(per_kind[k]))
+        # per kind: date the breaches and count them (grouped by a sort: cheaper than a mask per kind)
+        by_kind = who[np.argsort(kind, kind="stable")]
+        ends = np.cumsum(np.bincount(kind, minlength=len(KINDS))).tolist()
+        start = 0
+        for k, end in enumerate(ends):
+            if end > start:
+                getattr(res, LAST_BREACH[k])[by_kind[start:end]] = m.tick
+                m.count(KIND_COUNTERS[k], end - start)
+            start = end
         m.breaches_by_building += np.bincount(res.building[who], minlength=m.struct.n_buildings)
         open_disputes(m, who[self.rng.random(len(who)) < p["breach_dispute_rate"]], NEIGHBOUR)
         told = who[self.rng.random(len(who)) < p["complaint_chance"]]

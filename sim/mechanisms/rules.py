@@ -54,6 +54,7 @@ INHERIT = "inherit"  # a kind's origin that takes the all-kinds shorthand's
 KIND_ORIGINS = (INHERIT, *ORIGINS)
 NOT_MADE = -1
 ALL_KINDS = (1 << len(KINDS)) - 1  # knowledge mask of every kind
+BITS = np.array([1 << k for k in range(len(KINDS))], np.uint8)  # each kind's bit in the masks
 
 S000_CONVENTION = "seed 000 §5.2.1 「居民则需遵守社区公约」; §5.3.2 「引导居民共同制定…公约,相互监督执行」"
 S002_MEETING_RULES = "seed 002 §2 四是 「成立周周议、逢四说事等协商议事规则」"
@@ -358,6 +359,7 @@ class Rules(Mechanism):
         self.made_day = np.full((n, kinds), NOT_MADE, np.int64)  # day each community's rule on each kind was made
         self.legit = np.zeros((n, kinds))  # legitimacy of the decision rule that made it (meeting-made only)
         self.mask = np.zeros(n, np.uint8)  # kinds with a rule made, per community (bit k: KINDS[k])
+        self._tables: tuple[np.ndarray, np.ndarray] | None = None  # breach_factor's, rebuilt when stale
         self.params_changed()
 
     @override
@@ -368,6 +370,7 @@ class Rules(Mechanism):
         self.ruled = np.array([kind_origin(p, k) != "none" for k in range(len(KINDS))])
         self.ruled_mask = np.uint8(sum(1 << k for k in np.flatnonzero(self.ruled)))
         self.enforced = np.array([float(p["rule_enforced"] or p[key]) for key in ENFORCED_KEY])
+        self._tables = None
 
     @override
     def active(self, p: dict) -> bool:
@@ -422,6 +425,7 @@ class Rules(Mechanism):
         self.made_day[c, ks] = m.tick
         self.legit[c, ks] = legit
         self.mask[c] |= new
+        self._tables = None
         lo, hi = m.community_slice[c]
         told = lo + np.flatnonzero(self.rng.random(hi - lo) < p["rule_notice_share"])
         res.knows_rule[told] |= new
@@ -449,15 +453,30 @@ class Rules(Mechanism):
 
         1 for those who do not know a rule in force on that kind; the rules of other kinds do not matter.
         """
-        p, res = self.model.p, self.model.residents
-        comm = res.community[who]
+        res = self.model.residents
+        if self._tables is None:
+            self._tables = self._reductions()
+        makers, others = self._tables
+        idx = res.community[who] * len(KINDS) + kind
+        bit = BITS[kind]
+        reduction = np.where(res.rule_maker[who] & bit, makers[idx], others[idx])
+        return 1 - reduction * ((res.knows_rule[who] & bit) != 0)
+
+    def _reductions(self) -> tuple[np.ndarray, np.ndarray]:
+        """``rule_scope`` × the relative fall in breaches, per (community, kind), flattened.
+
+        One table for those who helped make the rule, one for the others who know it; 0 where no rule is in force.
+        """
+        p = self.model.p
         imposed = p["rule_effect_imposed"]
-        made = np.where(res.rule_maker[who] >> kind & 1, p["rule_effect_deliberated"], p["rule_effect_nonparticipant"])
-        base = imposed + (made - imposed) * self.legit[comm, kind]  # legitimacy 0: imposed
-        keep = 1 - p["enforcement_effect"] * self.enforced[kind]
-        reduction = 1 - (1 - base) * keep
-        reached = (res.knows_rule[who] >> kind & 1).astype(bool) & (self.made_day[comm, kind] >= 0) & self.ruled[kind]
-        return 1 - p["rule_scope"] * reduction * reached
+        keep = 1 - p["enforcement_effect"] * self.enforced
+        in_force = (self.made_day >= 0) & self.ruled
+        out = []
+        for effect in (p["rule_effect_deliberated"], p["rule_effect_nonparticipant"]):
+            base = imposed + (effect - imposed) * self.legit  # legitimacy 0: imposed
+            reduction = 1 - (1 - base) * keep
+            out.append((p["rule_scope"] * reduction * in_force).ravel())
+        return out[0], out[1]
 
     def kept(self, since: int) -> np.ndarray:
         """Residents who know a rule in force and broke none of the rules they know after day ``since``."""
