@@ -40,6 +40,7 @@ in the community. Newcomers arrive knowing none.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from typing import override
 
@@ -301,6 +302,8 @@ OUTCOMES = (
 
 ORIGIN_KEY = tuple(f"rule_origin_{k}" for k in KINDS)
 DAY_KEY = tuple(f"rule_day_{k}" for k in KINDS)
+_kind_origins = operator.itemgetter(*ORIGIN_KEY)  # every kind's own origin, in one C call (active() runs often)
+NO_RULE = frozenset(("none", INHERIT))
 ENFORCED_KEY = tuple(f"rule_enforced_{k}" for k in KINDS)
 
 
@@ -375,7 +378,7 @@ class Rules(Mechanism):
     @override
     def active(self, p: dict) -> bool:
         """Runs when the scenario holds a rule on some kind."""
-        return p["rule_origin"] != "none" or any(p[key] not in ("none", INHERIT) for key in ORIGIN_KEY)
+        return p["rule_origin"] != "none" or not NO_RULE.issuperset(_kind_origins(p))
 
     @override
     def step(self) -> None:
