@@ -34,6 +34,7 @@ from typing import Annotated, Any, Literal
 
 import pydantic
 
+from sim.mechanisms.norms import KINDS, unknown_kind
 from sim.params import BY_NAME, PARAMS, SECTIONS, STRUCTURAL, SUM_TO_ONE, Param, defaults
 from sim.safety import check_text
 
@@ -160,14 +161,21 @@ def _check_combinations(v: dict[str, Any], origin: str) -> None:
 
 
 def _check_rule(v: dict[str, Any], origin: str) -> None:
-    """A meeting-made rule needs meetings (at the start, or scheduled by the timeline)."""
-    if v.get("rule_origin") != "meeting" or v.get("meeting_cadence") != "none":
+    """A meeting-made rule (of any kind) needs meetings (at the start, or scheduled by the timeline)."""
+    from sim.mechanisms.rules import INHERIT, ORIGIN_KEY, kind_origin
+
+    if v.get("meeting_cadence") != "none" or "rule_origin" not in v:
+        return
+    by_meeting = [k for k in range(len(ORIGIN_KEY)) if kind_origin(v, k) == "meeting"]
+    if not by_meeting:
         return
     scheduled = any("meeting_cadence" in (e.get("set") or {}) for e in v.get("timeline") or [] if isinstance(e, dict))
     if not scheduled:
+        own = ORIGIN_KEY[by_meeting[0]]
+        key = "rule_origin" if v[own] == INHERIT else own
         raise ScenarioError(
-            f"{_where(origin, 'rule_origin')}: 'meeting' but meeting_cadence is 'none', so no meeting can make "
-            "the rule; allowed: a meeting_cadence other than 'none', or rule_origin 'committee' or 'above'"
+            f"{_where(origin, key)}: 'meeting' but meeting_cadence is 'none', so no meeting can make "
+            f"the rule; allowed: a meeting_cadence other than 'none', or {key} 'committee' or 'above'"
         )
 
 
@@ -201,6 +209,10 @@ def _check_shock(v: dict[str, Any], origin: str) -> None:
 
 
 def _unknown(origin: str, key: str, section: str | None) -> str:
+    kind = unknown_kind(key)
+    if kind is not None:
+        where = f"{origin}: [{section}] {key}" if section else f"{origin}: {key}"
+        return f"{where}: unknown breach kind '{kind}'; allowed kinds: {', '.join(KINDS)}"
     close = difflib.get_close_matches(key, list(BY_NAME), n=1)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
     if section is not None:

@@ -53,6 +53,7 @@ from typing import Any
 
 import pydantic
 
+from sim.mechanisms.norms import KINDS, unknown_kind
 from sim.params import BY_NAME, STRUCTURAL, SUM_TO_ONE
 from sim.scenario import ScenarioError, _annotation, _problem
 
@@ -89,6 +90,9 @@ def _short(x: Any) -> str:
 
 def _check_value(where: str, name: str, value: Any, ramp: bool) -> None:
     p = BY_NAME.get(name) if isinstance(name, str) else None
+    kind = unknown_kind(name) if isinstance(name, str) else None
+    if p is None and kind is not None:
+        raise ScenarioError(f"{where}: unknown breach kind '{kind}'; allowed kinds: {', '.join(KINDS)}")
     if p is None:
         close = difflib.get_close_matches(str(name), list(BY_NAME), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""

@@ -74,7 +74,7 @@ def _valid_alone(name, value):
 
     base = load_scenario(None).params
     change = {name: value, **_rebalance(name, value, base)}
-    if name == "rule_origin" and value == "meeting":  # a rule made by a meeting needs meetings (cross-field rule)
+    if name.startswith("rule_origin") and value == "meeting":  # a rule made by a meeting needs meetings (cross-field)
         change["meeting_cadence"] = "weekly"
     load_scenario(None, **change)
 

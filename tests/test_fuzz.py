@@ -198,7 +198,8 @@ def valid_overrides(draw):
             # rounding can leave the sum a hair off 1; let the last share absorb it
             out[group[-1]] = max(0.0, 1.0 - out[group[0]] - out[group[1]])
     # a meeting-made rule needs meetings (scenario.py refuses it otherwise): give it a meeting cadence
-    if out.get("rule_origin") == "meeting" and out.get("meeting_cadence", BY_NAME["meeting_cadence"].default) == "none":
+    by_meeting = any(k.startswith("rule_origin") and v == "meeting" for k, v in out.items())
+    if by_meeting and out.get("meeting_cadence", BY_NAME["meeting_cadence"].default) == "none":
         out["meeting_cadence"] = draw(st.sampled_from([c for c in BY_NAME["meeting_cadence"].choices if c != "none"]))
     if draw(st.booleans()):
         shock = draw(st.lists(st.sampled_from(POLICY), min_size=1, max_size=3, unique=True))

@@ -4,6 +4,8 @@ import numpy as np
 import pytest
 
 import sim
+from sim.mechanisms.norms import KINDS
+from sim.mechanisms.rules import ALL_KINDS
 from sim.scenario import ScenarioError, load_scenario
 
 SEEDS = (1, 2, 3)
@@ -63,17 +65,18 @@ def test_attendees_comply_more_than_other_residents_who_know_the_rule():
     others = np.flatnonzero(res.knows_rule & ~res.rule_maker)
     assert len(makers) and len(others)
     f = m.mech["rules"]
-    assert f.breach_factor(makers).max() < f.breach_factor(others).min() < 1
-    unaware = np.flatnonzero(~res.knows_rule)
-    assert (f.breach_factor(unaware) == 1).all()
+    for k in range(len(KINDS)):  # the all-kinds convention: the same for every kind
+        assert f.breach_factor(makers, k).max() < f.breach_factor(others, k).min() < 1
+    unaware = np.flatnonzero(res.knows_rule == 0)
+    assert (f.breach_factor(unaware, 0) == 1).all()
 
 
 def test_decision_rule_legitimacy_weakens_a_leadership_rule():
     m1, _ = breaches(1, days=40, rule_origin="meeting", decision_rule="consensus")
     m2, _ = breaches(1, days=40, rule_origin="meeting", decision_rule="leadership")
     r1, r2 = m1.residents, m2.residents
-    a = m1.mech["rules"].breach_factor(np.flatnonzero(r1.rule_maker)).mean()
-    b = m2.mech["rules"].breach_factor(np.flatnonzero(r2.rule_maker)).mean()
+    a = m1.mech["rules"].breach_factor(np.flatnonzero(r1.rule_maker), 2).mean()
+    b = m2.mech["rules"].breach_factor(np.flatnonzero(r2.rule_maker), 2).mean()
     assert a < b
 
 
@@ -82,6 +85,7 @@ def test_newcomers_do_not_know_the_rule():
     res = m.residents
     arrived = res.arrived > 0
     assert arrived.any() and not res.knows_rule[arrived & (res.arrived > 1)].all()
+    assert (res.knows_rule[~arrived] == ALL_KINDS).all()  # everyone else heard the notice
 
 
 def cofund(seed, **kw):

@@ -610,6 +610,7 @@ CHOICES_ZH.update(
         "above": "上级规定",
         "committee": "居委会制定",
         "meeting": "议事会议制定",
+        "inherit": "随总公约",
         "fund": "社区基金",
         "government": "政府",
     }

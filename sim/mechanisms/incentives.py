@@ -243,7 +243,7 @@ RUN_PARAMS: tuple[Param, ...] = (
         "incentives",
         0.0,
         "float",
-        "points each month for a resident who knows the community's rule (rules.py) and broke no norm that month",
+        "points each month for a resident who knows a community rule (rules.py) and broke no known rule that month",
         f"assumption; {FIELD_KINDS}",
         "points",
         0.0,
@@ -257,7 +257,7 @@ RUN_PARAMS: tuple[Param, ...] = (
         "incentives",
         0.0,
         "float",
-        "points deducted (at most what is held) for a norm breach where the community's rule is in force",
+        "points deducted (at most what is held) for a norm breach of a kind whose rule is in force",
         "assumption (no field figure; docs/dev/evidence-behaviour.md §4.1, scaled to Yandu's 10–600 per action)",
         "points",
         0.0,
@@ -514,7 +514,7 @@ class Incentives(Mechanism):
 
     def _earn_by_kind(self) -> None:
         """Points for reports (matters raised since yesterday), meetings attended today, a month of keeping the rule."""
-        m, p, res, ms = self.model, self.model.p, self.model.residents, self.model.matters
+        m, p, ms = self.model, self.model.p, self.model.matters
         if p["points_per_report"] > 0:
             self._issue(ms.column("resident")[self._reports_seen : ms.size], p["points_per_report"])
         self._reports_seen = ms.size
@@ -524,18 +524,17 @@ class Incentives(Mechanism):
                 self._issue(att, p["points_per_meeting"])
         rules = m.mech["rules"]
         if p["points_per_rule_kept"] > 0 and rules.active(p) and is_month_start(m.tick):
-            kept = res.knows_rule & (m.tick - res.last_breach > DAYS_PER_MONTH)
-            kept &= rules.made_day[res.community] >= 0
-            self._issue(np.flatnonzero(kept), p["points_per_rule_kept"])
+            # a month without breaking any rule in force that the resident knows (rules of other kinds aside)
+            self._issue(np.flatnonzero(rules.kept(m.tick - DAYS_PER_MONTH)), p["points_per_rule_kept"])
 
     def _deduct(self) -> None:
-        """Deduct points (at most what is held) for today's breaches where the community's rule is in force."""
+        """Deduct points (at most what is held) for today's breaches of a kind whose rule is in force."""
         m, p, res = self.model, self.model.p, self.model.residents
         rules = m.mech["rules"]
         if p["breach_deduction"] <= 0 or not rules.active(p):
             return
         who = np.flatnonzero(res.last_breach == m.tick)
-        who = who[rules.made_day[res.community[who]] >= 0]
+        who = who[rules.covers(who, m.tick)]
         take = np.minimum(res.points[who], p["breach_deduction"])
         res.points[who] -= take
         m.count("points_deducted", float(take.sum()))

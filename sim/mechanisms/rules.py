@@ -1,40 +1,61 @@
 """Community rules (居民公约) made by a meeting, imposed by the committee, or from above.
 
-A scenario may hold a community rule: a convention on the norm breaches of
-norms.py (garbage, noise, parking, pets, shared spaces; norms.py draws them as
-one kind, so ``rule_scope`` says which share of them the convention covers).
-Residents are expected to keep such conventions (seed 000 §5.2.1 「居民则需遵守
-社区公约」) and to make them together (seed 000 §5.3.2 「引导居民共同制定关于小区
-环境卫生、公共设施爱护等方面的公约,相互监督执行」); meetings themselves run on
-rules the community set (seed 002 §2 四是 「成立周周议、逢四说事等协商议事规则」).
+A scenario may hold community rules: conventions on the kinds of norm breach of
+norms.py (garbage, noise, parking, pets, shared spaces; ``norms.KINDS``), one
+rule per kind at most. Residents are expected to keep such conventions (seed
+000 §5.2.1 「居民则需遵守社区公约」) and to make them together (seed 000 §5.3.2
+「引导居民共同制定关于小区环境卫生、公共设施爱护等方面的公约,相互监督执行」); meetings
+themselves run on rules the community set (seed 002 §2 四是 「成立周周议、逢四说事等
+协商议事规则」).
 
-How it is made (``rule_origin``): by a consultation meeting under its decision
-rule (consultation.py: the meeting must agree, and what it agrees carries that
+Which rules, and how each is made: ``rule_origin``, ``rule_day`` and
+``rule_enforced`` are the *all-kinds* shorthand (one convention covering every
+kind); ``rule_origin_<kind>``, ``rule_day_<kind>`` and ``rule_enforced_<kind>``
+set one kind apart (origin "inherit" and day -1 take the shorthand's value; a
+kind is enforced while either its own flag or the shorthand's is on). Kinds
+whose origin and day both inherit form the one all-kinds convention, made in
+one go; every other kind with an origin is a rule of its own. All are levers
+the timeline can set on given days.
+
+How a rule is made: by a consultation meeting under its decision rule
+(consultation.py: the meeting must agree, and what it agrees carries that
 rule's legitimacy), by the residents' committee, or from above (both imposed:
-they are in force from ``rule_day`` on). What it does: a resident who *knows* a
-rule breaches the covered norms less, by a relative reduction that depends on
-how it was made and whether he or she took part in making it (experiments on
-endogenous vs imposed rules: Tyran & Feld 2006, Dal Bó et al. 2010, Sutter et
-al. 2010; see docs/dev/evidence-behaviour.md §2) and, while it is enforced
-(``rule_enforced``, a lever the timeline can switch on and off on given days),
-by a further reduction (deterrent sanctions work whoever made the rule). A
-resident who does not know the rule is not affected. Knowledge spreads: the
-meeting's attendees know it, the notice reaches a share of residents the day it
-is made, attendees of later meetings learn it, and word of mouth reaches the
-rest slowly. Newcomers arrive not knowing it.
+in force from the rule's day on). A meeting takes up one rule at a time, the
+oldest pending one (earliest day; the all-kinds convention first, then
+``KINDS`` order); a meeting that refuses it tries again next time.
+
+What a rule does: a resident who *knows* the rule of a breach's kind breaches
+that kind less, by a relative reduction that depends on how the rule was made
+and whether he or she took part in making it (experiments on endogenous vs
+imposed rules: Tyran & Feld 2006, Dal Bó et al. 2010, Sutter et al. 2010; see
+docs/dev/evidence-behaviour.md §2) and, while that kind is enforced, by a
+further reduction (deterrent sanctions work whoever made the rule). A resident
+who does not know the rule of a kind is not affected in that kind; ``rule_scope``
+is the share of a ruled kind's breaches the rule covers. Knowledge is a bit
+mask per resident (bit k: knows the rule of ``KINDS[k]``): the meeting's
+attendees and the notice learn the rule made that day; attendees of later
+meetings and word of mouth (notice board, neighbours) learn every rule in force
+in the community. Newcomers arrive knowing none.
 """
 
 from __future__ import annotations
 
+import operator
+from dataclasses import dataclass
 from typing import override
 
 import numpy as np
 
 from sim.arrays import unique_ints
 from sim.mechanisms.base import Mechanism, ModelLike, Outcome, Param, State, coef
+from sim.mechanisms.norms import KIND_ZH, KINDS, LAST_BREACH
 
 ORIGINS = ("none", "meeting", "committee", "above")
+INHERIT = "inherit"  # a kind's origin that takes the all-kinds shorthand's
+KIND_ORIGINS = (INHERIT, *ORIGINS)
 NOT_MADE = -1
+ALL_KINDS = (1 << len(KINDS)) - 1  # knowledge mask of every kind
+BITS = np.array([1 << k for k in range(len(KINDS))], np.uint8)  # each kind's bit in the masks
 
 S000_CONVENTION = "seed 000 §5.2.1 「居民则需遵守社区公约」; §5.3.2 「引导居民共同制定…公约,相互监督执行」"
 S002_MEETING_RULES = "seed 002 §2 四是 「成立周周议、逢四说事等协商议事规则」"
@@ -46,8 +67,9 @@ CORE_PARAMS: tuple[Param, ...] = (
         "rules",
         "none",
         "choice",
-        "how the community's rule (公约) on norm breaches is made: none, by a consultation meeting under its "
-        "decision rule, imposed by the residents' committee, or from above",
+        "how the community's rule (公约) on norm breaches of every kind is made (the all-kinds shorthand; "
+        "rule_origin_<kind> sets a kind apart): none, by a consultation meeting under its decision rule, "
+        "imposed by the residents' committee, or from above",
         f"{S000_CONVENTION}; {S002_MEETING_RULES}",
         choices=ORIGINS,
         lever=True,
@@ -59,8 +81,8 @@ CORE_PARAMS: tuple[Param, ...] = (
         "rules",
         0,
         "int",
-        "day from which the rule is imposed, or from which meetings take it up (a meeting-made rule is in "
-        "force from the first meeting on or after this day that agrees to it)",
+        "day from which the all-kinds rule is imposed, or from which meetings take it up (a meeting-made rule "
+        "is in force from the first meeting on or after this day that agrees to it)",
         "assumption",
         "day",
         0,
@@ -74,7 +96,8 @@ CORE_PARAMS: tuple[Param, ...] = (
         "rules",
         False,
         "bool",
-        "the rule is enforced (patrols, fines, public naming); schedule start and end with [[timeline]]",
+        "the rules of every kind are enforced (patrols, fines, public naming); schedule start and end with "
+        "[[timeline]]",
         "seed 000 §5.3.2 (相互监督执行)",
         lever=True,
         label_zh="公约执行",
@@ -85,15 +108,15 @@ CORE_PARAMS: tuple[Param, ...] = (
         "rules",
         1.0,
         "float",
-        "share of norm breaches the rule covers (norms.py draws garbage, noise, parking and pet breaches "
-        "as one kind; a convention on all of them is 1)",
+        "share of a ruled kind's breaches the rule covers (1: the whole kind; a kind without a rule is not "
+        "covered at all)",
         "assumption",
         "",
         0.0,
         1.0,
         lever=True,
         label_zh="公约覆盖范围",
-        meaning_zh="公约覆盖的违规行为比例",
+        meaning_zh="公约覆盖该类违规行为的比例",
     ),
     Param(
         "rule_notice_share",
@@ -110,6 +133,53 @@ CORE_PARAMS: tuple[Param, ...] = (
         meaning_zh="公约订立当天通过公告得知的居民比例",
     ),
 )
+
+
+def _kind_levers(k: str) -> tuple[Param, ...]:
+    words, zh = k.replace("_", " "), KIND_ZH[k]
+    return (
+        Param(
+            f"rule_origin_{k}",
+            "rules",
+            INHERIT,
+            "choice",
+            f"how the rule on {words} breaches is made: inherit (as rule_origin, in the all-kinds convention), "
+            "none, by a meeting, imposed by the committee, or from above",
+            f"{S000_CONVENTION}; {S002_MEETING_RULES}",
+            choices=KIND_ORIGINS,
+            lever=True,
+            label_zh=f"{zh}公约订立方式",
+            meaning_zh=f"{zh}公约的订立方式（inherit：随总公约）",
+        ),
+        Param(
+            f"rule_day_{k}",
+            "rules",
+            -1,
+            "int",
+            f"day from which the rule on {words} is imposed or taken up by meetings (-1: rule_day)",
+            "assumption",
+            "day",
+            -1,
+            100_000,
+            lever=True,
+            label_zh=f"{zh}公约订立日",
+            meaning_zh=f"{zh}公约下达或开始讨论之日（-1：同总公约）",
+        ),
+        Param(
+            f"rule_enforced_{k}",
+            "rules",
+            False,
+            "bool",
+            f"the rule on {words} is enforced (also while rule_enforced is on); schedule with [[timeline]]",
+            "seed 000 §5.3.2 (相互监督执行)",
+            lever=True,
+            label_zh=f"{zh}公约执行",
+            meaning_zh=f"{zh}公约是否有人监督执行（总公约执行时亦然）",
+        ),
+    )
+
+
+CORE_PARAMS += tuple(q for k in KINDS for q in _kind_levers(k))
 
 
 def _c(name, default, meaning, zh, lo=0.0, hi=1.0, plausible=None, unit="", source="assumption"):
@@ -203,13 +273,13 @@ PARAMS = (
 
 def _knowledge(m) -> float:
     res = m.residents
-    return float(np.count_nonzero(res.knows_rule & res.adult) / max(int(np.count_nonzero(res.adult)), 1))
+    return float(np.count_nonzero((res.knows_rule != 0) & res.adult) / max(int(np.count_nonzero(res.adult)), 1))
 
 
 OUTCOMES = (
     Outcome(
         "rule_knowledge",
-        "share of adults who know the community's rule",
+        "share of adults who know at least one of the community's rules",
         "",
         "Residents who know the rule",
         "知晓公约的居民比例",
@@ -219,50 +289,106 @@ OUTCOMES = (
     ),
     Outcome(
         "rules_made",
-        "communities whose rule is in force",
+        "communities with at least one rule made",
         "communities",
         "Communities with a rule",
         "已订立公约的社区数",
         "stock",
         "neutral",
-        compute=lambda m: float((m.mech["rules"].made_day >= 0).sum()),
+        compute=lambda m: float((m.mech["rules"].made_day >= 0).any(axis=1).sum()),
     ),
 )
 
 
+ORIGIN_KEY = tuple(f"rule_origin_{k}" for k in KINDS)
+DAY_KEY = tuple(f"rule_day_{k}" for k in KINDS)
+_kind_origins = operator.itemgetter(*ORIGIN_KEY)  # every kind's own origin, in one C call (active() runs often)
+NO_RULE = frozenset(("none", INHERIT))
+ENFORCED_KEY = tuple(f"rule_enforced_{k}" for k in KINDS)
+
+
+def kind_origin(p: dict, k: int) -> str:
+    """How the rule on kind ``KINDS[k]`` is made ("none": no rule), the shorthand filled in."""
+    own = p[ORIGIN_KEY[k]]
+    return p["rule_origin"] if own == INHERIT else own
+
+
+@dataclass(frozen=True)
+class Item:
+    """One rule to make: the kinds it covers (bit mask), how it is made, and from which day."""
+
+    mask: int
+    origin: str
+    day: int
+
+
+def agenda(p: dict) -> list[Item]:
+    """The scenario's rules, oldest first (the all-kinds convention before single kinds on the same day)."""
+    items, shared = [], 0
+    for k in range(len(KINDS)):
+        origin, day = kind_origin(p, k), p[DAY_KEY[k]]
+        if origin == "none":
+            continue
+        if p[ORIGIN_KEY[k]] == INHERIT and day < 0:
+            shared |= 1 << k  # part of the one convention on every inheriting kind
+        else:
+            items.append(Item(1 << k, origin, p["rule_day"] if day < 0 else day))
+    if shared:
+        items.insert(0, Item(shared, p["rule_origin"], p["rule_day"]))
+    return sorted(items, key=lambda it: it.day)  # stable: ties keep the convention first, then KINDS order
+
+
+def kinds_in(mask: int) -> np.ndarray:
+    """Indices of the kinds whose bits are set in ``mask``."""
+    return np.array([k for k in range(len(KINDS)) if mask >> k & 1], np.int64)
+
+
 class Rules(Mechanism):
-    """Make the rule (by meeting or by imposition), spread knowledge of it, and weigh breaches by it."""
+    """Make the rules (by meeting or by imposition), spread knowledge of them, and weigh breaches by kind."""
 
     name = "rules"
     outcomes = OUTCOMES
     params = CORE_PARAMS + PARAMS
     states = (
-        State("knows_rule", np.bool_, False, "knows the community's rule"),
-        State("rule_maker", np.bool_, False, "attended the meeting that made the community's rule"),
+        State("knows_rule", np.uint8, 0, "rules the resident knows (bit k: the rule on norms.KINDS[k])"),
+        State("rule_maker", np.uint8, 0, "rules the resident helped make at a meeting (bit k: norms.KINDS[k])"),
     )
     counters = ("rule_meetings_refused",)
     after = ("consultation",)  # today's meeting attendees
 
     def __init__(self, model: ModelLike):
         super().__init__(model)
-        n = model.struct.n_communities
-        self.made_day = np.full(n, NOT_MADE, np.int64)
-        self.legit = np.zeros(n)  # legitimacy of the decision rule that made it (meeting-made only)
+        n, kinds = model.struct.n_communities, len(KINDS)
+        self.made_day = np.full((n, kinds), NOT_MADE, np.int64)  # day each community's rule on each kind was made
+        self.legit = np.zeros((n, kinds))  # legitimacy of the decision rule that made it (meeting-made only)
+        self.mask = np.zeros(n, np.uint8)  # kinds with a rule made, per community (bit k: KINDS[k])
+        self._tables: tuple[np.ndarray, np.ndarray] | None = None  # breach_factor's, rebuilt when stale
+        self.params_changed()
+
+    @override
+    def params_changed(self) -> None:
+        """Re-read the rules' levers (the timeline may change origins, days and enforcement)."""
+        p = self.model.p
+        self.items = agenda(p)
+        self.ruled = np.array([kind_origin(p, k) != "none" for k in range(len(KINDS))])
+        self.ruled_mask = np.uint8(sum(1 << k for k in np.flatnonzero(self.ruled)))
+        self.enforced = np.array([float(p["rule_enforced"] or p[key]) for key in ENFORCED_KEY])
+        self._tables = None
 
     @override
     def active(self, p: dict) -> bool:
-        """Runs when the scenario holds a rule."""
-        return p["rule_origin"] != "none"
+        """Runs when the scenario holds a rule on some kind."""
+        return p["rule_origin"] != "none" or not NO_RULE.issuperset(_kind_origins(p))
 
     @override
     def step(self) -> None:
-        m, p = self.model, self.model.p
-        if m.tick < p["rule_day"] and not (self.made_day >= 0).any():
+        m = self.model
+        due = [it for it in self.items if it.day <= m.tick]
+        if not due and not self.mask.any():
             return
         met = self._met_today()
-        if m.tick >= p["rule_day"]:
-            for c in np.flatnonzero(self.made_day < 0):
-                self._try_make(int(c), met.get(int(c)))
+        if due:
+            self._make(due, met)
         self._spread(met)
 
     def _met_today(self) -> dict[int, np.ndarray]:
@@ -271,52 +397,106 @@ class Rules(Mechanism):
             return {}
         return cons.attendees
 
-    def _try_make(self, c: int, att: np.ndarray | None) -> None:
+    def _make(self, due: list[Item], met: dict[int, np.ndarray]) -> None:
+        """Make today's due rules: imposed ones at once, at most one meeting-made one per meeting (the oldest)."""
+        want = np.uint8(sum(it.mask for it in due))
+        for c in np.flatnonzero(want & ~self.mask).tolist():
+            took_up = False
+            for it in due:
+                if not it.mask & ~int(self.mask[c]):
+                    continue
+                if it.origin != "meeting":
+                    self._made(c, it.mask)
+                elif not took_up and c in met:
+                    took_up = True  # a meeting takes up one rule: the oldest pending
+                    self._try_meeting(c, it.mask, met[c])
+
+    def _try_meeting(self, c: int, mask: int, att: np.ndarray) -> None:
+        m, p = self.model, self.model.p
+        cons, rule = m.mech["consultation"], p["decision_rule"]
+        base, slope = cons.agree[rule]
+        if self.rng.random() >= base + slope * cons.last_representativeness.get(c, 0.0):
+            m.count("rule_meetings_refused", 1)
+            return
+        self._made(c, mask, att, cons.legitimacy[rule])
+
+    def _made(self, c: int, mask: int, makers: np.ndarray | None = None, legit: float = 0.0) -> None:
+        """Community ``c`` now has the rules on the kinds of ``mask`` (those it did not have yet)."""
         m, p, res = self.model, self.model.p, self.model.residents
-        makers = np.empty(0, np.int64)
-        if p["rule_origin"] == "meeting":
-            if att is None:
-                return
-            cons, rule = m.mech["consultation"], p["decision_rule"]
-            base, slope = cons.agree[rule]
-            if self.rng.random() >= base + slope * cons.last_representativeness.get(c, 0.0):
-                m.count("rule_meetings_refused", 1)
-                return
-            self.legit[c] = cons.legitimacy[rule]
-            makers = att
-        self.made_day[c] = m.tick
+        new = np.uint8(mask & ~int(self.mask[c]))
+        ks = kinds_in(int(new))
+        self.made_day[c, ks] = m.tick
+        self.legit[c, ks] = legit
+        self.mask[c] |= new
+        self._tables = None
         lo, hi = m.community_slice[c]
         told = lo + np.flatnonzero(self.rng.random(hi - lo) < p["rule_notice_share"])
-        res.knows_rule[told] = True
-        res.knows_rule[makers] = True
-        res.rule_maker[makers] = True
+        res.knows_rule[told] |= new
+        if makers is not None:
+            res.knows_rule[makers] |= new
+            res.rule_maker[makers] |= new
 
     def _spread(self, met: dict[int, np.ndarray]) -> None:
         p, res = self.model.p, self.model.residents
-        made = self.made_day >= 0
         for c, att in met.items():
-            if made[c]:
-                res.knows_rule[att] = True  # later meetings remind those who attend
+            if self.mask[c]:
+                res.knows_rule[att] |= self.mask[c]  # later meetings remind those who attend of every rule
         n = res.n
         heard = unique_ints(self.rng.integers(0, n, self.rng.poisson(n * p["rule_spread_rate"])))
-        heard = heard[made[res.community[heard]]]
-        res.knows_rule[heard] = True
+        known = self.mask[res.community[heard]]
+        heard = heard[known != 0]
+        res.knows_rule[heard] |= known[known != 0]  # word of mouth carries the community's rules together
 
-    def breach_factor(self, who: np.ndarray) -> np.ndarray:
-        """Multiplier on the breach chance of residents ``who`` (1 for those the rule does not reach)."""
-        p, res = self.model.p, self.model.residents
-        comm = res.community[who]
+    def in_force(self) -> np.ndarray:
+        """Kinds whose rule is in force, per community (bit mask, ``KINDS`` order)."""
+        return self.mask & self.ruled_mask
+
+    def breach_factor(self, who: np.ndarray, kind: np.ndarray) -> np.ndarray:
+        """Multiplier on the chance that residents ``who`` commit a breach of kind ``kind`` (index in KINDS).
+
+        1 for those who do not know a rule in force on that kind; the rules of other kinds do not matter.
+        """
+        res = self.model.residents
+        if self._tables is None:
+            self._tables = self._reductions()
+        makers, others = self._tables
+        idx = res.community[who] * len(KINDS) + kind
+        bit = BITS[kind]
+        reduction = np.where(res.rule_maker[who] & bit, makers[idx], others[idx])
+        return 1 - reduction * ((res.knows_rule[who] & bit) != 0)
+
+    def _reductions(self) -> tuple[np.ndarray, np.ndarray]:
+        """``rule_scope`` × the relative fall in breaches, per (community, kind), flattened.
+
+        One table for those who helped make the rule, one for the others who know it; 0 where no rule is in force.
+        """
+        p = self.model.p
         imposed = p["rule_effect_imposed"]
-        if p["rule_origin"] == "meeting":
-            legit = self.legit[comm]
-            made = np.where(res.rule_maker[who], p["rule_effect_deliberated"], p["rule_effect_nonparticipant"])
-            base = imposed + (made - imposed) * legit
-        else:
-            base = np.full(len(who), imposed)
-        keep = 1 - p["enforcement_effect"] * p["rule_enforced"]
-        reduction = 1 - (1 - base) * keep
-        reached = res.knows_rule[who] & (self.made_day[comm] >= 0)
-        return 1 - p["rule_scope"] * reduction * reached
+        keep = 1 - p["enforcement_effect"] * self.enforced
+        in_force = (self.made_day >= 0) & self.ruled
+        out = []
+        for effect in (p["rule_effect_deliberated"], p["rule_effect_nonparticipant"]):
+            base = imposed + (effect - imposed) * self.legit  # legitimacy 0: imposed
+            reduction = 1 - (1 - base) * keep
+            out.append((p["rule_scope"] * reduction * in_force).ravel())
+        return out[0], out[1]
+
+    def kept(self, since: int) -> np.ndarray:
+        """Residents who know a rule in force and broke none of the rules they know after day ``since``."""
+        res = self.model.residents
+        known = res.knows_rule & self.in_force()[res.community]
+        broke = np.zeros(res.n, np.uint8)
+        for k, name in enumerate(LAST_BREACH):
+            broke |= (getattr(res, name) >= since).astype(np.uint8) << k
+        return (known != 0) & ((known & broke) == 0)
+
+    def covers(self, who: np.ndarray, day: int) -> np.ndarray:
+        """Which of residents ``who`` (each breached on ``day``) broke a kind whose rule is in force."""
+        res = self.model.residents
+        kind = np.zeros(len(who), np.int64)
+        for k, name in enumerate(LAST_BREACH):
+            kind[getattr(res, name)[who] == day] = k  # one breach per resident and day: one kind matches
+        return (self.in_force()[res.community[who]] >> kind & 1).astype(bool)
 
 
 def deliberation_shift(m, members: np.ndarray, gid: np.ndarray) -> np.ndarray:
