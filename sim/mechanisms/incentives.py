@@ -216,10 +216,13 @@ CORE_PARAMS: tuple[Param, ...] = (
     param(
         "reward_crowding_step",
         "incentives",
-        0.3,
+        1.0,
         "float",
-        "share of the remaining gap to the crowded-out floor that each award of points closes",
-        "assumption (the experiments reward one session of a few tasks; no dose-response figure)",
+        "share of the remaining gap to the crowded-out floor that each award of points closes (1: the first "
+        "award takes a resident to the floor)",
+        "calibrated against case timeline (b) (docs/validation.md): 1 reads Deci et al.'s d as the effect of being "
+        "rewarded at all (one session) and was chosen after the first choice, 0.3, left participation after "
+        "withdrawal at the never-rewarded level; no dose-response figure was found",
         "",
         0.0,
         1.0,
