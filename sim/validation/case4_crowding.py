@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.params import defaults
 from sim.validation.common import CaseResult, Settings, check_ci, mean_ci, new_figure, pmap, save_figure
 
 POP = dict(households=700, residents=2000, households_per_building=20, households_per_grid_worker=150)
@@ -76,13 +77,15 @@ def run(settings: Settings) -> CaseResult:
     """Run case 4 and judge it."""
     seeds = settings.seed_list()
     ticks = 120 if settings.quick else 180
+    d = defaults()
     res = CaseResult(
         "4",
         "Rewards and fines that crowd out",
         "Gneezy & Rustichini 2000a (QJE 115(3)), 2000b (J. Legal Stud. 29(1)); Frey & Oberholzer-Gee 1997 (AER 87(4))",
         "700 households / 2,000 residents, default behaviour; crowding_out on (defaults: points "
-        "reward_crowding 0.25, reward_crowding_step 0.3; fines and paid requests crowding_strength 0.5, "
-        "crowding_rate 0.03) or off; each treatment paired by seed with its control",
+        f"reward_crowding {d['reward_crowding']:g}, reward_crowding_step {d['reward_crowding_step']:g}; fines "
+        f"and paid requests crowding_strength {d['crowding_strength']:g}, crowding_rate {d['crowding_rate']:g}) "
+        "or off; each treatment paired by seed with its control",
     )
     # (a) points
     jobs = [(s, c, v, ticks) for s in seeds for c in (True, False) for v in POINTS.values()]
