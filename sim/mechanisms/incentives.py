@@ -605,7 +605,7 @@ class Incentives(Mechanism):
         received the reward): each award closes a share ``reward_crowding_step`` of the gap
         to the floor public_spirit · (1 − ``reward_crowding``), so k awards close 1 − (1 − s)^k
         of it and the floor is never passed. Nothing restores it: the undermining is measured
-        after the reward stops, and no study followed it long enough to see it recover.
+        after the reward stops, and no study found followed it long enough to see it recover.
         """
         p, res = self.model.p, self.model.residents
         step, depth = p["reward_crowding_step"], p["reward_crowding"]
