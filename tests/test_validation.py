@@ -36,7 +36,6 @@ QUICK_SEEDS = {
 }
 # cases that fail on the model as it is (docs/validation.md says why); strict: a fix makes the test say so
 KNOWN_FAILING: dict[str, str] = {
-    "timeline": "points lower participation below the never-rewarded control while still on (docs/validation.md)",
     "smooth": "governance-partners: cohesion and trust in the committee follow weekly meetings (docs/validation.md)",
 }
 _RESULTS: dict[str, object] = {}
