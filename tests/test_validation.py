@@ -125,7 +125,7 @@ def test_x_targets_file_reads():
 
     (t,) = read_targets(TARGETS)
     assert t.outcome == "volunteer_share" and abs(t.value - 1192 / 21235) < 1e-5 and t.tick == 365
-    assert -10.5 < calibrated()["base_logit"] < -9.0
+    assert -11.5 < calibrated()["base_logit"] < -10.0  # inside the bounds recalibrate() searches
 
 
 # --- new mechanisms are free when off, and act when on -------------------------------------
