@@ -36,6 +36,8 @@ QUICK_SEEDS = {
 }
 # cases that fail on the model as it is (docs/validation.md says why); strict: a fix makes the test say so
 KNOWN_FAILING: dict[str, str] = {
+    "6": "the most active tenth's share of activities in year 2 ends just above its band after base_logit was "
+    "re-fitted for crowding of the rewarded (docs/validation.md)",
     "smooth": "governance-partners: cohesion and trust in the committee follow weekly meetings (docs/validation.md)",
 }
 _RESULTS: dict[str, object] = {}
