@@ -164,7 +164,13 @@ def test_switched_on_mechanism_does_draw():
         (dict(mediation=False), dict(mediation_success=0.05, mediators_per_1000=40.0)),
         (
             dict(points=False),
-            dict(points_budget=1.0, points_per_activity=500.0, redeem_rate=1.0, crowding_strength=1.0),
+            dict(
+                points_budget=1.0,
+                points_per_activity=500.0,
+                redeem_rate=1.0,
+                reward_crowding=1.0,
+                reward_crowding_step=1.0,
+            ),
         ),
         (dict(meeting_cadence="none"), dict(resident_seats=100, agenda_size=50, decision_rule="consensus")),
         (dict(third_party_evaluation=False), dict(evaluation_capture=1.0)),

@@ -36,7 +36,8 @@ QUICK_SEEDS = {
 }
 # cases that fail on the model as it is (docs/validation.md says why); strict: a fix makes the test say so
 KNOWN_FAILING: dict[str, str] = {
-    "timeline": "points lower participation below the never-rewarded control while still on (docs/validation.md)",
+    "6": "the most active tenth's share of activities in year 2 ends just above its band after base_logit was "
+    "re-fitted for crowding of the rewarded (docs/validation.md)",
     "smooth": "governance-partners: cohesion and trust in the committee follow weekly meetings (docs/validation.md)",
 }
 _RESULTS: dict[str, object] = {}
@@ -126,7 +127,7 @@ def test_x_targets_file_reads():
 
     (t,) = read_targets(TARGETS)
     assert t.outcome == "volunteer_share" and abs(t.value - 1192 / 21235) < 1e-5 and t.tick == 365
-    assert -10.5 < calibrated()["base_logit"] < -9.0
+    assert -11.5 < calibrated()["base_logit"] < -10.0  # inside the bounds recalibrate() searches
 
 
 # --- new mechanisms are free when off, and act when on -------------------------------------

@@ -4,9 +4,11 @@ Points are earned per activity and redeemed for goods once a resident holds
 enough; each redemption costs the community's points budget, and when that
 budget is spent redemptions are refused and residents soon stop counting on
 points (seed 001 §2, seed 002 §2; field figures for values). While points are
-offered, crowding-out erodes intrinsic public spirit towards a lower level and
-it does not come back when points are withdrawn (motivation crowding: an
-assumption, tested by the validation cases). The time bank stores hours of
+offered, crowding-out acts on those rewarded: each award of points a resident
+receives moves his or her intrinsic public spirit a step towards a floor below
+its value as born, and it does not come back when points are withdrawn
+(motivation crowding; strength from Deci, Koestner & Ryan 1999, see
+``reward_crowding``). Residents never rewarded keep theirs. The time bank stores hours of
 service that elderly residents draw on as care; monthly awards ("most
 beautiful family") honour the most active residents and their buildings.
 Points systems as run (seed 001 §2 一是: reporting fire hazards earns points too):
@@ -172,25 +174,60 @@ CORE_PARAMS: tuple[Param, ...] = (
         "incentives",
         0.5,
         "float",
-        "largest share of public spirit rewards can crowd out",
-        A,
+        "largest share of the moral or civic motive a price crowds out: the price frame a fine builds, and the "
+        "civic part of accepting a paid request (prices.py; points use reward_crowding)",
+        "assumption (checked against Gneezy & Rustichini 2000 and Frey & Oberholzer-Gee 1997, "
+        "docs/validation.md case 4)",
         "",
         0.0,
         1.0,
-        zh="挤出强度",
+        plausible=(0.25, 0.75),
+        zh="价格挤出强度",
     ),
     param(
         "crowding_rate",
         "incentives",
         0.03,
         "float",
-        "daily speed at which every resident's public spirit erodes towards the crowded-out level "
-        "while points are offered",
+        "daily speed at which every adult's price frame grows towards crowding_strength while a fine is in force "
+        "(prices.py)",
         A,
         "1/day",
         0.0,
         1.0,
-        zh="挤出速度",
+        zh="价格挤出速度",
+    ),
+    param(
+        "reward_crowding",
+        "incentives",
+        0.25,
+        "float",
+        "largest share of a rewarded resident's intrinsic public spirit that the points he or she receives crowd "
+        "out (floor public_spirit × (1 − this); residents never rewarded keep theirs)",
+        "Deci, Koestner & Ryan 1999, Psychol. Bull. 125(6): engagement-contingent rewards lower free-choice "
+        "intrinsic motivation by d = −0.40 (−0.36 completion-, −0.28 performance-contingent); mapped as d × SD / "
+        "mean of public spirit across adults (0.40 × 0.193 / 0.307 ≈ 0.25); docs/ODD.md §7.17",
+        "",
+        0.0,
+        1.0,
+        plausible=(0.05, 0.5),
+        zh="奖励挤出上限",
+    ),
+    param(
+        "reward_crowding_step",
+        "incentives",
+        1.0,
+        "float",
+        "share of the remaining gap to the crowded-out floor that each award of points closes (1: the first "
+        "award takes a resident to the floor)",
+        "calibrated against case timeline (b) (docs/validation.md): 1 reads Deci et al.'s d as the effect of being "
+        "rewarded at all (one session) and was chosen after the first choice, 0.3, left participation after "
+        "withdrawal at the never-rewarded level; no dose-response figure was found",
+        "",
+        0.0,
+        1.0,
+        plausible=(0.05, 1.0),
+        zh="每次奖励挤出步长",
     ),
     param(
         "reward_half_value",
@@ -472,6 +509,7 @@ class Incentives(Mechanism):
         if self._cohorts is not None:
             np.add.at(self._cohorts[:, month_of(m.tick) % self._cohorts.shape[1]], who, amount)
         m.count("points_issued", amount * len(who))
+        self._crowd_out(who)
 
     def reward(self, who: np.ndarray) -> None:
         """Credit points and banked hours for activities of ``who``."""
@@ -481,6 +519,7 @@ class Incentives(Mechanism):
             if self._cohorts is not None:
                 self._cohorts[who, month_of(self.model.tick) % self._cohorts.shape[1]] += p["points_per_activity"]
             self.model.count("points_issued", p["points_per_activity"] * len(who))
+            self._crowd_out(who)
         if p["time_bank"]:
             res.bank_hours[who] = np.minimum(res.bank_hours[who] + 1.0, p["time_bank_cap"])
 
@@ -505,8 +544,6 @@ class Incentives(Mechanism):
             if self._cohorts is not None and is_month_start(self.model.tick):
                 self._expire()
             self._redeem()
-            if p["crowding_out"] and p["points_per_activity"] > 0:
-                self._crowd_out()
         if p["time_bank"]:
             self._use_time_bank()
         if p["awards"] and is_month_start(self.model.tick):
@@ -560,10 +597,24 @@ class Incentives(Mechanism):
         coh[:, oldest] = 0
         m.count("points_expired", float(lapse.sum()))
 
-    def _crowd_out(self) -> None:
+    def _crowd_out(self, who: np.ndarray) -> None:
+        """Crowd out the intrinsic public spirit of residents ``who``, one step per award of points received.
+
+        Only those rewarded are touched (Deci, Koestner & Ryan 1999 measure the residents who
+        received the reward): each award closes a share ``reward_crowding_step`` of the gap
+        to the floor public_spirit · (1 − ``reward_crowding``), so k awards close 1 − (1 − s)^k
+        of it and the floor is never passed. Nothing restores it: the undermining is measured
+        after the reward stops, and no study found followed it long enough to see it recover.
+        """
         p, res = self.model.p, self.model.residents
-        floor = res.public_spirit * (1 - p["crowding_strength"])
-        toward(res.intrinsic, p["crowding_rate"], np.minimum(floor, res.intrinsic), inplace=True)
+        step, depth = p["reward_crowding_step"], p["reward_crowding"]
+        if not p["crowding_out"] or step <= 0 or depth <= 0 or len(who) == 0:
+            return
+        who, k = np.unique(who, return_counts=True)  # indices may repeat (two reports in a day)
+        keep = (1.0 - step) ** k if k.max() > 1 else 1.0 - step
+        floor = res.public_spirit[who] * np.float32(1.0 - depth)
+        now = res.intrinsic[who]
+        res.intrinsic[who] = np.where(now > floor, floor + (now - floor) * keep, now).astype(res.intrinsic.dtype)
 
     def _redeem(self) -> None:
         m, p, res, f = self.model, self.model.p, self.model.residents, self.model.funds

@@ -29,7 +29,7 @@ CORE_PARAMS: tuple[Param, ...] = (
     param(
         "base_logit",
         "behaviour",
-        -10.2975,
+        -10.6974,
         "float",
         "baseline log-odds of joining a community activity on a given day",
         "calibrated: SMM fit to X's 5.6% registered volunteers after a year under "

@@ -27,6 +27,10 @@ backfire (motivation crowding, switched on by ``crowding_out`` as for points):
   fell from 50.8% to 24.6% when compensation was offered). Without
   crowding-out, money only adds.
 
+``crowding_strength`` and ``crowding_rate`` (declared with the incentives
+parameters) act only here; points crowd out through ``reward_crowding`` and
+``reward_crowding_step``, on the residents who receive them (incentives.py).
+
 The breach factor multiplies the norms module's breach chance; this module
 draws only to decide which breaches are caught, and only while a fine is set.
 """

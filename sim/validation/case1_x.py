@@ -42,7 +42,7 @@ def recalibrate(seeds: int = 8, jobs: int = 1, out: Path | None = None, log=prin
     res = calibrate(
         "governance-partners",
         read_targets(TARGETS),
-        {"base_logit": (-10.5, -9.0)},
+        {"base_logit": (-11.5, -10.0)},  # moved down on 2026-11-29 (crowding of the rewarded only; was -10.5..-9)
         seeds=range(1, seeds + 1),
         ticks=365,
         jobs=jobs,

@@ -8,7 +8,10 @@ treatment is paired by seed with its control.
     unpaid, 154 at a 1% commission, 219 at 10%). Points worth ¥1 ("small") or
     ¥100 ("large") per activity, budget large enough never to bind, 180 days;
     participation over the last 60 days. Expected with crowding-out: small <
-    none, large > small; without: monotone.
+    none, large > small; without: monotone. Crowding acts on those who receive
+    points, one step per award whatever its size (``reward_crowding``,
+    ``reward_crowding_step``); (b) and (c) use the price parameters
+    ``crowding_strength`` and ``crowding_rate``.
 (b) Fines (Gneezy & Rustichini 2000, J. Legal Stud. 29(1): late pickups 8.0
     a centre-week before, 18.5 with a fine, 18.7 after it was removed). On one
     estate of X's size (1,798 households, 5,309 residents: breaches are rare). Four
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.params import defaults
 from sim.validation.common import CaseResult, Settings, check_ci, mean_ci, new_figure, pmap, save_figure
 
 POP = dict(households=700, residents=2000, households_per_building=20, households_per_grid_worker=150)
@@ -73,13 +77,15 @@ def run(settings: Settings) -> CaseResult:
     """Run case 4 and judge it."""
     seeds = settings.seed_list()
     ticks = 120 if settings.quick else 180
+    d = defaults()
     res = CaseResult(
         "4",
         "Rewards and fines that crowd out",
         "Gneezy & Rustichini 2000a (QJE 115(3)), 2000b (J. Legal Stud. 29(1)); Frey & Oberholzer-Gee 1997 (AER 87(4))",
-        "700 households / 2,000 residents, default behaviour; crowding_out on (defaults "
-        "crowding_strength 0.5, crowding_rate 0.03) or off; each treatment paired by seed with its "
-        "control",
+        "700 households / 2,000 residents, default behaviour; crowding_out on (defaults: points "
+        f"reward_crowding {d['reward_crowding']:g}, reward_crowding_step {d['reward_crowding_step']:g}; fines "
+        f"and paid requests crowding_strength {d['crowding_strength']:g}, crowding_rate {d['crowding_rate']:g}) "
+        "or off; each treatment paired by seed with its control",
     )
     # (a) points
     jobs = [(s, c, v, ticks) for s in seeds for c in (True, False) for v in POINTS.values()]
