@@ -39,7 +39,7 @@ CORE_PARAMS: tuple[Param, ...] = (
         5.0,
         # the window the calibrations search (docs/validation.md): the default ±50 % rule would give
         # -14.3 .. -4.8, which on the log-odds scale runs from no volunteers at all to most residents
-        plausible=(-11.0, -8.0),
+        plausible=(-11.5, -10.0),
         zh="参与基线对数几率",
     ),
     param(
