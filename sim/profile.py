@@ -460,7 +460,7 @@ OBSERVED_OUTCOME = {
 }
 INFORMS = {"volunteer_share": "base_logit"}
 # a window for a calibrated parameter that has no plausible range in the schema (docs/validation.md case 1)
-FALLBACK_WINDOW = {"base_logit": (-11.5, -10.0)}
+FALLBACK_WINDOW = {"base_logit": (-11.5, -8.0)}
 
 
 def calibrated_params() -> list[str]:

@@ -37,9 +37,11 @@ CORE_PARAMS: tuple[Param, ...] = (
         "logit",
         -20.0,
         5.0,
-        # the window the calibrations search (docs/validation.md): the default ±50 % rule would give
-        # -14.3 .. -4.8, which on the log-odds scale runs from no volunteers at all to most residents
-        plausible=(-11.5, -10.0),
+        # the window the calibrations search (docs/validation.md; cogov calibrate for other communities):
+        # the default ±50 % rule would give -16.0 .. -5.3, which on the log-odds scale runs from no
+        # volunteers at all to most residents. The lower end is -11.5 since the re-fit of 2026-11-29
+        # landed at -10.70; the upper end leaves room for communities more active than X
+        plausible=(-11.5, -8.0),
         zh="参与基线对数几率",
     ),
     param(
