@@ -8,7 +8,7 @@ import pytest
 import sim
 from sim.agents.resident import NEVER
 from sim.cli import main
-from sim.mechanisms.norms import KINDS, kind_shares
+from sim.mechanisms.norms import KINDS, breach_multiplier, kind_shares
 from sim.mechanisms.rules import ALL_KINDS
 from sim.scenario import ScenarioError, load_scenario
 
@@ -56,6 +56,28 @@ def test_kind_shares_follow_the_weights_and_the_walk_to_the_garbage_point():
         se = np.sqrt(share * (1 - share) / n)
         assert (np.abs(counts / n - share) < 4 * se).all(), (counts / n, share)
     assert kind_shares({**m.p, "garbage_distance": 400.0})[G] > kind_shares({**m.p, "garbage_distance": 50.0})[G]
+
+
+def test_only_garbage_breaches_answer_to_the_walk_to_the_garbage_point():
+    p = run(1, days=1).p
+    near, far = {**p, "garbage_distance": 50.0}, {**p, "garbage_distance": 400.0}
+    assert breach_multiplier(near) == 1.0  # the reference walk: the total rate is the calibrated one
+    # the expected rate of each kind is breach_rate x multiplier x share
+    rate_near = breach_multiplier(near) * kind_shares(near)
+    rate_far = breach_multiplier(far) * kind_shares(far)
+    others = [i for i in range(len(KINDS)) if i != G]
+    assert np.allclose(rate_far[others], rate_near[others])
+    assert rate_far[G] > 3 * rate_near[G]
+    # and in runs: the far walk multiplies garbage breaches, not the other kinds (the single-kind
+    # rate made every kind about 2.1 times as frequent at 400 m)
+    counts = {d: np.zeros(len(KINDS)) for d in (50.0, 400.0)}
+    for seed in SEEDS[:3]:
+        for d in counts:
+            m = run(seed, days=60, garbage_distance=d)
+            counts[d] += [m.results()[f"breaches_{k}"].iloc[-1] for k in KINDS]
+    ratio = counts[400.0] / counts[50.0]
+    assert ratio[G] > 3, ratio
+    assert (np.abs(ratio[others] - 1) < 0.25).all(), ratio
 
 
 # --- a rule on one kind acts on that kind only -------------------------------------------

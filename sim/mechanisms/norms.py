@@ -12,12 +12,14 @@ Each breach has a kind (``KINDS``), the everyday troubles seed 000 §3.3 lists
 for the micro-grid (「小区内的噪音扰民、车辆停放,楼栋前后的空地种植蔬菜,生活垃圾乱扔,
 小区内流浪狗、流浪猫管理等」). A candidate breach draws its kind, from a random
 stream of its own, by the declared weights ``breach_weight_<kind>`` (normalised
-to shares); the garbage weight is multiplied by the same inconvenience factor
-as the total rate, so a longer walk to the garbage point raises the garbage
-share. The total rate is exactly as before the kinds existed (every breach still
-responds to the walk, as the single-kind model did), so without a rule the
-kinds only split the same breaches. A community rule (rules.py) acts on the
-breaches of its own kind only.
+to shares at the reference walk). Only garbage breaches answer to the walk to
+the garbage point: the garbage weight is multiplied by the inconvenience factor,
+and the total rate by the weighted mean factor over kinds (``breach_multiplier``),
+so a longer walk adds garbage breaches and leaves the expected number of every
+other kind as it was. At the reference walk (the default) the factor is exactly 1
+and the total rate is exactly as before the kinds existed; without a rule the kinds
+only split the same breaches. A community rule (rules.py) acts on the breaches of
+its own kind only.
 """
 
 from __future__ import annotations
@@ -187,6 +189,17 @@ def inconvenience(distance: float, p: dict) -> float:
     return (distance / p["reference_distance"]) ** p["distance_elasticity"]
 
 
+def breach_multiplier(p: dict) -> float:
+    """Multiplier on the total breach rate from the walk: only the garbage kind answers to it.
+
+    The weighted mean of the kinds' factors (garbage ``inconvenience``, every other kind 1),
+    written so that it is exactly 1.0 at the reference walk (runs there are unchanged).
+    """
+    w = np.array([p[f"breach_weight_{k}"] for k in KINDS])
+    total = float(w.sum())
+    return (total + float(w[GARBAGE]) * (inconvenience(p["garbage_distance"], p) - 1.0)) / total
+
+
 def kind_shares(p: dict) -> np.ndarray:
     """Share of each kind (``KINDS`` order) among today's breaches; the garbage share grows with the walk."""
     w = np.array([p[f"breach_weight_{k}"] for k in KINDS])
@@ -256,8 +269,9 @@ class Norms(Mechanism):
 
     @override
     def params_changed(self) -> None:
-        """Cumulative kind shares, re-read when the walk or the weights change (timeline, dashboard)."""
+        """Kind shares and the walk's multiplier, re-read when the walk or the weights change (timeline, dashboard)."""
         self._cum_shares = np.cumsum(kind_shares(self.model.p))[:-1]
+        self._multiplier = breach_multiplier(self.model.p)
 
     @override
     def active(self, p: dict) -> bool:
@@ -270,7 +284,7 @@ class Norms(Mechanism):
         prices = m.mech["prices"]
         boost = prices.breach_boost()  # 1.0 unless a fine was ever in force (prices.py)
         h = p["breach_headroom"]
-        pmax = min(1.0, p["breach_rate"] * inconvenience(p["garbage_distance"], p) * h * boost)
+        pmax = min(1.0, p["breach_rate"] * self._multiplier * h * boost)
         cand = unique_ints(self.rng.integers(0, res.n, self.rng.poisson(res.n * pmax)))
         cand = cand[res.age[cand] != 0]
         kind = np.searchsorted(self._cum_shares, self.kind_rng.random(len(cand)), side="right")
