@@ -29,10 +29,12 @@ from _common import (  # noqa: E402
 TICKS = 365
 SEED = 20240601
 
-# Targets from the performance issue.
+# Targets: run times from issue 10 (≤ 0.8 s a reference year and ≤ 15 s for the district, with
+# every behaviour on; the performance issue before it asked 1.0 s and 30 s), memory from the
+# performance issue.
 TARGETS = {
-    "reference": {"seconds": 1.0, "mb": 300.0},
-    "district": {"seconds": 30.0, "mb": 2048.0},
+    "reference": {"seconds": 0.8, "mb": 300.0},
+    "district": {"seconds": 15.0, "mb": 2048.0},
 }
 
 # Scaling points: (label, n_communities, per-community overrides or None for the reference size).
@@ -301,13 +303,14 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     print("\n== Targets (reported, not asserted) ==")
+    ref_s, dist_s = TARGETS["reference"]["seconds"], TARGETS["district"]["seconds"]
     checks = [
-        ("reference run ≤ 1.0 s", ref["run_s_median"], TARGETS["reference"]["seconds"], "s"),
+        (f"reference run ≤ {ref_s:g} s", ref["run_s_median"], ref_s, "s"),
         ("reference peak ≤ 300 MB", ref["peak_mb"], TARGETS["reference"]["mb"], "MB"),
     ]
     if district is not None:
         checks += [
-            ("district run ≤ 30 s", district["run_s_median"], TARGETS["district"]["seconds"], "s"),
+            (f"district run ≤ {dist_s:g} s", district["run_s_median"], dist_s, "s"),
             ("district peak ≤ 2 GB", district["peak_mb"], TARGETS["district"]["mb"], "MB"),
         ]
     verdicts = {}
