@@ -258,10 +258,13 @@ class Rule:
     density: float
     qp: dict[str, float] = field(default_factory=dict)
     stability: dict[str, float] = field(default_factory=dict)
+    outside: int = 0  # boxes found before this one: its runs are those outside all of them
 
     def text(self) -> str:
         """The rule in words, with the quasi-p-value of each restriction and its resampling stability."""
         cond = " AND ".join(self.conditions) if self.conditions else "(any parameters)"
+        if self.outside:
+            cond = f"(outside the {'box' if self.outside == 1 else f'{self.outside} boxes'} above) AND {cond}"
         out = (
             f"IF {cond} THEN {self.density:.0%} of runs are of interest "
             f"({self.hits} of {self.n} runs; {self.coverage:.0%} of all runs of interest)"
@@ -343,9 +346,11 @@ def discover(
     subsets of their values, never treated as ordered. Each box is taken at the
     point of its peeling trajectory with the highest density whose coverage is
     at least ``min_coverage`` (or with the largest coverage x density when none
-    reaches it); boxes with density below ``min_density`` are dropped. Coverage: share
-    of all runs of interest inside the box; density: share of the box's runs of
-    interest. Each restriction carries its quasi-p-value (the chance that
+    reaches it); boxes with density below ``min_density`` are dropped. As in PRIM's
+    covering, each box after the first holds only the runs outside the boxes before
+    it (so the boxes are disjoint and their coverages add up to at most 100%).
+    Coverage: share of all runs of interest inside the box; density: share of the
+    box's runs of interest. Each restriction carries its quasi-p-value (the chance that
     restricting that parameter is no better than chance) and the share of
     ``resamples`` PRIM runs on half the data that restrict it too. Use runs from
     an ``lhs`` design (Saltelli and Morris designs are not space-filling).
@@ -361,6 +366,7 @@ def discover(
     p = prim.Prim(x, y, peel_alpha=peel_alpha, mass_min=mass_min)
     init = p.box_init
     rules: list[Rule] = []
+    taken = np.zeros(len(x), dtype=bool)  # runs inside the boxes found so far (PRIM peels the rest)
     for _ in range(max_boxes):
         box = p.find_box()
         if box is None:
@@ -371,7 +377,7 @@ def discover(
         dims = _restricted(lims, init)
         if not dims:
             break
-        inside = _box_mask(x, lims, dims)
+        inside = _box_mask(x, lims, dims) & ~taken
         hits = int(y[inside].sum())
         qp = {d: max((v for v in box.p_values[i].get(d, []) if v >= 0), default=float("nan")) for d in dims}
         stability = _stability(x, y, dims, resamples, seed, min_coverage, mass_min, peel_alpha) if resamples else {}
@@ -385,8 +391,10 @@ def discover(
                 hits / max(int(inside.sum()), 1),
                 qp,
                 stability,
+                len(rules),
             )
         )
+        taken |= inside
         if traj.loc[i, "density"] < min_density:
             rules.pop()  # not a region of interest: stop
             break

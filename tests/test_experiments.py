@@ -339,3 +339,21 @@ def test_scenario_discovery_finds_the_planted_region():
     text = best.text()
     assert "<= a" in text and "b <=" in text and best.density > 0.9 and best.coverage > 0.8
     assert "c " not in " AND ".join(best.conditions)
+
+
+def test_later_discovery_boxes_hold_only_the_runs_outside_the_earlier_ones():
+    # two planted regions that overlap in a corner: PRIM's second box peels the runs outside the
+    # first, so the boxes' runs are disjoint and their coverages add up to at most 100%
+    rng = np.random.default_rng(3)
+    n = 1000
+    df = pd.DataFrame({"a": rng.uniform(0, 1, n), "b": rng.uniform(0, 1, n), "c": rng.uniform(0, 1, n)})
+    df["y"] = ((df["a"] > 0.7) | (df["b"] > 0.7)).astype(float)
+    rules = analysis.discover(df, ["a", "b", "c"], "y", 0.5, max_boxes=2, resamples=0, min_coverage=0.4)
+    assert len(rules) == 2, [r.text() for r in rules]
+    total = int((df["y"] > 0.5).sum())
+    assert sum(r.hits for r in rules) <= total
+    assert sum(r.coverage for r in rules) <= 1.0 + 1e-12
+    # the second box counts none of the first box's runs: with the corner (a > 0.7 and b > 0.7) in
+    # both, counting over all runs would give coverages adding up to about 1.3
+    assert rules[1].outside == 1 and rules[1].text().startswith("IF (outside the box above) AND ")
+    assert rules[0].hits + rules[1].hits == pytest.approx(total, rel=0.1)
