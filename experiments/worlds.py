@@ -31,7 +31,7 @@ import pandas as pd
 from scipy import stats
 from scipy.stats import qmc
 
-from sim.params import BY_NAME, PARAMS, STRUCTURAL, SUM_TO_ONE
+from sim.params import BY_NAME, PARAMS, SIZE, SUM_TO_ONE
 
 DISTRIBUTIONS = ("uniform", "triangular")
 DEFAULT_SEED = 20261128
@@ -75,6 +75,9 @@ def _err(path: str, key: str, what: str, allowed: str) -> WorldsError:
     return WorldsError(f"{path}: {key}: {what}; allowed: {allowed}")
 
 
+TIED = frozenset(n for group in SUM_TO_ONE for n in group)  # shares drawn together or not at all
+
+
 def _number(x: Any) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool)
 
@@ -89,6 +92,16 @@ def check_parameter(name: str, lo: float, hi: float, where: str, key: str) -> No
     if getattr(p, "lever", False) or getattr(p, "role", "") == "lever":
         raise _err(
             where, key, "is a policy lever, and levers are what scenarios compare", "assumed or calibrated parameters"
+        )
+    if name in SIZE:
+        raise _err(where, key, "is the community's size, the same in every world", "assumed or calibrated parameters")
+    if name in TIED:
+        group = next(g for g in SUM_TO_ONE if name in g)
+        raise _err(
+            where,
+            key,
+            f"is one of shares that must sum to one ({' + '.join(group)}): drawn on its own it would break the sum",
+            "parameters not tied to others by a sum",
         )
     if p.kind not in ("int", "float"):
         raise _err(where, key, f"is a {p.kind} parameter and cannot be drawn from a range", "numeric parameters")
@@ -180,16 +193,17 @@ def load_uncertain(path: str | Path) -> tuple[list[Uncertain], int | None]:
 def declared_uncertain(params=None) -> list[Uncertain]:
     """Every parameter that declares a plausible range and is an assumption or calibrated.
 
-    Left out: levers, structure (population, see ``sim.params.STRUCTURAL``) and
-    shares that must sum to one (drawn independently they would break the rule).
+    Left out: levers, the community's size (``sim.params.SIZE``) and shares that must sum
+    to one (drawn independently they would break the rule). Assumptions read only when the
+    community is built (initial trust, public spirit, the shares of groups, ...) are drawn like
+    any other: every run of a world starts from them.
     """
-    tied = {n for group in SUM_TO_ONE for n in group}
     out = []
     for p in PARAMS if params is None else params:
         rng = getattr(p, "plausible", None)
         if rng is None or getattr(p, "role", "") not in ROLES_UNCERTAIN or p.kind not in ("int", "float"):
             continue
-        if getattr(p, "lever", False) or p.name in STRUCTURAL or p.name in tied:
+        if getattr(p, "lever", False) or p.name in SIZE or p.name in TIED:
             continue
         lo, hi = float(rng[0]), float(rng[1])
         if lo < hi:

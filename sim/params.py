@@ -240,8 +240,18 @@ STRUCTURAL = frozenset(
         "org_skill_mean",
         "org_skill_spread",
         "initial_fund",
+        "daily_cost_volunteer",  # each organisation's running cost (agents/social_org.py)
+        "daily_cost_professional",
+        "daily_cost_interest",
+        "initial_effort",  # the firm's starting effort (agents/property_firm.py)
     }
 )
+
+# The community's size: the same in every world of a robust comparison, never drawn as an
+# uncertain assumption (a world changes what is assumed about residents, not how many there are).
+# Parameters read only when the community is built are otherwise free to vary between worlds:
+# every run of a world starts from them.
+SIZE = frozenset({"n_communities", "estates", "households", "residents"})
 
 # Shares that must sum to one; cross-field rule checked in validation.
 SUM_TO_ONE = (

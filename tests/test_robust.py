@@ -72,6 +72,8 @@ def test_worlds_are_a_seeded_latin_hypercube_inside_the_ranges():
         ("w_social = [1, 30]", "w_social", "leaves the parameter's bounds"),
         ("meeting_mode = [0, 1]", "meeting_mode", "is a policy lever"),
         ('w_social = { lo = 1, hi = 3, dist = "normal" }', "w_social.dist", "unknown distribution"),
+        ("residents = [20000, 22000]", "residents", "is the community's size"),
+        ("share_small = [0.5, 0.7]", "share_small", "must sum to one"),
     ],
 )
 def test_bad_uncertain_file_is_one_line_and_exit_2(points, capsys, line, key, what):
@@ -113,14 +115,29 @@ def test_declared_ranges_leave_out_levers_structure_and_tied_shares():
         P(name="share_small", kind="float", role="assumption", plausible=(0.5, 0.7), lever=False),
         P(name="w_trust", kind="float", role="sourced", plausible=(0.5, 1.5), lever=False),
         P(name="w_reward", kind="float", role="assumption", plausible=None, lever=False),
+        # read only when the community is built: every run of a world starts from it, so it varies
+        P(name="mean_public_spirit", kind="float", role="assumption", plausible=(0.15, 0.45), lever=False),
     ]
     found = worlds.declared_uncertain(fake)
-    assert [(u.name, u.lo, u.hi) for u in found] == [("w_social", 1.0, 3.0), ("base_logit", -10.0, -9.0)]
+    assert [(u.name, u.lo, u.hi) for u in found] == [
+        ("w_social", 1.0, 3.0),
+        ("base_logit", -10.0, -9.0),
+        ("mean_public_spirit", 0.15, 0.45),
+    ]
 
 
-def test_without_file_or_declared_ranges_the_user_is_told_to_pass_uncertain(points, capsys):
-    if worlds.declared_uncertain():
-        pytest.skip("this version declares plausible ranges (Param.plausible)")
+def test_the_declared_worlds_vary_initial_assumptions_but_never_the_size():
+    from sim.params import SIZE
+
+    names = {u.name for u in worlds.declared_uncertain()}
+    # issue 13's example varied mean_public_spirit; initial trust is as uncertain as any weight
+    assert {"mean_public_spirit", "initial_trust", "share_party", "households_per_building"} <= names
+    assert not names & SIZE and not names & worlds.TIED
+
+
+def test_without_file_or_declared_ranges_the_user_is_told_to_pass_uncertain(points, capsys, monkeypatch):
+    # this version declares plausible ranges; a model (or plug-in schema) without any must say what to do
+    monkeypatch.setattr(worlds, "declared_uncertain", lambda params=None: [])
     tmp, a, b = points
     assert cogov(["compare", a, b, "--worlds", "4", "--out", str(tmp / "never")]) == 2
     err = capsys.readouterr().err

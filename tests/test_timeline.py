@@ -483,7 +483,17 @@ def test_readme_example_loads_and_means_what_it_says(tmp_path):
     assert kinds == [("set", 90, None), ("ramp", 120, 300), ("set", 400, None)]
 
 
-@pytest.mark.parametrize("name", ["initial_trust", "org_skill_mean", "initial_fund"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "initial_trust",
+        "org_skill_mean",
+        "initial_fund",
+        "daily_cost_professional",
+        "daily_cost_volunteer",
+        "initial_effort",
+    ],
+)
 def test_values_read_only_when_the_community_is_built_are_refused(name, tmp_path):
     # a dated change of these would silently do nothing: they only shape the initial state
     value = BY_NAME[name].default
