@@ -148,14 +148,21 @@ def _range(p) -> str:
     return f"{'integer' if p.kind == 'int' else 'number'} {lo} … {hi}"
 
 
+def _plausible(p) -> str:
+    """The range uncertainty analyses draw a calibrated or assumed number from ("" for the others)."""
+    if p.plausible is None:
+        return ""
+    return f"{_num(p.plausible[0])} … {_num(p.plausible[1])}"
+
+
 def cmd_params(args: argparse.Namespace) -> int:
     """Print the parameter table, as text or Markdown."""
     if args.section is not None and args.section not in SECTIONS:
         raise UsageError(f"unknown section {args.section!r}; allowed: {', '.join(SECTIONS)}")
     chosen = [p for p in PARAMS if args.section in (None, p.section)]
     if args.markdown:
-        print("| name | section | default | allowed | unit | lever | meaning | source |")
-        print("|---|---|---|---|---|---|---|---|")
+        print("| name | section | default | allowed | unit | kind | plausible range | meaning | source |")
+        print("|---|---|---|---|---|---|---|---|---|")
 
         def cell(text: Any) -> str:
             return str(text).replace("|", "\\|").replace("\n", " ")
@@ -163,7 +170,7 @@ def cmd_params(args: argparse.Namespace) -> int:
         for p in chosen:
             print(
                 f"| `{p.name}` | {p.section} | `{cell(toml_value(p.default))}` | {cell(_range(p))} | "
-                f"{cell(p.unit)} | {'yes' if p.lever else ''} | {cell(p.meaning)} | {cell(p.source)} |"
+                f"{cell(p.unit)} | {p.role} | {cell(_plausible(p))} | {cell(p.meaning)} | {cell(p.source)} |"
             )
         return 0
     groups = by_section()
@@ -179,6 +186,8 @@ def cmd_params(args: argparse.Namespace) -> int:
             print(f"      allowed: {_range(p)}")
             print(f"      {p.meaning}")
             print(f"      source: {p.source}")
+            plausible = _plausible(p)
+            print(f"      kind: {p.role}" + (f"; plausible range {plausible}" if plausible else ""))
         print()
     print(f"{len(chosen)} parameters. Set them in a scenario file under their [section], or with --set name=value.")
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -107,3 +108,21 @@ def test_show_output_loads_back_as_the_same_scenario(tmp_path, capsys):
     shown = tmp_path / "shown.toml"
     shown.write_text(stdout)
     assert load_scenario(shown).params == load_scenario(src, mediation=True).params
+
+
+def test_params_shows_each_parameters_kind_and_plausible_range(capsys):
+    from sim.cli import main
+    from sim.params import BY_NAME
+
+    assert main(["params", "--section", "norms"]) == 0
+    text = capsys.readouterr().out
+    block = re.split(r"\n  (?=\S)", text[text.index("  reference_distance =") :])[0]
+    lo, hi = BY_NAME["reference_distance"].plausible
+    assert f"kind: assumption; plausible range {lo:g} … {hi:g}" in block
+    block = re.split(r"\n  (?=\S)", text[text.index("  garbage_distance =") :])[0]
+    assert "kind: lever" in block and "plausible" not in block
+    assert main(["params", "--markdown", "--section", "norms"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert "| kind | plausible range |" in rows[0]
+    row = next(r for r in rows if r.startswith("| `distance_elasticity`"))
+    assert "| assumption | 0.4 … 1.2 |" in row
