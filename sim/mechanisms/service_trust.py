@@ -9,7 +9,7 @@ A matter that passes its due date also lowers its raiser's felt responsiveness
 (state ``felt_response``), and so does seeing neighbours' matters go unanswered
 in one's building; ``sim.mechanisms.matters.Needs`` draws raisers in proportion
 to it (voice), and while it is below 1 it keeps wearing trust in the committees
-down after the matter itself is gone (the weekly attitude update alone would
+down after the matter itself is gone (the daily attitude drift alone would
 pull trust back to what satisfaction justifies). A resolution restores part of
 it, and it fades back towards 1 slowly. Some raisers of overdue matters the
 committees hold (or never heard of) go over the committees' head: they call the
@@ -87,9 +87,9 @@ PARAMS = (
         hi=0.1,
         plausible=(0.002, 0.015),
         unit="1/day",
-        source=SRC_TRUST + " = 0.001/day against no pull-back; here the weekly attitude update pulls trust "
-        "back to what satisfaction justifies at ~0.01/day, so the loss is of that order (a year unanswered "
-        "takes trust from ~0.5 to ~0.3)",
+        source=SRC_TRUST + " = 0.001/day against no pull-back; here the daily attitude drift (towards weekly "
+        "targets) pulls trust back to what satisfaction justifies at ~0.01/day, so the loss is of that order "
+        "(a year unanswered takes trust from ~0.5 to ~0.3)",
     ),
     _c(
         "open_satisfaction_loss",
@@ -151,7 +151,7 @@ PARAMS = (
         plausible=(0.003, 0.03),
         unit="1/day",
         source="assumption; docs/dev/evidence-behaviour.md §3 T6 (response quality → political trust, for "
-        "claimants and bystanders); of the order of the weekly attitude pull-back (~0.01/day)",
+        "claimants and bystanders); of the order of the attitude drift's pull-back (~0.01/day)",
     ),
     _c(
         "bystander_voice_loss",
