@@ -1,10 +1,12 @@
-"""Policy shocks: a top-down change that takes effect on a given day.
+"""Policy shocks: the ``[shock]`` section, shorthand for one dated change.
 
 The scenario names the day (``shock_tick``) and the parameter values the shock
 sets (``shock_set``), e.g. the Licheng case: garbage points cut so residents
-walk hundreds of metres (seed 000 §4.1.1). From that day on the model runs
-under the changed parameters; mechanisms switched on or off by the shock start
-or stop with it.
+walk hundreds of metres (seed 000 §4.1.1). Since dated changes exist
+(``[[timeline]]``, sim/timeline.py), the shorthand is one ``set`` entry of the
+timeline: the model hands it to the timeline when it is built and clears
+``shock_tick``, so this module only declares the section's parameters (and the
+``shocks`` counter the timeline books); it never steps.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ CORE_PARAMS: tuple[Param, ...] = (
 
 
 class PolicyShock(Mechanism):
-    """Apply the shock on its day."""
+    """The ``[shock]`` section: its parameters and counter; the timeline applies the change."""
 
     name = "shock"
     params = CORE_PARAMS
@@ -61,12 +63,5 @@ class PolicyShock(Mechanism):
 
     @override
     def active(self, p: dict) -> bool:
-        """Runs only while a shock is pending."""
-        return p["shock_tick"] >= 0 and bool(p["shock_set"])
-
-    @override
-    def step(self) -> None:
-        m, p = self.model, self.model.p
-        if m.tick == p["shock_tick"]:
-            m.apply_shock(dict(p["shock_set"]))
-            m.count("shocks", 1)
+        """Never runs: the model moves the shorthand into the timeline (``Timeline``) when it is built."""
+        return False
