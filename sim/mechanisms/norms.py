@@ -189,20 +189,25 @@ def inconvenience(distance: float, p: dict) -> float:
     return (distance / p["reference_distance"]) ** p["distance_elasticity"]
 
 
+def kind_weights(p: dict) -> np.ndarray:
+    """The declared relative frequency of each kind (``KINDS`` order) at the reference walk."""
+    return np.array([p[f"breach_weight_{k}"] for k in KINDS], dtype=float)
+
+
 def breach_multiplier(p: dict) -> float:
     """Multiplier on the total breach rate from the walk: only the garbage kind answers to it.
 
     The weighted mean of the kinds' factors (garbage ``inconvenience``, every other kind 1),
     written so that it is exactly 1.0 at the reference walk (runs there are unchanged).
     """
-    w = np.array([p[f"breach_weight_{k}"] for k in KINDS])
+    w = kind_weights(p)
     total = float(w.sum())
     return (total + float(w[GARBAGE]) * (inconvenience(p["garbage_distance"], p) - 1.0)) / total
 
 
 def kind_shares(p: dict) -> np.ndarray:
     """Share of each kind (``KINDS`` order) among today's breaches; the garbage share grows with the walk."""
-    w = np.array([p[f"breach_weight_{k}"] for k in KINDS])
+    w = kind_weights(p)
     w[GARBAGE] *= inconvenience(p["garbage_distance"], p)
     return w / w.sum()
 
