@@ -223,9 +223,19 @@ BY_NAME: dict[str, Param] = {p.name: p for p in PARAMS}
 # a list (not a tuple) so a plug-in's section can join it in place (see ``plugin_schema``)
 SECTIONS: list[str] = list(dict.fromkeys(p.section for p in PARAMS))
 
-# Parameters that fix the structure of the community: set once, never by a shock.
+# Population parameters that are read again after the community is built, so a timeline entry
+# or a shock changes something from its day on:
+# - the traits newcomers are drawn with (turnover.py calls population.draw_traits): a change
+#   reaches residents who move in from that day, not those already living here;
+# - the community's wealth, which scales the grant and service income every day (funding.py).
+NEWCOMER_TRAITS = frozenset({"mean_public_spirit", "share_party", "digital_access_elderly", "digital_access_others"})
+LIVE_POPULATION = NEWCOMER_TRAITS | {"community_wealth"}
+
+# Parameters that fix the structure or the initial state of the community: read only while it is
+# built, so the timeline and the shock refuse them (a change during a run would silently do
+# nothing). tests/test_timeline.py checks this set against the keys a run actually reads.
 STRUCTURAL = frozenset(
-    {p.name for p in PARAMS if p.section == "population"}
+    {p.name for p in PARAMS if p.section == "population" and p.name not in LIVE_POPULATION}
     | {
         "households_per_grid_worker",
         "volunteer_teams",
@@ -237,8 +247,7 @@ STRUCTURAL = frozenset(
         # read only when the community is built (population.py, social_org.py, model.py): a change
         # during a run would silently do nothing, so the timeline refuses it
         "initial_trust",
-        "org_skill_mean",
-        "org_skill_spread",
+        "org_skill_mean",  # (org_skill_spread is read again: training's gain in skill scales with it)
         "initial_fund",
         "daily_cost_volunteer",  # each organisation's running cost (agents/social_org.py)
         "daily_cost_professional",

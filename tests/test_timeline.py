@@ -6,6 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import TINY
 from hypothesis import HealthCheck, event, given, settings
@@ -15,6 +16,7 @@ from test_fuzz import IN_GROUPS, toml_key, toml_value, valid_value
 from sim import CommunityModel, ScenarioError, load_scenario
 from sim.cli import main
 from sim.params import BY_NAME, PARAMS, STRUCTURAL
+from sim.scenario import preset_names
 from sim.timeline import Timeline, schedule
 
 # small enough that a run of a few months takes well under a second
@@ -500,3 +502,117 @@ def test_values_read_only_when_the_community_is_built_are_refused(name, tmp_path
     path = write(tmp_path, f"[[timeline]]\nday = 5\nset = {{ {name} = {value!r} }}\n")
     with pytest.raises(ScenarioError, match=rf"timeline\[1\]\.set\.{name}: '{name}' cannot change during a run"):
         load_scenario(path)
+
+
+# --- which parameters a run reads after the community is built ------------------------------------
+
+
+class _Reads(dict):
+    """The model's parameter dict, noting every key read while ``recording`` is on."""
+
+    recording = False
+    keys: set[str] = set()
+
+    def __getitem__(self, key):
+        if _Reads.recording:
+            _Reads.keys.add(key)
+        return dict.__getitem__(self, key)
+
+    def get(self, key, default=None):
+        if _Reads.recording:
+            _Reads.keys.add(key)
+        return dict.get(self, key, default)
+
+
+# every mechanism on in at least one configuration (levers of ALL_LEVERS_ON plus the switches
+# no preset turns on), both participation rules and every threshold draw
+_ALL_ON = dict(
+    routing=True,
+    building_listening=True,
+    online_collection=True,
+    mobile_reporters=True,
+    meeting_cadence="weekly",
+    meeting_mode="mixed",
+    feedback_loop=True,
+    prior_communication=True,
+    points=True,
+    ranking=True,
+    time_bank=True,
+    awards=True,
+    home_visits_per_week=5.0,
+    party_responsibility_zones=True,
+    dispatched_cadres=2,
+    cofunding=True,
+    peer_sanctions=True,
+    collaboration_dropout=True,
+    rule_origin="meeting",
+    breach_fine=5.0,
+    waste_sorting=True,
+    micro_talks_per_month=2.0,
+    notice_boards=True,
+    online_groups=True,
+    deliberation_cofund=True,
+    committee_enforcement=True,
+    third_party_evaluation=True,
+)
+_READ_CONFIGS = [(name, {}) for name in preset_names()] + [
+    (None, _ALL_ON),
+    (None, {**_ALL_ON, "participation_rule": "threshold", "threshold_dist": "normal", "cofunding_groups": "rematched"}),
+    (None, {**_ALL_ON, "participation_rule": "threshold", "threshold_scope": "building", "rule_origin": "committee"}),
+    (None, {**_ALL_ON, "rule_origin": "above", "cofunding_rounds": 3}),
+]
+# read only on events these short runs need not meet (a failed waste scheme's re-plan, partners
+# leaving a failing alliance) or never read by design (the share that is the rest of the others)
+_READ_ON_RARE_EVENTS = {"adjustment_delay", "partner_dropout_rate", "share_hard"}
+
+
+@pytest.fixture(scope="module")
+def keys_read_during_runs():
+    import sim.model
+
+    mp = pytest.MonkeyPatch()
+    # the model builds its parameter dict with dict(...): name our recorder there instead
+    mp.setattr(sim.model, "dict", _Reads, raising=False)
+    try:
+        for name, overrides in _READ_CONFIGS:
+            _Reads.recording = False
+            m = CommunityModel(name, seed=5, **POP, **overrides)
+            assert type(m.p) is _Reads
+            _Reads.recording = True
+            for mech in m.pipeline:  # what a timeline entry triggers on its day
+                mech.params_changed()
+            m.run(370)  # past the first year's start (funding's new year, habit's window)
+    finally:
+        _Reads.recording = False
+        mp.undo()
+    return frozenset(_Reads.keys)
+
+
+def test_parameters_the_timeline_refuses_are_never_read_once_the_community_is_built(keys_read_during_runs):
+    # refusing one that is read would forbid a change that does something (issue 10 item 4)
+    assert sorted(STRUCTURAL & keys_read_during_runs) == []
+
+
+def test_parameters_the_timeline_accepts_are_read_during_a_run(keys_read_during_runs):
+    # accepting one that is never read would let a dated change silently do nothing
+    accepted = {p.name for p in PARAMS} - STRUCTURAL - {"shock_tick", "shock_set", "timeline"}
+    assert sorted(accepted - keys_read_during_runs - _READ_ON_RARE_EVENTS) == []
+
+
+def test_a_dated_change_of_a_newcomer_trait_reaches_newcomers_only():
+    day, everyone = 40, {"digital_access_elderly": 1.0, "digital_access_others": 1.0}
+    m = model(timeline=[{"day": day, "set": everyone}], turnover=0.5)
+    res = m.residents
+    before = res.digital.copy()
+    step_to(m, 150)
+    stayed, came = res.arrived == 0, res.arrived > day
+    assert came.sum() > 20
+    assert res.digital[came].all()  # everyone who moved in after the change is online
+    assert np.array_equal(res.digital[stayed], before[stayed])  # those who stayed keep theirs
+    assert res.digital[stayed].mean() < 0.9
+
+
+def test_a_dated_change_of_the_communitys_wealth_changes_its_income():
+    plain = step_to(model(), 60).funds.community.sum()
+    richer = step_to(model(timeline=[{"day": 30, "set": {"community_wealth": 3.0}}]), 60).funds.community.sum()
+    assert richer > plain

@@ -75,6 +75,7 @@ UI: dict[str, tuple[str, str]] = {
     "tl_end": ("Ramp end day (empty: set on the day)", "渐变结束日(留空:当日设定)"),
     "tl_add": ("Add dated change", "添加按日变化"),
     "tl_fixed": ("fixed at the start", "开局固定"),
+    "tl_newcomers": ("reaches newcomers only", "仅作用于新迁入居民"),
     "tl_count": ("{n} dated change(s)", "{n} 项按日变化"),
     "export": ("Export", "导出"),
     "export_folder": ("Export folder (a name inside the export folder)", "导出文件夹(导出目录内的名称)"),

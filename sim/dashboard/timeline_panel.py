@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from sim.dashboard.session import Run, Session
-from sim.params import BY_NAME, STRUCTURAL
+from sim.params import BY_NAME, NEWCOMER_TRAITS, STRUCTURAL
 from sim.scenario import ScenarioError, load_scenario
 from sim.timeline import KEY, schedule
 
@@ -224,7 +224,11 @@ def menu(lang: str = "en") -> list[tuple[str, str]]:
     from sim.dashboard.i18n import param_label, t
 
     def label(name: str) -> str:
-        return param_label(name, lang) + (f" ({t('tl_fixed', lang)})" if name in STRUCTURAL else "")
+        if name in STRUCTURAL:
+            return f"{param_label(name, lang)} ({t('tl_fixed', lang)})"
+        if name in NEWCOMER_TRAITS:  # drawn for residents who move in; those already here keep theirs
+            return f"{param_label(name, lang)} ({t('tl_newcomers', lang)})"
+        return param_label(name, lang)
 
     names = [n for n in BY_NAME if n not in (KEY, "shock_set", "shock_tick")]
     levers = sorted((n for n in names if BY_NAME[n].lever), key=lambda n: label(n))
