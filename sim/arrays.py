@@ -21,6 +21,20 @@ def unique_ints(x: np.ndarray) -> np.ndarray:
     return s[keep]
 
 
+def unique_counts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(x, return_counts=True)`` for a 1-d integer array, without its hash table.
+
+    The ids handed to it are usually already increasing (from ``np.flatnonzero``): then the
+    answer is the array itself with counts of one, found by a single comparison pass.
+    """
+    x = np.asarray(x)
+    if len(x) < 2 or bool((x[1:] > x[:-1]).all()):
+        return x.copy(), np.ones(len(x), np.intp)
+    s = np.sort(x)
+    starts = np.flatnonzero(np.concatenate(([True], s[1:] != s[:-1])))
+    return s[starts], np.diff(np.append(starts, len(s)))
+
+
 _BIG = np.iinfo(np.int64).max
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.arrays import FirstOccurrence, unique_ints
+from sim.arrays import FirstOccurrence, unique_counts, unique_ints
 from sim.store import first_k, rank_within, take_capacity
 
 
@@ -47,3 +47,14 @@ def test_first_occurrence_matches_np_unique(trial):
         want = np.sort(np.unique(keys, return_index=True)[1])
         assert np.array_equal(got, want)
     assert np.array_equal(unique_ints(keys), np.unique(keys))
+
+
+@pytest.mark.parametrize("trial", range(50))
+def test_unique_counts_matches_np_unique(trial):
+    rng = np.random.default_rng(trial)
+    keys = rng.integers(0, int(rng.integers(1, 80)), int(rng.integers(0, 120)))
+    for x in (keys, np.unique(keys), keys.astype(np.int32)):  # repeats, the increasing fast path, another dtype
+        want_v, want_k = np.unique(x, return_counts=True)
+        got_v, got_k = unique_counts(x)
+        assert np.array_equal(got_v, want_v) and got_v.dtype == want_v.dtype
+        assert np.array_equal(got_k, want_k) and got_k.dtype == want_k.dtype

@@ -27,7 +27,7 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import ELDERLY, NEVER
-from sim.arrays import unique_ints
+from sim.arrays import unique_counts, unique_ints
 from sim.calendar import DAYS_PER_MONTH, is_month_start, month_of
 from sim.mechanisms.base import (
     A,
@@ -610,7 +610,7 @@ class Incentives(Mechanism):
         step, depth = p["reward_crowding_step"], p["reward_crowding"]
         if not p["crowding_out"] or step <= 0 or depth <= 0 or len(who) == 0:
             return
-        who, k = np.unique(who, return_counts=True)  # indices may repeat (two reports in a day)
+        who, k = unique_counts(who)  # indices may repeat (two reports in a day)
         keep = (1.0 - step) ** k if k.max() > 1 else 1.0 - step
         floor = res.public_spirit[who] * np.float32(1.0 - depth)
         now = res.intrinsic[who]

@@ -33,6 +33,7 @@ from typing import override
 
 import numpy as np
 
+from sim.arrays import unique_ints
 from sim.calendar import DAYS_PER_MONTH
 from sim.mechanisms.base import Mechanism, Outcome, Param, State, coef
 from sim.mechanisms.channels import at_home
@@ -253,7 +254,7 @@ class Outreach(Mechanism):
         lo, size = m.community_start[comm], m.community_sizes[comm]
         invited = (lo[:, None] + (self.rng.random((len(comm), k)) * size[:, None]).astype(np.int64)).ravel()
         invited = invited[res.adult[invited]]
-        came = np.unique(invited[self.rng.random(len(invited)) < at_home(res.free_time[invited], p)])
+        came = unique_ints(invited[self.rng.random(len(invited)) < at_home(res.free_time[invited], p)])
         res.informed[came] += np.float32(p["talk_gain"]) * (1 - res.informed[came])
         m.count("micro_talk_attendance", len(came))
         m.record_activity(came)

@@ -35,7 +35,7 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import T_FIRM, T_GOV, T_ORGS, T_RC
-from sim.arrays import FirstOccurrence, unique_ints
+from sim.arrays import FirstOccurrence, unique_counts, unique_ints
 from sim.mechanisms.base import Mechanism, Outcome, Param, State, coef
 from sim.mechanisms.disputes import GRIEVANCE, open_disputes
 from sim.mechanisms.matters import (
@@ -332,7 +332,7 @@ class ServiceTrust(Mechanism):
         if len(new) == 0:
             return
         self._overdue[new] = True
-        who, k = np.unique(ms.column("resident")[new], return_counts=True)
+        who, k = unique_counts(ms.column("resident")[new])
         res.felt_response[who] *= (1 - p["voice_decay"]) ** k
 
     def _erode(self, overdue: np.ndarray) -> None:
