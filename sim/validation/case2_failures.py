@@ -214,7 +214,8 @@ def run(settings: Settings) -> CaseResult:
     a2.bar(range(k), [m[0] for m in ms], yerr=[[m[0] - m[1] for m in ms], [m[2] - m[0] for m in ms]], color="C0")
     a2.axhline(XIAN_TARGET, color="k", ls="--", lw=1, label="Xi'an: 8 / 3 months")
     a2.axhline(1, color="0.5", lw=0.8)
-    a2.set_xticks(range(k), names, fontsize=8, rotation=15)
+    # long labels: slanted and anchored at their right end, so neighbours do not overlap
+    a2.set_xticks(range(k), names, fontsize=8, rotation=35, ha="right", rotation_mode="anchor")
     a2.set(ylabel="actual / planned duration", title="Xi'an: project overrun")
     a2.legend(fontsize=8)
     vals = [mean_ci([a["refusal"] * 100 for a in silent]), mean_ci([b["refusal"] * 100 for b in told])]
