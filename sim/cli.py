@@ -25,7 +25,7 @@ with safety.quiet_interrupt_on_import():  # Ctrl-C while importing: exit 130, no
     from sim import timeline
     from sim.invariants import InvariantError
     from sim.outcomes import HEADLINE
-    from sim.params import PARAMS, SECTIONS, by_section, defaults
+    from sim.params import NEWCOMER_TRAITS, PARAMS, SECTIONS, STRUCTURAL, by_section, defaults
     from sim.scenario import PRESET_DIR, ScenarioError, load_scenario, preset_names
 
 EXIT_INVARIANT = 1
@@ -155,14 +155,26 @@ def _plausible(p) -> str:
     return f"{_num(p.plausible[0])} … {_num(p.plausible[1])}"
 
 
+def _during_run(p) -> str:
+    """What a dated change of ``p`` does ("" when it simply takes effect from its day)."""
+    if p.name in ("shock_tick", "shock_set", "timeline"):
+        return ""
+    if p.name in STRUCTURAL:
+        return "fixed (read only when the community is built; the timeline refuses it)"
+    if p.name in NEWCOMER_TRAITS:
+        return "a dated change reaches newcomers only (residents already here keep theirs)"
+    return ""
+
+
 def cmd_params(args: argparse.Namespace) -> int:
     """Print the parameter table, as text or Markdown."""
     if args.section is not None and args.section not in SECTIONS:
         raise UsageError(f"unknown section {args.section!r}; allowed: {', '.join(SECTIONS)}")
     chosen = [p for p in PARAMS if args.section in (None, p.section)]
     if args.markdown:
-        print("| name | section | default | allowed | unit | kind | plausible range | meaning | source |")
-        print("|---|---|---|---|---|---|---|---|---|")
+        columns = "name | section | default | allowed | unit | kind | plausible range | during a run | meaning | source"
+        print(f"| {columns} |")
+        print("|---|---|---|---|---|---|---|---|---|---|")
 
         def cell(text: Any) -> str:
             return str(text).replace("|", "\\|").replace("\n", " ")
@@ -170,7 +182,8 @@ def cmd_params(args: argparse.Namespace) -> int:
         for p in chosen:
             print(
                 f"| `{p.name}` | {p.section} | `{cell(toml_value(p.default))}` | {cell(_range(p))} | "
-                f"{cell(p.unit)} | {p.role} | {cell(_plausible(p))} | {cell(p.meaning)} | {cell(p.source)} |"
+                f"{cell(p.unit)} | {p.role} | {cell(_plausible(p))} | {cell(_during_run(p))} | {cell(p.meaning)} | "
+                f"{cell(p.source)} |"
             )
         return 0
     groups = by_section()
@@ -188,6 +201,8 @@ def cmd_params(args: argparse.Namespace) -> int:
             print(f"      source: {p.source}")
             plausible = _plausible(p)
             print(f"      kind: {p.role}" + (f"; plausible range {plausible}" if plausible else ""))
+            if during := _during_run(p):
+                print(f"      during a run: {during}")
         print()
     print(f"{len(chosen)} parameters. Set them in a scenario file under their [section], or with --set name=value.")
     return 0

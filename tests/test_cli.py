@@ -126,3 +126,14 @@ def test_params_shows_each_parameters_kind_and_plausible_range(capsys):
     assert "| kind | plausible range |" in rows[0]
     row = next(r for r in rows if r.startswith("| `distance_elasticity`"))
     assert "| assumption | 0.4 … 1.2 |" in row
+
+
+def test_params_says_which_parameters_a_dated_change_cannot_reach(capsys):
+    from sim.cli import main
+
+    assert main(["params", "--section", "population"]) == 0
+    text = capsys.readouterr().out
+    block = lambda name: re.split(r"\n  (?=\S)", text[text.index(f"  {name} =") :])[0]  # noqa: E731
+    assert "during a run: fixed" in block("residents")
+    assert "during a run: a dated change reaches newcomers only" in block("share_party")
+    assert "during a run" not in block("community_wealth")  # read every day: a change simply takes effect
