@@ -25,7 +25,7 @@ with safety.quiet_interrupt_on_import():  # Ctrl-C while importing: exit 130, no
     from sim import timeline
     from sim.invariants import InvariantError
     from sim.outcomes import HEADLINE
-    from sim.params import NEWCOMER_TRAITS, PARAMS, SECTIONS, STRUCTURAL, by_section, defaults
+    from sim.params import NEWCOMER_TRAITS, PARAMS, SECTIONS, STRUCTURAL, TYPES_DRAWN_ONCE, by_section, defaults
     from sim.scenario import PRESET_DIR, ScenarioError, load_scenario, preset_names
 
 EXIT_INVARIANT = 1
@@ -163,6 +163,8 @@ def _during_run(p) -> str:
         return "fixed (read only when the community is built; the timeline refuses it)"
     if p.name in NEWCOMER_TRAITS:
         return "a dated change reaches newcomers only (residents already here keep theirs)"
+    if p.name in TYPES_DRAWN_ONCE:
+        return "drawn per resident when the module first runs and for newcomers: a later change reaches newcomers only"
     return ""
 
 

@@ -230,6 +230,12 @@ SECTIONS: list[str] = list(dict.fromkeys(p.section for p in PARAMS))
 # - the community's wealth, which scales the grant and service income every day (funding.py).
 NEWCOMER_TRAITS = frozenset({"mean_public_spirit", "share_party", "digital_access_elderly", "digital_access_others"})
 LIVE_POPULATION = NEWCOMER_TRAITS | {"community_wealth"}
+# Mechanism parameters of the same kind: types drawn for each resident when the module first
+# runs and again for newcomers (cofunding.py's conditional cooperators and first beliefs,
+# thresholds.py's thresholds), so a change after that first day reaches newcomers only.
+TYPES_DRAWN_ONCE = frozenset(
+    {"cc_share", "cc_slope", "initial_belief", "belief_spread", "threshold_dist", "threshold_mean", "threshold_sd"}
+)
 
 # Parameters that fix the structure or the initial state of the community: read only while it is
 # built, so the timeline and the shock refuse them (a change during a run would silently do

@@ -137,3 +137,6 @@ def test_params_says_which_parameters_a_dated_change_cannot_reach(capsys):
     assert "during a run: fixed" in block("residents")
     assert "during a run: a dated change reaches newcomers only" in block("share_party")
     assert "during a run" not in block("community_wealth")  # read every day: a change simply takes effect
+    assert main(["params", "--section", "cofunding"]) == 0
+    text = capsys.readouterr().out
+    assert "a later change reaches newcomers only" in block("cc_share")

@@ -616,3 +616,24 @@ def test_a_dated_change_of_the_communitys_wealth_changes_its_income():
     plain = step_to(model(), 60).funds.community.sum()
     richer = step_to(model(timeline=[{"day": 30, "set": {"community_wealth": 3.0}}]), 60).funds.community.sum()
     assert richer > plain
+
+
+def test_a_dated_change_of_a_type_drawn_once_reaches_newcomers_only():
+    day = 40
+    m = model(
+        timeline=[{"day": day, "set": {"threshold_mean": 0.9}}],
+        participation_rule="threshold",
+        threshold_dist="normal",
+        threshold_mean=0.1,
+        threshold_sd=0.01,
+        turnover=0.5,
+    )
+    step_to(m, day - 1)
+    before = m.mech["thresholds"].thresholds().copy()
+    step_to(m, 150)
+    theta, res = m.mech["thresholds"].thresholds(), m.residents
+    stayed, came = res.adult & (res.arrived == 0), res.adult & (res.arrived > day)
+    assert came.sum() > 20
+    assert np.array_equal(theta[stayed], before[stayed])  # drawn once: the change does not reach them
+    assert np.all(np.abs(theta[came] - 0.9) < 0.1)  # newcomers are drawn from the new mean
+    assert np.all(np.abs(theta[stayed] - 0.1) < 0.1)

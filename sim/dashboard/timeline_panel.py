@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from sim.dashboard.session import Run, Session
-from sim.params import BY_NAME, NEWCOMER_TRAITS, STRUCTURAL
+from sim.params import BY_NAME, NEWCOMER_TRAITS, STRUCTURAL, TYPES_DRAWN_ONCE
 from sim.scenario import ScenarioError, load_scenario
 from sim.timeline import KEY, schedule
 
@@ -226,7 +226,7 @@ def menu(lang: str = "en") -> list[tuple[str, str]]:
     def label(name: str) -> str:
         if name in STRUCTURAL:
             return f"{param_label(name, lang)} ({t('tl_fixed', lang)})"
-        if name in NEWCOMER_TRAITS:  # drawn for residents who move in; those already here keep theirs
+        if name in NEWCOMER_TRAITS or name in TYPES_DRAWN_ONCE:  # drawn for residents who move in; others keep theirs
             return f"{param_label(name, lang)} ({t('tl_newcomers', lang)})"
         return param_label(name, lang)
 
