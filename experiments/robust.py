@@ -37,6 +37,7 @@ import sim
 from experiments import runner, store
 from experiments.compare import Comparison, _Null, final_values, load_scenarios, outcome_table, parse_set
 from experiments.worlds import DEFAULT_SEED, Uncertain, WorldsError, draw_worlds, resolve_uncertain, world_values
+from sim import safety
 from sim.outcomes import HEADLINE, OUTCOME_BETTER, OUTCOMES
 from sim.scenario import Scenario, ScenarioError
 
@@ -764,6 +765,10 @@ def main_args(args: argparse.Namespace) -> int:
     if args.ticks < 1:
         return _fail(f"--ticks {args.ticks}; allowed: 1 or more")
     out = Path(args.out) if args.out else default_out(args.scenarios)
+    try:  # before any run, as the seed-only comparison does
+        safety.check_output_dir(out)
+    except safety.OutputError as exc:
+        return _fail(str(exc))
     try:
         result = robust_compare(
             args.scenarios,

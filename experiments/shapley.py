@@ -34,6 +34,7 @@ import pandas as pd
 from experiments import store
 from experiments.compare import load_scenarios, parse_set
 from experiments.robust import execute, outcome_names
+from sim import safety
 from sim.outcomes import HEADLINE, OUTCOME_BETTER
 from sim.params import BY_NAME, PARAMS
 from sim.scenario import Scenario, ScenarioError
@@ -310,6 +311,11 @@ def main_args(args: argparse.Namespace) -> int:
         print(f"cogov: error: --outcome {bad[0]}: unknown outcome; allowed: a column of sim.outcomes", file=sys.stderr)
         return EXIT_BAD_INPUT
     out = Path(args.out) if args.out else Path("results") / f"explain-{Path(args.a).stem}-vs-{Path(args.b).stem}"
+    try:  # before any run: a file in the way is a bad input, not a crash after the runs
+        safety.check_output_dir(out)
+    except safety.OutputError as exc:
+        safety.report_error(str(exc))
+        return EXIT_BAD_INPUT
     try:
         world = parse_set(args.set)
         a, b = load_scenarios([args.a, args.b], {})

@@ -275,12 +275,14 @@ def _bad_outs(tmp_path: Path) -> list[Path]:
     return [afile, afile / "sub", Path("/proc/cogov-test-out")]
 
 
-@pytest.mark.parametrize("command", ["run", "compare", "sweep", "validate"])
+@pytest.mark.parametrize("command", ["run", "compare", "compare-worlds", "explain", "sweep", "validate"])
 def test_unwritable_out_is_refused_before_any_work(tmp_path, capsys, no_work, command):
     for out in _bad_outs(tmp_path):
         args = {
             "run": ["run", "governance-partners", "--ticks", "2"],
             "compare": ["compare", *TWO, "--seeds", "2", "--ticks", "2", "--workers", "0"],
+            "compare-worlds": ["compare", *TWO, "--worlds", "2", "--seeds", "1", "--ticks", "2", "--workers", "0"],
+            "explain": ["explain", *TWO, "--seeds", "1", "--ticks", "2", "--workers", "0"],
             "sweep": ["sweep", sweep_file(tmp_path), "--workers", "0"],
             "validate": ["validate", "--quick", "--case", "1"],
         }[command]
