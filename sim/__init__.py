@@ -46,16 +46,24 @@ _LAZY = {
 }
 
 
+# submodules the README uses as ``sim.io.write_run(...)`` after a plain ``import sim``
+_SUBMODULES = ("io", "plotting", "outcomes", "params", "scenario", "timeline", "validation", "calibrate", "profile")
+
+
 def __getattr__(name: str):
+    import importlib
+
+    if name in _SUBMODULES:
+        value = importlib.import_module(f"sim.{name}")
+        globals()[name] = value
+        return value
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'sim' has no attribute {name!r}")
-    import importlib
-
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_LAZY])
+    return sorted({*globals(), *_LAZY, *_SUBMODULES})

@@ -140,3 +140,17 @@ def test_params_says_which_parameters_a_dated_change_cannot_reach(capsys):
     assert main(["params", "--section", "cofunding"]) == 0
     text = capsys.readouterr().out
     assert "a later change reaches newcomers only" in block("cc_share")
+
+
+def test_readme_python_example_works_after_a_plain_import_sim(tmp_path):
+    # the README saves and plots with sim.io / sim.plotting after only `import sim`
+    code = (
+        "import sim\n"
+        "m = sim.CommunityModel('governance-partners', seed=1, residents=300, households=100).run(3)\n"
+        f"sim.io.write_run(m, {str(tmp_path / 'mine')!r})\n"
+        f"sim.plotting.plot_outcomes(m.results(), {str(tmp_path / 'fig.png')!r})\n"
+        f"print(len(sim.io.read_run({str(tmp_path / 'mine')!r})))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (tmp_path / "fig.png").stat().st_size > 0
