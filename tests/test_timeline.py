@@ -90,6 +90,26 @@ def test_pause_and_withdraw_points():
     assert m.totals["shocks"] == 4
 
 
+def test_points_switched_on_mid_year_get_their_budget_on_that_day_and_return_it_when_withdrawn():
+    # the README's example: points = true, points_budget = 20000 from day 90 on (not from the next anniversary)
+    tl = [{"day": 90, "set": {"points": True, "points_budget": 20000.0}}, {"day": 150, "set": {"points": False}}]
+    df = step_to(model(tl, seed=3), 160).results().set_index("tick")
+    left, fund = df["points_budget_left"], df["fund_balance"]
+    assert left[89] == 0 and 0 < left[90] <= 20000 and left[90] > 19000
+    assert fund[90] < fund[89] - 19000  # the budget came out of the fund, not from nowhere
+    assert left[150] == 0 and fund[150] > fund[149] + left[149] - 1  # withdrawn: the unspent money goes back
+
+
+def test_a_mid_year_change_of_the_points_budget_resizes_this_years_budget():
+    base = step_to(model(scenario="governance-partners", seed=3), 120).results().set_index("tick")
+    tl = [{"day": 100, "set": {"points_budget": 90000.0}}]
+    df = step_to(model(tl, scenario="governance-partners", seed=3), 120).results().set_index("tick")
+    assert df["points_budget_left"][99] == base["points_budget_left"][99]
+    # the year's budget rises by the difference on its day (60,000 → 90,000), less that day's redemptions
+    rise = df["points_budget_left"][100] - base["points_budget_left"][100]
+    assert 29000 < rise <= 30000 + 1e-6
+
+
 def test_same_day_entries_apply_in_order_later_wins():
     m = model([{"day": 5, "set": {"garbage_distance": 100.0}}, {"day": 5, "set": {"garbage_distance": 300.0}}])
     step_to(m, 5)

@@ -16,7 +16,7 @@ from typing import override
 import numpy as np
 
 from sim.calendar import is_year_start, per_day
-from sim.mechanisms.base import A, Mechanism, Outcome, Param, param
+from sim.mechanisms.base import A, Mechanism, ModelLike, Outcome, Param, param
 
 # the mechanism's scenario parameters: levers, sourced values and uncertainties (section [funding])
 CORE_PARAMS: tuple[Param, ...] = (
@@ -155,6 +155,34 @@ class Funding(Mechanism):
     outcomes = OUTCOMES
     params = CORE_PARAMS
 
+    def __init__(self, model: ModelLike):
+        super().__init__(model)
+        # the yearly points budget this year's allocation was made for (0: points off); None
+        # until the first year's allocation on day 1
+        self._year_budget: float | None = None
+
+    def params_changed(self) -> None:
+        """A dated change of ``points`` or ``points_budget`` resizes this year's points budget on its day.
+
+        The year's budget becomes the new yearly amount less what was already spent: a rise
+        moves the difference from the fund (as far as it holds), a cut or switching points off
+        returns the unspent difference to it. Before day 1 the first allocation is still to come.
+        """
+        if self._year_budget is None:
+            return
+        p, f = self.model.p, self.model.funds
+        want = float(p["points_budget"]) if p["points"] else 0.0
+        delta = want - self._year_budget
+        if delta > 0:
+            take = np.minimum(delta, f.community)
+            f.community -= take
+            f.points_budget += take
+        elif delta < 0:
+            back = np.minimum(-delta, f.points_budget)
+            f.points_budget -= back
+            f.community += back
+        self._year_budget = want
+
     @override
     def step(self) -> None:
         m, p, f = self.model, self.model.p, self.model.funds
@@ -184,3 +212,4 @@ class Funding(Mechanism):
             take = np.minimum(p["points_budget"], f.community)
             f.community -= take
             f.points_budget += take
+        self._year_budget = float(p["points_budget"]) if p["points"] else 0.0
