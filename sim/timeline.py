@@ -252,21 +252,54 @@ def check_schedule(params: dict[str, Any], origin: str) -> None:
                         f"{r.label} (days {r.day}–{r.to_day}); allowed: set it on or before day {r.day} "
                         f"or after day {r.to_day}"
                     )
-    _check_shares(params, changes, origin)
+    _check_days(params, changes, origin)
 
 
-def _check_shares(params: dict[str, Any], changes: list[Change], origin: str) -> None:
-    # only sets can touch the shares (ramps of shares are refused), so the state changes on set days
+def _check_days(params: dict[str, Any], changes: list[Change], origin: str) -> None:
+    """The cross-field rules on the state each set day leaves, after all of that day's entries.
+
+    Only sets can touch shares and choices (ramps of them are refused), so the state that
+    matters changes on set days. Checked per day, not per entry: entries of one day apply
+    together before the day runs, so shares may be set across two entries of one day.
+    """
+    sets = sorted((c for c in changes if not c.is_ramp), key=lambda c: c.day)
     state = dict(params)
-    for c in sorted((c for c in changes if not c.is_ramp), key=lambda c: c.day):
-        state.update(c.values)
-        for group in {IN_SHARE_GROUP[k] for k in c.values if k in IN_SHARE_GROUP}:
+    for day in sorted({c.day for c in sets}):
+        today = [c for c in sets if c.day == day]
+        for c in today:
+            state.update(c.values)
+        for group in {IN_SHARE_GROUP[k] for c in today for k in c.values if k in IN_SHARE_GROUP}:
             total = sum(state[k] for k in group)
             if not math.isclose(total, 1.0, abs_tol=1e-6):
+                last = [c for c in today if any(k in c.values for k in group)][-1]
+                key = last.key(next(k for k in group if k in last.values))
                 raise ScenarioError(
-                    f"{origin}: {c.key(group[0])}: {' + '.join(group)} = {total:g} from day {c.day}; "
+                    f"{origin}: {key}: {' + '.join(group)} = {total:g} from day {day}; "
                     "allowed: shares that sum to 1 (set them together)"
                 )
+        _check_meeting_rule(state, today, [c for c in sets if c.day > day], origin)
+
+
+def _check_meeting_rule(state: dict[str, Any], today: list[Change], later: list[Change], origin: str) -> None:
+    """A rule origin set to 'meeting' needs meetings: that day, or switched on by a later entry."""
+    from sim.mechanisms.rules import ORIGIN_KEY, kind_origin
+
+    # only a change of a rule's origin is judged: abolishing meetings later is a policy of its
+    # own (rules already made stay in force)
+    keys = {"rule_origin", *ORIGIN_KEY}
+    touched = [(c, k) for c in today for k in c.values if k in keys]
+    if not touched or state.get("meeting_cadence") != "none":
+        return
+    if not any(kind_origin(state, k) == "meeting" for k in range(len(ORIGIN_KEY))):
+        return
+    if any(c.values.get("meeting_cadence", "none") != "none" for c in later):
+        return
+    c, key = touched[0]
+    raise ScenarioError(
+        f"{origin}: {c.key(key)}: from day {c.day} a rule is to be made by a meeting but meeting_cadence "
+        "is 'none' and no later entry sets meetings; allowed: set a meeting_cadence other than 'none' "
+        "(the same day or later), or a rule origin of 'committee' or 'above'"
+    )
 
 
 # --- the run ---------------------------------------------------------------------------

@@ -329,6 +329,10 @@ ERRORS = {
         ENTRY + "day = 4\nset = { share_small = 0.5 }\n",
         r"timeline\[1\]\.set\.share_small: share_small \+ share_major \+ share_hard = 0\.9 from day 4",
     ),
+    "a meeting rule without meetings": (
+        ENTRY + 'day = 30\nset = { rule_origin_parking = "meeting" }\n',
+        r"timeline\[1\]\.set\.rule_origin_parking: from day 30 a rule is to be made by a meeting but meeting_cadence",
+    ),
     "set and ramp together": (
         ENTRY + "day = 4\nset = { points = true }\nramp = { garbage_distance = 30 }\n",
         r"timeline\[1\]: needs exactly one of 'set' or 'ramp'",
@@ -338,6 +342,24 @@ ERRORS = {
     "empty set": (ENTRY + "day = 4\nset = {}\n", r"timeline\[1\]\.set: .*not a table of parameter values"),
     "single table": ("[timeline]\nday = 4\n", r"\[timeline\] is a single table; allowed: \[\[timeline\]\]"),
 }
+
+
+def test_rules_across_entries_are_judged_on_the_days_state(tmp_path):
+    # two entries of one day apply together: shares set across them, meetings set after the rule
+    ok = (
+        ENTRY
+        + "day = 10\nset = { share_small = 0.5 }\n"
+        + ENTRY
+        + "day = 10\nset = { share_major = 0.3, share_hard = 0.2 }\n"
+        + ENTRY
+        + 'day = 30\nset = { rule_origin = "meeting" }\n'
+        + ENTRY
+        + 'day = 60\nset = { meeting_cadence = "monthly" }\n'
+        + ENTRY
+        + 'day = 200\nset = { meeting_cadence = "none" }\n'  # abolished later: rules made stay
+    )
+    scen = load_scenario(write(tmp_path, ok))
+    assert len(schedule(scen.params)) == 5
 
 
 @pytest.mark.parametrize("case", list(ERRORS))
