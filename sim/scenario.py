@@ -332,7 +332,13 @@ def _load_chain(path: Path, seen: tuple[Path, ...]) -> tuple[dict, dict, list[st
         if "community" in meta:
             return meta, {**_community(meta, path), **values}, [Path(meta["community"]).name, path.stem]
         return meta, values, [path.stem]
-    parent = _resolve(meta["extends"], relative_to=path.parent)
+    try:
+        parent = _resolve(meta["extends"], relative_to=path.parent)
+    except ScenarioError:  # name the file and the key, not only the missing parent
+        raise ScenarioError(
+            f"{path}: [scenario] extends: '{meta['extends']}' is no preset or file; allowed: a path to a "
+            f".toml file (relative to this file) or one of {', '.join(preset_names())}"
+        ) from None
     _, base_values, chain = _load_chain(parent, seen + (path.resolve(),))
     merged = {**base_values, **_community(meta, path)}
     chain = chain + ([Path(meta["community"]).name] if "community" in meta else [])

@@ -148,8 +148,10 @@ def test_extends_self(tmp_path):
 
 def test_extends_missing_parent(tmp_path):
     (tmp_path / "child.toml").write_text('[scenario]\nextends = "no-such-parent"\n')
-    with pytest.raises(ScenarioError, match="no-such-parent"):
+    with pytest.raises(ScenarioError, match="no-such-parent") as err:
         load_scenario(tmp_path / "child.toml")
+    # the line names the file and the key that point at the missing parent
+    assert str(err.value).startswith(f"{tmp_path / 'child.toml'}: [scenario] extends: 'no-such-parent'")
 
 
 def test_error_in_parent_names_the_parent(tmp_path):
