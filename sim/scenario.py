@@ -200,12 +200,12 @@ def _check_shock(v: dict[str, Any], origin: str) -> None:
         return
     unknown = [k for k in shock if k not in BY_NAME]
     if unknown:
-        raise ScenarioError(_unknown(origin + " [shock.shock_set]", unknown[0], None))
+        raise ScenarioError(_unknown(origin + ": [shock.shock_set]", unknown[0], None))
     merged = dict(v)
     merged.update(shock)
     merged["shock_set"] = {}
     merged["shock_tick"] = -1
-    validate(merged, origin + " [shock.shock_set]", keys=set(shock))
+    validate(merged, origin + ": [shock.shock_set]", keys=set(shock))
 
 
 def _unknown(origin: str, key: str, section: str | None) -> str:

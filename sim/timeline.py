@@ -97,6 +97,11 @@ def _check_value(where: str, name: str, value: Any, ramp: bool) -> None:
         close = difflib.get_close_matches(str(name), list(BY_NAME), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         raise ScenarioError(f"{where}: unknown parameter '{name}'{hint}; allowed: a parameter listed by `cogov params`")
+    if name in ("shock_tick", "shock_set", KEY):
+        raise ScenarioError(
+            f"{where}: '{name}' schedules changes itself and cannot be one; allowed: policy and behaviour "
+            "parameters (write further changes as their own [[timeline]] entries)"
+        )
     if name in STRUCTURAL:
         raise ScenarioError(
             f"{where}: '{name}' cannot change during a run (it fixes the community's structure or initial "

@@ -81,7 +81,7 @@ def test_bad_file_names_file_key_and_allowed(tmp_path, case, text, fragments):
     with pytest.raises(ScenarioError) as err:
         load_scenario(path)
     msg = str(err.value)
-    assert str(path) in msg, msg
+    assert msg.startswith(f"{path}: "), msg  # "<file>: <key>: <what is wrong>; allowed: …"
     # what is allowed: spelled out, or (for a misspelled parameter) the nearest name and where to list all
     assert "allowed" in msg or ("did you mean" in msg and "cogov params" in msg), msg
     for frag in fragments:

@@ -291,6 +291,10 @@ ERRORS = {
         ENTRY + "day = 3\nset = { residents = 500 }\n",
         r"timeline\[1\]\.set\.residents: 'residents' cannot change during a run",
     ),
+    "the timeline inside itself": (
+        ENTRY + "day = 3\nset = { shock_tick = 5 }\n",
+        r"timeline\[1\]\.set\.shock_tick: 'shock_tick' schedules changes itself",
+    ),
     "ramp of a bool": (
         ENTRY + "from_day = 1\nto_day = 9\nramp = { points = true }\n",
         r"timeline\[1\]\.ramp\.points: 'points' is a bool parameter and cannot ramp",
