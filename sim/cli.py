@@ -394,9 +394,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from sim.validation.runner import main as validate
 
     if args.seeds < 2:
-        raise UsageError(f"--seeds must be 2 or more to give confidence intervals, got {args.seeds}")
+        raise UsageError(f"--seeds {args.seeds}: too few for confidence intervals; allowed: 2 or more")
     if args.jobs < 1:
-        raise UsageError(f"--jobs must be 1 or more, got {args.jobs}")
+        raise UsageError(f"--jobs {args.jobs}; allowed: 1 or more")
     if args.out:
         safety.check_output_dir(args.out)
     return validate(out=args.out, seeds=args.seeds, quick=args.quick, jobs=args.jobs, cases=args.case)

@@ -210,7 +210,11 @@ def test_validate_exits_nonzero_when_a_case_fails(monkeypatch, capsys):
     assert main(["validate", "--case", "3", "--case", "5", "--seeds", "2"]) == 1
     out = capsys.readouterr().out
     assert "FAIL" in out and "pattern" in out
+    capsys.readouterr()
     assert main(["validate", "--seeds", "1"]) == 2
+    assert main(["validate", "--jobs", "0"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 2 and all(x.startswith("cogov: error: --") and "; allowed: " in x for x in lines), lines
 
 
 # --- points as run, the timeline, smooth attitudes (cases "points", "timeline", "smooth") ----------
