@@ -222,7 +222,8 @@ CORE_PARAMS: tuple[Param, ...] = (
         "award takes a resident to the floor)",
         "calibrated against case timeline (b) (docs/validation.md): 1 reads Deci et al.'s d as the effect of being "
         "rewarded at all (one session) and was chosen after the first choice, 0.3, left participation after "
-        "withdrawal at the never-rewarded level; no dose-response figure was found",
+        "withdrawal at the never-rewarded level; no dose-response figure was found. That calibration ran on a "
+        "scheme the timeline left unfunded; funded (fixed 2026-11-29), check (b) fails even at 1",
         "",
         0.0,
         1.0,
