@@ -566,8 +566,8 @@ def robust_compare(
     differ = [u.name for u in unc if len({json.dumps(store.canonical(s.params[u.name])) for s in scens}) > 1]
     if differ and uncertain is not None:  # a world sets the value in every scenario: it would erase the difference
         raise WorldsError(
-            f"{origin}: {differ[0]}: the compared scenarios set it differently, and a world would erase that "
-            "difference; allowed: parameters the scenarios agree on"
+            f"{origin}: [uncertain] {differ[0]}: the compared scenarios set it differently, and a world would "
+            "erase that difference; allowed: parameters the scenarios agree on"
         )
     if differ:  # declared ranges: keep what the scenarios choose, vary the rest
         unc = [u for u in unc if u.name not in differ]

@@ -93,7 +93,7 @@ def test_an_uncertain_parameter_the_scenarios_set_differently_is_refused(tmp_pat
     unc = _uncertain(tmp_path, "[uncertain]\nw_social = [1.0, 3.0]\n")
     assert cogov(["compare", a, b, "--worlds", "4", "--uncertain", unc, "--out", str(tmp_path / "never")]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "w_social: the compared scenarios set it differently" in err
+    assert err.count("\n") == 1 and "[uncertain] w_social: the compared scenarios set it differently" in err
 
 
 def test_world_options_need_worlds(points, capsys):
