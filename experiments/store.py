@@ -65,10 +65,28 @@ def run_id(params: dict[str, Any], seed: int, ticks: int, burn_in: dict[str, Any
     return hashlib.sha256(doc.encode("utf-8")).hexdigest()[:20]
 
 
+def _file_mode() -> int:
+    # mkstemp creates files readable by their owner only; a result file should get the mode
+    # an ordinary open() would give it (0666 less the umask), like the other files of a run
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+FILE_MODE = _file_mode()
+
+
+def _temp_beside(path: Path) -> tuple[int, str]:
+    """A temporary file in ``path``'s folder, with the mode ``path`` would get from ``open``."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.chmod(tmp, FILE_MODE)
+    return fd, tmp
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and an atomic rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _temp_beside(path)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -86,7 +104,7 @@ def atomic_write_parquet(df: pd.DataFrame | pa.Table, path: Path, metadata: dict
     ``metadata`` (JSON-able) is stored in the file's key-value metadata under ``cogov``.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _temp_beside(path)
     os.close(fd)
     try:
         if metadata is None and isinstance(df, pd.DataFrame):
@@ -558,7 +576,7 @@ def _rewrite_series(directory: Path, parts: dict[str, Path], drop: set[str]) -> 
         if not readable and not (drop & set(groups)):
             return 0
         keep = sorted((set(groups) - drop) | set(readable))
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+        fd, tmp = _temp_beside(target)
         os.close(fd)
         try:
             if not keep:

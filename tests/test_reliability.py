@@ -595,3 +595,23 @@ def test_module_entry_points_report_bad_options_in_one_line(capsys):
             entry(["a", "b", "--workers", "-1"])
         assert stop.value.code == 2
         one_error_line(2, capsys.readouterr().err)
+
+
+def test_result_files_get_the_mode_an_ordinary_write_gives(tmp_path):
+    # written through mkstemp and a rename, they used to be readable by their owner only (0600)
+    import os
+
+    import pandas as pd
+
+    from experiments import store
+
+    plain = tmp_path / "plain.txt"
+    plain.write_text("x")
+    want = plain.stat().st_mode & 0o777
+    store.atomic_write_bytes(tmp_path / "report.html", b"<html></html>")
+    store.atomic_write_parquet(pd.DataFrame({"a": [1]}), tmp_path / "summary.parquet")
+    for name in ("report.html", "summary.parquet"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == want, oct((tmp_path / name).stat().st_mode)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert want == 0o666 & ~mask  # the umask is left as it was
