@@ -262,6 +262,16 @@ def crn_summary(comp: Comparison) -> tuple[float, float]:
     return (float(corr.median()) if len(corr) else float("nan"), float(vr.median()) if len(vr) else float("nan"))
 
 
+def _crn_clause(corr_med: float, vr_med: float, n: int, lang: str) -> str:
+    """The setup sentence's clause on what pairing by seed achieved, or why it cannot be measured."""
+    tx = TEXT[lang]
+    if np.isfinite(corr_med) and np.isfinite(vr_med):
+        return tx["setup_crn"].format(vr=f"{100 * vr_med:.0f}%", corr=f"{corr_med:.2f}")
+    if n < 3:  # crn_gain needs 3 or more paired runs
+        return tx["setup_crn_few"].format(n=n)
+    return tx["setup_crn_flat"]
+
+
 def differing_parameters(scens) -> list[str]:
     """Names of the parameters whose values differ between the scenarios (schema order)."""
     out = []
@@ -511,7 +521,7 @@ def render_html(comp: Comparison, figures: dict[str, bytes], lang: str = "en") -
 <h1>{_e(tx["title"])}: {_e(" · ".join(comp.names))}</h1>
 <h2>{_e(tx["compared"])}</h2>
 <table><tr><th class="l">{tx["scenario"]}</th><th class="l">{tx["description"]}</th></tr>{scen_rows}</table>
-<p>{_e(tx["setup"].format(n=n, ticks=comp.ticks, vr=f"{100 * vr_med:.0f}%", corr=f"{corr_med:.2f}"))}</p>
+<p>{_e(tx["setup"].format(n=n, ticks=comp.ticks, crn=_crn_clause(corr_med, vr_med, n, lang)))}</p>
 {_burn_in_html(comp, lang)}
 {_settling_html(comp, lang)}
 <details><summary>{_e(tx["how_to_read"])}</summary><p class=note>{_e(tx["how"].format(n=n))}</p></details>
