@@ -110,6 +110,9 @@ TEXT = {
         "numbers include the burn-in.",
         "identical": "identical in every run: not tested",
         "equiv_tag": "equivalent",
+        "settled_short": "Settling cannot be judged: the runs are too short ({ticks} days from a cold start) "
+        "to compare the mean of the last {k} days with the {k} days before; that needs {need} or more days (--ticks).",
+        "settled_na": "cannot be judged",
         "settled_yes": "settled",
         "settled_no": "still changing",
         "crn": "CRN",
@@ -190,6 +193,9 @@ TEXT = {
         "各情景不同的结构参数：{structural}；只统计其后的 {ticks} 天；天数编号包含预热期。",
         "identical": "各次运行完全相同：未检验",
         "equiv_tag": "等效",
+        "settled_short": "无法判断是否已稳定：运行太短（从冷启动起 {ticks} 天），"
+        "无法将最后 {k} 天的均值与此前 {k} 天比较；需要 {need} 天或更长（--ticks）。",
+        "settled_na": "无法判断",
         "settled_yes": "已稳定",
         "settled_no": "仍在变化",
         "crn": "CRN",

@@ -420,9 +420,14 @@ def _settling_html(comp: Comparison, lang: str) -> str:
 
     tx = TEXT[lang]
     st = settling(comp.series[comp.series["scenario"] == comp.names[0]], list(HEADLINE), comp.window)
+    if not st["judged"].any():  # no earlier window: nothing to compare the last days with
+        text = tx["settled_short"].format(ticks=comp.burn_in + comp.ticks, k=comp.window, need=2 * comp.window)
+        return f"<p class=note>{_e(text)}</p>"
     word = {True: tx["settled_yes"], False: tx["settled_no"]}
     items = "; ".join(
-        f"{outcome_label(r.outcome, lang)} {100 * r.rel_change:+.1f}% ({word[r.settled]})" for r in st.itertuples()
+        f"{outcome_label(r.outcome, lang)} "
+        + (f"{100 * r.rel_change:+.1f}% ({word[r.settled]})" if r.judged else tx["settled_na"])
+        for r in st.itertuples()
     )
     return f"<p class=note>{_e(tx['settled'].format(ticks=comp.burn_in + comp.ticks, k=comp.window, items=items))}</p>"
 

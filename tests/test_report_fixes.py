@@ -54,3 +54,28 @@ def test_report_with_two_seeds_says_crn_gain_needs_three_and_prints_no_nan(short
     setup = next(par for par in re.findall(r"<p>(.*?)</p>", html, flags=re.S) if "seed" in par or "种子" in par)
     assert says in setup
     _no_nan(setup)
+
+
+def test_settling_of_a_run_shorter_than_the_window_is_not_judged_and_a_fall_to_zero_is_minus_100():
+    import pandas as pd
+
+    rows = [
+        {"scenario": "A", "seed": 1, "tick": t, "participation": 0.1 * t, "volunteer_share": 0.0} for t in range(11)
+    ]
+    st = compare.settling(pd.DataFrame(rows), ["participation", "volunteer_share"], 30).set_index("outcome")
+    assert not st["judged"].any() and not st["settled"].any()
+    assert st["rel_change"].isna().all()  # not inf: there is no earlier window
+    rows = [{"scenario": "A", "seed": 1, "tick": t, "volunteer_share": 0.2 if t <= 30 else 0.0} for t in range(61)]
+    st = compare.settling(pd.DataFrame(rows), ["volunteer_share"], 30).set_index("outcome")
+    assert st.loc["volunteer_share", "judged"]
+    assert st.loc["volunteer_share", "rel_change"] == pytest.approx(-1.0)
+
+
+@pytest.mark.parametrize(("lang", "says"), [("en", "Settling cannot be judged"), ("zh", "无法判断是否已稳定")])
+def test_report_of_a_short_run_says_settling_cannot_be_judged_and_prints_no_nan_or_inf(short_comparison, lang, says):
+    from experiments.report import write_report
+
+    comp, out = short_comparison
+    html = write_report(comp, out, lang=lang).read_text(encoding="utf-8")
+    assert says in html
+    _no_nan(html)
