@@ -79,3 +79,40 @@ def test_report_of_a_short_run_says_settling_cannot_be_judged_and_prints_no_nan_
     html = write_report(comp, out, lang=lang).read_text(encoding="utf-8")
     assert says in html
     _no_nan(html)
+
+
+@pytest.fixture(scope="module")
+def one_seed_robust(tmp_path_factory):
+    from experiments import robust_compare, worlds
+
+    out = tmp_path_factory.mktemp("robust1")
+    res = robust_compare(
+        _refs(out),
+        worlds=2,
+        seeds=1,
+        ticks=10,
+        uncertain=[worlds.Uncertain("sanction_cost", 0.5, 2.0)],
+        overrides=TINY_POP,
+        workers=0,
+        out=out / "run",
+        quiet=True,
+        verdict_outcomes=(),
+    )
+    return res, out
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "says"),
+    [
+        ("en", "Within one set of assumptions (seed noise only)", "needs 2 or more seeds per world"),
+        ("zh", "在同一组假设之下（仅随机噪声）", "需要每个世界 2 个或更多随机种子"),
+    ],
+)
+def test_robust_report_with_one_seed_says_why_the_seed_noise_section_is_empty(one_seed_robust, lang, heading, says):
+    from experiments.robust_report import write_report
+
+    res, out = one_seed_robust
+    html = write_report(res, out / lang, lang=lang).read_text(encoding="utf-8")
+    section = html.split(f"<h2>{heading}</h2>")[1].split("<h2>")[0]
+    assert says in section
+    _no_nan(html)
