@@ -366,6 +366,33 @@ class Comparison:
         return [s.name for s in self.scenarios]
 
 
+def repeated_scenario(refs: list[str]) -> str | None:
+    """The first reference naming a scenario already named before it (same preset or file), else None.
+
+    Comparing a scenario with itself gives zero differences and undefined statistics.
+    """
+    from sim.scenario import _resolve
+
+    seen = set()
+    for ref in refs:
+        try:
+            key = str(_resolve(ref).resolve())
+        except ScenarioError:  # unknown: reported when the scenarios are loaded
+            key = str(ref)
+        if key in seen:
+            return ref
+        seen.add(key)
+    return None
+
+
+def repeated_scenario_error(refs: list[str]) -> str | None:
+    """The one-line error for a scenario named twice (``cogov compare A A``), else None."""
+    ref = repeated_scenario(refs)
+    if ref is None:
+        return None
+    return f"{ref}: the same scenario is named twice; allowed: two or more different scenarios (A B [C ...])"
+
+
 def load_scenarios(refs: list[str], overrides: dict[str, Any]) -> list[Scenario]:
     """Load and validate the compared scenarios (names made unique)."""
     scens = [load_scenario(r, **overrides) for r in refs]
@@ -645,6 +672,9 @@ def main_args(args: argparse.Namespace) -> int:
 
     if len(args.scenarios) < 2:
         safety.report_error("compare needs at least two scenarios; allowed: A B [C ...]")
+        return EXIT_BAD_INPUT
+    if repeated := repeated_scenario_error(args.scenarios):
+        safety.report_error(repeated)
         return EXIT_BAD_INPUT
     if args.seeds < 2:
         safety.report_error(f"--seeds {args.seeds}: too few for a confidence interval; allowed: 2 or more")

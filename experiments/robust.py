@@ -757,6 +757,8 @@ def main_args(args: argparse.Namespace) -> int:
         args.seeds = 2
     if len(args.scenarios) < 2:
         return _fail("compare needs at least two scenarios; allowed: A B [C ...]")
+    if repeated := compare.repeated_scenario_error(args.scenarios):
+        return _fail(repeated)
     if worlds < 2:
         return _fail(f"--worlds {worlds}: too few to tell worlds apart; allowed: 2 or more")
     if args.seeds < 1:

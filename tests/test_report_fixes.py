@@ -116,3 +116,19 @@ def test_robust_report_with_one_seed_says_why_the_seed_noise_section_is_empty(on
     section = html.split(f"<h2>{heading}</h2>")[1].split("<h2>")[0]
     assert says in section
     _no_nan(html)
+
+
+@pytest.mark.parametrize("worlds", [[], ["--worlds", "2"]])
+def test_compare_refuses_the_same_scenario_named_twice(tmp_path, capsys, worlds):
+    from sim.cli import main as cogov
+
+    (tmp_path / "a.toml").write_text('[scenario]\ndescription = "a"\n')
+    for pair in (["government-led", "government-led"], [str(tmp_path / "a.toml"), str(tmp_path / "." / "a.toml")]):
+        if pair[0] not in sim.preset_names() and not pair[0].endswith(".toml"):
+            continue
+        out = tmp_path / "out"
+        code = cogov(["compare", *pair, "--seeds", "2", "--ticks", "2", *worlds, "--out", str(out), "--quiet"])
+        err = capsys.readouterr().err.strip().splitlines()
+        assert code == 2
+        assert len(err) == 1 and err[0].startswith("cogov: error: ") and "named twice; allowed:" in err[0]
+        assert not out.exists(), "nothing was run"
