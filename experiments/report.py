@@ -368,7 +368,7 @@ def _outcome_rows(comp: Comparison, outcomes: list[str], lang: str) -> str:
             first = (
                 f'<td class="l" rowspan="{len(comp.names)}" title="{_e(outcome_meaning(name, lang))}">'
                 f"{_e(outcome_label(name, lang))}</td>"
-                f'<td class="l" rowspan="{len(comp.names)}">{_e(_summary_text(comp, name))}</td>'
+                f'<td class="l" rowspan="{len(comp.names)}">{_e(_summary_text(comp, name, lang))}</td>'
                 if k == 0
                 else ""
             )
@@ -411,8 +411,8 @@ def _burn_in_html(comp: Comparison, lang: str) -> str:
     return f"<p>{_e(text)}</p>"
 
 
-def _summary_text(comp: Comparison, name: str) -> str:
-    return store.aggregation(name, comp.ticks, comp.window, comp.burn_in)
+def _summary_text(comp: Comparison, name: str, lang: str = "en") -> str:
+    return store.aggregation(name, comp.ticks, comp.window, comp.burn_in, lang)
 
 
 def _settling_html(comp: Comparison, lang: str) -> str:
@@ -548,7 +548,7 @@ def render_html(comp: Comparison, figures: dict[str, bytes], lang: str = "en") -
                 m_conf=m_conf,
                 m_expl=m_expl,
                 window=comp.window,
-                identical=", ".join(same) or "–",
+                identical=("、" if lang == "zh" else ", ").join(outcome_label(o, lang) for o in same) or "–",
             )
         )
     }</p>

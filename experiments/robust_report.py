@@ -22,6 +22,7 @@ from experiments import store
 from experiments.labels import outcome_label, use_cjk_font
 from experiments.report import COLORS, CSS, _e, _img, _outcome_rows, _png, fmt_diff, is_share, plt
 from experiments.robust import ROBUST_SHARE, RobustResult, Verdict, verdict_sentence
+from experiments.worlds import origin_text
 from sim.outcomes import HEADLINE
 
 T = {
@@ -339,7 +340,9 @@ def provenance_html(r: RobustResult, lang: str) -> str:
 def render_html(r: RobustResult, figures: dict[str, bytes], attributions: list | None, lang: str = "en") -> str:
     """The whole report as one HTML string."""
     t = T[lang]
-    intro = t["intro"].format(w=len(r.worlds), k=len(r.uncertain), origin=r.origin, s=len(r.seeds), ticks=r.ticks)
+    intro = t["intro"].format(
+        w=len(r.worlds), k=len(r.uncertain), origin=origin_text(r.origin, lang), s=len(r.seeds), ticks=r.ticks
+    )
     drivers = "".join(_img(figures[k], k) for k in figures if k.startswith("drivers-"))
     if attributions:
         why = "".join(_img(figures[k], k) for k in figures if k.startswith("waterfall-"))

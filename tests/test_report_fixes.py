@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 
@@ -83,7 +84,7 @@ def test_report_of_a_short_run_says_settling_cannot_be_judged_and_prints_no_nan_
 
 @pytest.fixture(scope="module")
 def one_seed_robust(tmp_path_factory):
-    from experiments import robust_compare, worlds
+    from experiments import robust_compare
 
     out = tmp_path_factory.mktemp("robust1")
     res = robust_compare(
@@ -91,8 +92,8 @@ def one_seed_robust(tmp_path_factory):
         worlds=2,
         seeds=1,
         ticks=10,
-        uncertain=[worlds.Uncertain("sanction_cost", 0.5, 2.0)],
-        overrides=TINY_POP,
+        uncertain=None,  # the declared plausible ranges
+        overrides={"residents": 300, "households": 100},  # the others are uncertain parameters here
         workers=0,
         out=out / "run",
         quiet=True,
@@ -132,3 +133,39 @@ def test_compare_refuses_the_same_scenario_named_twice(tmp_path, capsys, worlds)
         assert code == 2
         assert len(err) == 1 and err[0].startswith("cogov: error: ") and "named twice; allowed:" in err[0]
         assert not out.exists(), "nothing was run"
+
+
+def test_zh_report_summary_column_and_not_tested_list_are_in_chinese_and_use_labels(short_comparison):
+    from experiments.labels import outcome_label
+    from experiments.report import identical_outcomes, write_report
+
+    comp, out = short_comparison
+    same = identical_outcomes(comp)
+    assert same, "the tiny short runs have outcomes fixed by construction (else this test checks nothing)"
+    for lang, marker in (("en", "Not tested: "), ("zh", "未检验：")):
+        html = _text(write_report(comp, out, lang=lang).read_text(encoding="utf-8"))
+        listed = unescape(html.split(marker)[1].split("<")[0])
+        assert listed.startswith(("、" if lang == "zh" else ", ").join(outcome_label(o, lang) for o in same))
+        assert not any(o in listed.split(", ") or o in listed.split("、") for o in same if outcome_label(o, lang) != o)
+        if lang == "zh":
+            for english in ("mean of days", "running total", "running mean", "total over days", "increase from"):
+                assert english not in html
+            assert "天均值" in html and "天合计" in html
+
+
+def test_aggregation_in_chinese_says_the_same_days():
+    from experiments import store
+
+    assert store.aggregation("participation", 60, lang="zh") == "第 31–60 天均值"
+    assert store.aggregation("meetings", 7, 30, start=5, lang="zh") == "第 6–12 天合计"
+    assert store.aggregation("disputes_total", 60, lang="zh") == "第 60 天的累计总数"
+    assert store.aggregation("participation", 60) == "mean of days 31–60"  # English unchanged
+
+
+def test_robust_zh_intro_names_the_declared_ranges_in_chinese(one_seed_robust):
+    from experiments.robust_report import write_report
+
+    res, out = one_seed_robust
+    html = write_report(res, out / "zh-intro", lang="zh").read_text(encoding="utf-8")
+    intro = re.search(r"<p>(.*?)</p>", html.split("</h1>")[1], flags=re.S).group(1)
+    assert "declared plausible ranges" not in intro and "sim.params 中声明的合理取值范围" in intro
