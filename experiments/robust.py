@@ -805,7 +805,8 @@ def main_args(args: argparse.Namespace) -> int:
     html = write_report(result, out, lang=args.lang, attributions=attributions)
     if not args.quiet:
         print(
-            f"compared {', '.join(result.names)} in {worlds} worlds × {len(result.seeds)} seeds "
+            f"compared {', '.join(result.names)} in {worlds} worlds × {len(result.seeds)} "
+            f"seed{'' if len(result.seeds) == 1 else 's'} "
             f"in {result.seconds:.1f}s\nreport: {html}",
             file=sys.stderr,
         )

@@ -169,3 +169,19 @@ def test_robust_zh_intro_names_the_declared_ranges_in_chinese(one_seed_robust):
     html = write_report(res, out / "zh-intro", lang="zh").read_text(encoding="utf-8")
     intro = re.search(r"<p>(.*?)</p>", html.split("</h1>")[1], flags=re.S).group(1)
     assert "declared plausible ranges" not in intro and "sim.params 中声明的合理取值范围" in intro
+
+
+def test_run_of_one_day_and_robust_compare_of_one_seed_say_day_and_seed_in_the_singular(tmp_path, capsys):
+    from sim.cli import main as cogov
+
+    pop = [w for k, v in {"residents": 300, "households": 100}.items() for w in ("--set", f"{k}={v}")]
+    a, b = _refs(tmp_path)
+    code = cogov(["run", a, "--ticks", "1", *pop, "--set", "activity_window=1", "--out", str(tmp_path / "run")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert ": 1 day; files in" in out and "in the last 1 day;" in out and "1 days" not in out
+    args = ["compare", a, b, "--worlds", "2", "--seeds", "1", "--ticks", "2", *pop, "--workers", "0"]
+    code = cogov([*args, "--out", str(tmp_path / "robust")])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert "2 worlds × 1 seed in" in err and "1 seeds" not in err
