@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from pathlib import Path
 
 import pytest
 
@@ -185,3 +186,16 @@ def test_run_of_one_day_and_robust_compare_of_one_seed_say_day_and_seed_in_the_s
     err = capsys.readouterr().err
     assert code == 0, err
     assert "2 worlds × 1 seed in" in err and "1 seeds" not in err
+
+
+def test_trust_label_has_the_apostrophe_in_the_declaration_the_report_and_odd(short_comparison):
+    from experiments.labels import outcome_label, outcome_meaning
+    from experiments.report import write_report
+
+    assert outcome_label("trust_residents_committee") == "Trust in the residents' committee"
+    assert "residents' committee" in outcome_meaning("trust_residents_committee")
+    comp, out = short_comparison
+    html = unescape(_text(write_report(comp, out).read_text(encoding="utf-8")))
+    assert "Trust in the residents' committee" in html and "residents committee" not in html
+    odd = (Path(__file__).resolve().parents[1] / "docs" / "ODD.md").read_text(encoding="utf-8")
+    assert "residents committee" not in odd
