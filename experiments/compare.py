@@ -178,13 +178,28 @@ def final_values(series: pd.DataFrame, window: int = store.DEFAULT_WINDOW, start
 SETTLED_TOLERANCE = 0.02  # relative change between consecutive windows below which an outcome has settled
 
 
+def _relative_change(last: float, previous: float) -> float:
+    """Change of the last window against the one before, relative to the larger of the two.
+
+    NaN when either window is empty (a run too short to have an earlier window);
+    relative to the previous window when the last one is zero, so a fall to zero
+    reads -100% rather than infinity.
+    """
+    if not (np.isfinite(last) and np.isfinite(previous)):
+        return float("nan")
+    scale = abs(last) if abs(last) > 1e-12 else abs(previous)
+    return 0.0 if scale <= 1e-12 else (last - previous) / scale
+
+
 def settling(series: pd.DataFrame, outcomes: list[str], window: int = store.DEFAULT_WINDOW) -> pd.DataFrame:
     """Whether outcomes have settled by the end of the runs (runs start cold on day 0).
 
     For each scenario and outcome: the mean over the last ``window`` days against
     the ``window`` days before (levels for stocks, daily increments for
     cumulative outcomes and flows, i.e. whether the rate has settled), averaged
-    over seeds. ``settled`` when the relative change is below ``SETTLED_TOLERANCE``.
+    over seeds. ``settled`` when the relative change is below ``SETTLED_TOLERANCE``;
+    ``judged`` is False (and ``rel_change`` NaN) when the run is too short to have
+    an earlier window to compare with.
     """
     rows = []
     series = series.sort_values(["scenario", "seed", "tick"]).reset_index(drop=True)
@@ -198,9 +213,9 @@ def settling(series: pd.DataFrame, outcomes: list[str], window: int = store.DEFA
             if OUTCOME_KIND.get(name) == "cumulative":
                 v = v.groupby(g["seed"]).diff()
             v = v.to_numpy()
-            a = float(np.nanmean(v[late]))
-            b = float(np.nanmean(v[early])) if early.any() else float("nan")
-            rel = (a - b) / abs(a) if abs(a) > 1e-12 else (0.0 if abs(a - b) < 1e-12 else float("inf"))
+            a = float(np.nanmean(v[late])) if np.isfinite(v[late]).any() else float("nan")
+            b = float(np.nanmean(v[early])) if np.isfinite(v[early]).any() else float("nan")
+            rel = _relative_change(a, b)
             rows.append(
                 {
                     "scenario": scen,
@@ -208,6 +223,7 @@ def settling(series: pd.DataFrame, outcomes: list[str], window: int = store.DEFA
                     "last": a,
                     "previous": b,
                     "rel_change": rel,
+                    "judged": bool(np.isfinite(rel)),
                     "settled": bool(np.isfinite(rel) and abs(rel) < SETTLED_TOLERANCE),
                 }
             )
@@ -348,6 +364,33 @@ class Comparison:
     def names(self) -> list[str]:
         """Scenario names in order; the first is the baseline."""
         return [s.name for s in self.scenarios]
+
+
+def repeated_scenario(refs: list[str]) -> str | None:
+    """The first reference naming a scenario already named before it (same preset or file), else None.
+
+    Comparing a scenario with itself gives zero differences and undefined statistics.
+    """
+    from sim.scenario import _resolve
+
+    seen = set()
+    for ref in refs:
+        try:
+            key = str(_resolve(ref).resolve())
+        except ScenarioError:  # unknown: reported when the scenarios are loaded
+            key = str(ref)
+        if key in seen:
+            return ref
+        seen.add(key)
+    return None
+
+
+def repeated_scenario_error(refs: list[str]) -> str | None:
+    """The one-line error for a scenario named twice (``cogov compare A A``), else None."""
+    ref = repeated_scenario(refs)
+    if ref is None:
+        return None
+    return f"{ref}: the same scenario is named twice; allowed: two or more different scenarios (A B [C ...])"
 
 
 def load_scenarios(refs: list[str], overrides: dict[str, Any]) -> list[Scenario]:
@@ -629,6 +672,9 @@ def main_args(args: argparse.Namespace) -> int:
 
     if len(args.scenarios) < 2:
         safety.report_error("compare needs at least two scenarios; allowed: A B [C ...]")
+        return EXIT_BAD_INPUT
+    if repeated := repeated_scenario_error(args.scenarios):
+        safety.report_error(repeated)
         return EXIT_BAD_INPUT
     if args.seeds < 2:
         safety.report_error(f"--seeds {args.seeds}: too few for a confidence interval; allowed: 2 or more")

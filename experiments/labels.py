@@ -40,8 +40,11 @@ TEXT = {
         "setup": "Each scenario was run {n} times ({ticks} days each, from a cold start: nobody has taken "
         "part on day 0) with the same {n} random seeds (common random numbers: the same residents and "
         "the same first chance events). Once the policies make the runs diverge the draws differ too, "
-        "so pairing by seed removes only part of the luck of the draw: here a median {vr} of the "
-        "variance of the differences (correlation of paired runs {corr}), see the table.",
+        "so pairing by seed removes only part of the luck of the draw{crn}.",
+        "setup_crn": ": here a median {vr} of the variance of the differences (correlation of paired runs "
+        "{corr}), see the table",
+        "setup_crn_few": "; how much cannot be measured here: that needs 3 or more seeds (this comparison has {n})",
+        "setup_crn_flat": "; how much cannot be measured here: no tested outcome varied between the seeds",
         "headline": "Headline differences",
         "beyond": "Differences larger than the noise between runs",
         "within": "Differences within noise (could be chance across the {n} runs)",
@@ -107,6 +110,9 @@ TEXT = {
         "numbers include the burn-in.",
         "identical": "identical in every run: not tested",
         "equiv_tag": "equivalent",
+        "settled_short": "Settling cannot be judged: the runs are too short ({ticks} days from a cold start) "
+        "to compare the mean of the last {k} days with the {k} days before; that needs {need} or more days (--ticks).",
+        "settled_na": "cannot be judged",
         "settled_yes": "settled",
         "settled_no": "still changing",
         "crn": "CRN",
@@ -128,8 +134,10 @@ TEXT = {
         "baseline": "基准",
         "setup": "每个情景运行 {n} 次（每次 {ticks} 天，从冷启动开始：第 0 天无人参与），"
         "各情景使用相同的 {n} 个随机种子（共同随机数：居民和最初的偶然事件相同）。"
-        "政策使各次运行分化后，随机抽取也随之不同，因此按种子配对只消除了部分随机运气："
-        "本次差异方差的中位降幅为 {vr}（配对运行的相关系数 {corr}），详见表格。",
+        "政策使各次运行分化后，随机抽取也随之不同，因此按种子配对只消除了部分随机运气{crn}。",
+        "setup_crn": "：本次差异方差的中位降幅为 {vr}（配对运行的相关系数 {corr}），详见表格",
+        "setup_crn_few": "；消除了多少在此无法测算：需要 3 个或更多随机种子（本次比较为 {n} 个）",
+        "setup_crn_flat": "；消除了多少在此无法测算：所检验的指标在各种子之间没有变化",
         "headline": "主要差异",
         "beyond": "超出运行间随机波动的差异",
         "within": "处于随机波动范围内的差异（可能只是 {n} 次运行的偶然结果）",
@@ -185,6 +193,9 @@ TEXT = {
         "各情景不同的结构参数：{structural}；只统计其后的 {ticks} 天；天数编号包含预热期。",
         "identical": "各次运行完全相同：未检验",
         "equiv_tag": "等效",
+        "settled_short": "无法判断是否已稳定：运行太短（从冷启动起 {ticks} 天），"
+        "无法将最后 {k} 天的均值与此前 {k} 天比较；需要 {need} 天或更长（--ticks）。",
+        "settled_na": "无法判断",
         "settled_yes": "已稳定",
         "settled_no": "仍在变化",
         "crn": "CRN",

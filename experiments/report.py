@@ -262,6 +262,16 @@ def crn_summary(comp: Comparison) -> tuple[float, float]:
     return (float(corr.median()) if len(corr) else float("nan"), float(vr.median()) if len(vr) else float("nan"))
 
 
+def _crn_clause(corr_med: float, vr_med: float, n: int, lang: str) -> str:
+    """The setup sentence's clause on what pairing by seed achieved, or why it cannot be measured."""
+    tx = TEXT[lang]
+    if np.isfinite(corr_med) and np.isfinite(vr_med):
+        return tx["setup_crn"].format(vr=f"{100 * vr_med:.0f}%", corr=f"{corr_med:.2f}")
+    if n < 3:  # crn_gain needs 3 or more paired runs
+        return tx["setup_crn_few"].format(n=n)
+    return tx["setup_crn_flat"]
+
+
 def differing_parameters(scens) -> list[str]:
     """Names of the parameters whose values differ between the scenarios (schema order)."""
     out = []
@@ -358,7 +368,7 @@ def _outcome_rows(comp: Comparison, outcomes: list[str], lang: str) -> str:
             first = (
                 f'<td class="l" rowspan="{len(comp.names)}" title="{_e(outcome_meaning(name, lang))}">'
                 f"{_e(outcome_label(name, lang))}</td>"
-                f'<td class="l" rowspan="{len(comp.names)}">{_e(_summary_text(comp, name))}</td>'
+                f'<td class="l" rowspan="{len(comp.names)}">{_e(_summary_text(comp, name, lang))}</td>'
                 if k == 0
                 else ""
             )
@@ -401,8 +411,8 @@ def _burn_in_html(comp: Comparison, lang: str) -> str:
     return f"<p>{_e(text)}</p>"
 
 
-def _summary_text(comp: Comparison, name: str) -> str:
-    return store.aggregation(name, comp.ticks, comp.window, comp.burn_in)
+def _summary_text(comp: Comparison, name: str, lang: str = "en") -> str:
+    return store.aggregation(name, comp.ticks, comp.window, comp.burn_in, lang)
 
 
 def _settling_html(comp: Comparison, lang: str) -> str:
@@ -410,9 +420,14 @@ def _settling_html(comp: Comparison, lang: str) -> str:
 
     tx = TEXT[lang]
     st = settling(comp.series[comp.series["scenario"] == comp.names[0]], list(HEADLINE), comp.window)
+    if not st["judged"].any():  # no earlier window: nothing to compare the last days with
+        text = tx["settled_short"].format(ticks=comp.burn_in + comp.ticks, k=comp.window, need=2 * comp.window)
+        return f"<p class=note>{_e(text)}</p>"
     word = {True: tx["settled_yes"], False: tx["settled_no"]}
     items = "; ".join(
-        f"{outcome_label(r.outcome, lang)} {100 * r.rel_change:+.1f}% ({word[r.settled]})" for r in st.itertuples()
+        f"{outcome_label(r.outcome, lang)} "
+        + (f"{100 * r.rel_change:+.1f}% ({word[r.settled]})" if r.judged else tx["settled_na"])
+        for r in st.itertuples()
     )
     return f"<p class=note>{_e(tx['settled'].format(ticks=comp.burn_in + comp.ticks, k=comp.window, items=items))}</p>"
 
@@ -511,7 +526,7 @@ def render_html(comp: Comparison, figures: dict[str, bytes], lang: str = "en") -
 <h1>{_e(tx["title"])}: {_e(" · ".join(comp.names))}</h1>
 <h2>{_e(tx["compared"])}</h2>
 <table><tr><th class="l">{tx["scenario"]}</th><th class="l">{tx["description"]}</th></tr>{scen_rows}</table>
-<p>{_e(tx["setup"].format(n=n, ticks=comp.ticks, vr=f"{100 * vr_med:.0f}%", corr=f"{corr_med:.2f}"))}</p>
+<p>{_e(tx["setup"].format(n=n, ticks=comp.ticks, crn=_crn_clause(corr_med, vr_med, n, lang)))}</p>
 {_burn_in_html(comp, lang)}
 {_settling_html(comp, lang)}
 <details><summary>{_e(tx["how_to_read"])}</summary><p class=note>{_e(tx["how"].format(n=n))}</p></details>
@@ -533,7 +548,7 @@ def render_html(comp: Comparison, figures: dict[str, bytes], lang: str = "en") -
                 m_conf=m_conf,
                 m_expl=m_expl,
                 window=comp.window,
-                identical=", ".join(same) or "–",
+                identical=("、" if lang == "zh" else ", ").join(outcome_label(o, lang) for o in same) or "–",
             )
         )
     }</p>

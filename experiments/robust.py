@@ -758,6 +758,8 @@ def main_args(args: argparse.Namespace) -> int:
         args.seeds = 2
     if len(args.scenarios) < 2:
         return _fail("compare needs at least two scenarios; allowed: A B [C ...]")
+    if repeated := compare.repeated_scenario_error(args.scenarios):
+        return _fail(repeated)
     if worlds < 2:
         return _fail(f"--worlds {worlds}: too few to tell worlds apart; allowed: 2 or more")
     if args.seeds < 1:
@@ -808,7 +810,8 @@ def main_args(args: argparse.Namespace) -> int:
     html = write_report(result, out, lang=args.lang, attributions=attributions)
     if not args.quiet:
         print(
-            f"compared {', '.join(result.names)} in {worlds} worlds × {len(result.seeds)} seeds "
+            f"compared {', '.join(result.names)} in {worlds} worlds × {len(result.seeds)} "
+            f"seed{'' if len(result.seeds) == 1 else 's'} "
             f"in {result.seconds:.1f}s\nreport: {html}",
             file=sys.stderr,
         )

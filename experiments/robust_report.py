@@ -22,6 +22,7 @@ from experiments import store
 from experiments.labels import outcome_label, use_cjk_font
 from experiments.report import COLORS, CSS, _e, _img, _outcome_rows, _png, fmt_diff, is_share, plt
 from experiments.robust import ROBUST_SHARE, RobustResult, Verdict, verdict_sentence
+from experiments.worlds import origin_text
 from sim.outcomes import HEADLINE
 
 T = {
@@ -75,6 +76,10 @@ T = {
             "The ordinary comparison at the scenarios' own parameter values, over the same seeds: its confidence "
             "intervals and p-values measure chance only, within one set of assumptions, not the assumptions."
         ),
+        "nominal_none": (
+            "Not shown: seed noise within one set of assumptions needs 2 or more seeds per world, and this "
+            "comparison ran {s} (use --seeds 2 or more)."
+        ),
         "worlds": "The worlds",
         "worlds_note": "Ranges of the uncertain assumptions (every world draws one value of each).",
         "param": "parameter",
@@ -127,6 +132,7 @@ T = {
         "nominal": "在同一组假设之下（仅随机噪声）",
         "nominal_note": "按情景自身参数值、相同随机种子进行的常规比较：其置信区间与 p 值只衡量随机性，是在同一组假设之下的结论，并不涵盖假设本身的不确定性。",
         "worlds": "可能世界",
+        "nominal_none": "未列出：衡量同一组假设之下的随机噪声需要每个世界 2 个或更多随机种子，本次比较为 {s} 个（请使用 --seeds 2 或更多）。",
         "worlds_note": "不确定假设的取值范围（每个世界从中各取一个值）。",
         "param": "参数",
         "lo": "下限",
@@ -334,13 +340,15 @@ def provenance_html(r: RobustResult, lang: str) -> str:
 def render_html(r: RobustResult, figures: dict[str, bytes], attributions: list | None, lang: str = "en") -> str:
     """The whole report as one HTML string."""
     t = T[lang]
-    intro = t["intro"].format(w=len(r.worlds), k=len(r.uncertain), origin=r.origin, s=len(r.seeds), ticks=r.ticks)
+    intro = t["intro"].format(
+        w=len(r.worlds), k=len(r.uncertain), origin=origin_text(r.origin, lang), s=len(r.seeds), ticks=r.ticks
+    )
     drivers = "".join(_img(figures[k], k) for k in figures if k.startswith("drivers-"))
     if attributions:
         why = "".join(_img(figures[k], k) for k in figures if k.startswith("waterfall-"))
     else:
         why = f"<p class=note>{_e(t['why_none'].format(base=r.names[0]))}</p>"
-    nominal = ""
+    nominal = f"<p class=note>{_e(t['nominal_none'].format(s=len(r.seeds)))}</p>"
     if not r.nominal.table.empty:
         nominal = f"<p class=note>{_e(t['nominal_note'])}</p>{_outcome_rows(r.nominal, list(HEADLINE), lang)}"
     body = f"""

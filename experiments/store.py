@@ -236,17 +236,28 @@ RUNNING_MEANS = frozenset(
 )
 
 
-def aggregation(name: str, ticks: int, window: int = DEFAULT_WINDOW, start: int = 0) -> str:
-    """How ``summary_values`` reduces outcome ``name`` of a run of ``ticks`` days after ``start``, in words."""
+def aggregation(name: str, ticks: int, window: int = DEFAULT_WINDOW, start: int = 0, lang: str = "en") -> str:
+    """How ``summary_values`` reduces outcome ``name`` of a run of ``ticks`` days after ``start``, in words.
+
+    ``lang`` "zh" gives the same words in Chinese (the report's "汇总" column).
+    """
+    zh = lang == "zh"
     kind, end = OUTCOME_KIND[name], start + ticks
+    day = (lambda d: f"第 {d} 天") if zh else (lambda d: f"day {d}")
     if kind == "flow":
-        return f"total over days {start + 1}–{end}" if ticks >= 1 else f"day {end}"
+        if ticks < 1:
+            return day(end)
+        return f"第 {start + 1}–{end} 天合计" if zh else f"total over days {start + 1}–{end}"
     if kind == "cumulative":
         if start and name not in RUNNING_MEANS:
-            return f"increase from day {start} to day {end}"
+            return f"第 {start} 天至第 {end} 天的增量" if zh else f"increase from day {start} to day {end}"
+        if zh:
+            return f"第 {end} 天的累计{'均值' if name in RUNNING_MEANS else '总数'}"
         return f"running {'mean' if name in RUNNING_MEANS else 'total'} on day {end}"
     first = max(end - window + 1, start + 1) if ticks >= 1 else end
-    return f"mean of days {first}–{end}" if first < end else f"day {end}"
+    if first >= end:
+        return day(end)
+    return f"第 {first}–{end} 天均值" if zh else f"mean of days {first}–{end}"
 
 
 def _by_tick(series: pd.DataFrame) -> pd.DataFrame:

@@ -211,6 +211,16 @@ def declared_uncertain(params=None) -> list[Uncertain]:
     return out
 
 
+DECLARED_ORIGIN = "declared plausible ranges (sim.params)"
+API_ORIGIN = "Python API"
+_ORIGIN_ZH = {DECLARED_ORIGIN: "sim.params 中声明的合理取值范围", API_ORIGIN: "Python 接口传入的取值范围"}
+
+
+def origin_text(origin: str, lang: str = "en") -> str:
+    """Where the worlds' ranges came from, in the report's language (a file path stays as it is)."""
+    return _ORIGIN_ZH.get(origin, origin) if lang == "zh" else origin
+
+
 def resolve_uncertain(uncertain: str | Path | list[Uncertain] | None) -> tuple[list[Uncertain], int | None, str]:
     """The uncertain parameters from a file, a list, or the declared plausible ranges; with seed and origin."""
     if uncertain is None:
@@ -220,13 +230,13 @@ def resolve_uncertain(uncertain: str | Path | list[Uncertain] | None) -> tuple[l
                 "--uncertain: no parameter declares a plausible range in this version of the model; "
                 f"allowed: pass --uncertain FILE (see {EXAMPLE})"
             )
-        return found, None, "declared plausible ranges (sim.params)"
+        return found, None, DECLARED_ORIGIN
     if isinstance(uncertain, (str, Path)):
         found, seed = load_uncertain(uncertain)
         return found, seed, str(uncertain)
     for u in uncertain:
         check_parameter(u.name, u.lo, u.hi, "uncertain", u.name)
-    return list(uncertain), None, "Python API"
+    return list(uncertain), None, API_ORIGIN
 
 
 def draw_worlds(uncertain: list[Uncertain], n: int, seed: int = DEFAULT_SEED) -> pd.DataFrame:

@@ -262,6 +262,11 @@ def _show_timeline(params: dict) -> list[str]:
     return lines
 
 
+def _days(n: int) -> str:
+    """'1 day', '5 days'."""
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
 def _summary(df) -> list[str]:
     """Five lines of final headline values."""
     last = df.iloc[-1]
@@ -279,7 +284,7 @@ def _summary(df) -> list[str]:
 
     lines = [
         f"participation   {val('participation', '.1%')} of adults active in the last "
-        f"{df.attrs.get('manifest', {}).get('parameters', {}).get('activity_window', 30)} days; "
+        f"{_days(df.attrs.get('manifest', {}).get('parameters', {}).get('activity_window', 30))}; "
         f"registered volunteers {val('volunteer_share', '.2%')} of residents",
         f"matters         {val('backlog', ',.0f')} open (backlog)",
         f"disputes        {val('disputes_total', ',.0f')} so far, {val('escalations_total', ',.0f')} escalated "
@@ -360,7 +365,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     df = model.results()
     done = len(df) - 1  # rows are days 0..done; a day cut short is not recorded
     if interrupted:
-        print(f"cogov: interrupted after {done} of {args.ticks} days; writing what was finished", file=sys.stderr)
+        print(f"cogov: interrupted after {done} of {_days(args.ticks)}; writing what was finished", file=sys.stderr)
     if violation:
         print(f"cogov: invariant violated ({violation}); writing the days up to and including it", file=sys.stderr)
     extra = {
@@ -378,7 +383,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     }
     with safety.signals_deferred():
         paths = write_run(df, out, extra)
-    print(f"{scen.name}, seed {args.seed}: {done} days{' (interrupted)' if interrupted else ''}; files in {out}/")
+    print(f"{scen.name}, seed {args.seed}: {_days(done)}{' (interrupted)' if interrupted else ''}; files in {out}/")
     for path in paths.values():
         print(f"  {path}")
     print(f"Final values on day {done}:")

@@ -185,7 +185,7 @@ def _core_outcomes() -> list[Outcome]:
             ),
         ]
     for a in ACTORS:
-        words = a.replace("_", " ")
+        words = "residents' committee" if a == "residents_committee" else a.replace("_", " ")
         out.append(
             Outcome(
                 f"trust_{a}",
