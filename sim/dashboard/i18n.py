@@ -43,10 +43,10 @@ UI: dict[str, tuple[str, str]] = {
     "changed": ("changed", "已修改"),
     "changes_note": (
         "Levers act from today; population, grids and organisation counts act at reset. "
-        "Yearly budgets are refilled on the run's anniversaries, so a budget change shows "
-        "fully after Reset.",
-        "杠杆从今天起生效;人口、网格和组织数量在重置后生效。年度预算在每个运行周年重新拨付,"
-        "因此预算变化在重置后才完全显现。",
+        "A change of the points budget resizes this year's budget today; the government's "
+        "co-funding budget is set anew on the run's anniversaries, so its change shows fully after Reset.",
+        "杠杆从今天起生效;人口、网格和组织数量在重置后生效。积分兑换预算的修改当天调整本年度预算;"
+        "政府共建资金预算在每个运行周年重新拨付,其修改在重置后才完全显现。",
     ),
     "undo_changes": ("Back to the scenario's values", "恢复情景原值"),
     "shock": ("Policy timeline", "政策时间表"),
@@ -147,7 +147,7 @@ MEANING_ZH: dict[str, str] = {
     "government_cofunding": "政府承担的项目费用比例",
     "points": "志愿服务和反映问题可得积分,积分可兑换物品",
     "points_per_activity": "每参加一次活动获得的积分",
-    "points_budget": "每个社区每年用于积分兑换的资金(每个周年补足)",
+    "points_budget": "每个社区每年用于积分兑换的资金(每个周年补足;年中修改当天调整本年度预算)",
     "ranking": "公开积分排名(光荣榜)",
     "time_bank": "服务时长存入时间银行,日后兑换照护",
     "awards": "每月评选最美家庭等身边榜样",

@@ -86,7 +86,8 @@ CORE_PARAMS: tuple[Param, ...] = (
         "incentives",
         60000.0,
         "float",
-        "money available for redeeming points per community per year (refilled on each anniversary)",
+        "money available for redeeming points per community per year (refilled on each anniversary; a change "
+        "during the year resizes that year's budget on its day)",
         A,
         "yuan/year",
         0.0,
