@@ -570,37 +570,33 @@ class _Reads(dict):
         return dict.get(self, key, default)
 
 
-# every mechanism on in at least one configuration (levers of ALL_LEVERS_ON plus the switches
-# no preset turns on), both participation rules and every threshold draw
-_ALL_ON = dict(
-    routing=True,
-    building_listening=True,
-    online_collection=True,
-    mobile_reporters=True,
-    meeting_cadence="weekly",
-    meeting_mode="mixed",
-    feedback_loop=True,
-    prior_communication=True,
-    points=True,
-    ranking=True,
-    time_bank=True,
-    awards=True,
-    home_visits_per_week=5.0,
-    party_responsibility_zones=True,
-    dispatched_cadres=2,
-    cofunding=True,
-    peer_sanctions=True,
-    collaboration_dropout=True,
-    rule_origin="meeting",
-    breach_fine=5.0,
-    waste_sorting=True,
-    micro_talks_per_month=2.0,
-    notice_boards=True,
-    online_groups=True,
-    deliberation_cofund=True,
-    committee_enforcement=True,
-    third_party_evaluation=True,
-)
+def _all_levers_on() -> dict:
+    """The benchmarks' defaults with every lever on (benchmarks/_common.py), one copy for both."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "_common.py"
+    spec = importlib.util.spec_from_file_location("_bench_common", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return dict(module.ALL_LEVERS_ON)
+
+
+# every mechanism on in at least one configuration: all levers, plus the switches no preset
+# turns on, both participation rules and every threshold draw
+_ALL_ON = {
+    **_all_levers_on(),
+    "cofunding": True,
+    "peer_sanctions": True,
+    "collaboration_dropout": True,
+    "rule_origin": "meeting",
+    "breach_fine": 5.0,
+    "waste_sorting": True,
+    "micro_talks_per_month": 2.0,
+    "notice_boards": True,
+    "online_groups": True,
+    "deliberation_cofund": True,
+    "committee_enforcement": True,
+}
 _READ_CONFIGS = [(name, {}) for name in preset_names()] + [
     (None, _ALL_ON),
     (None, {**_ALL_ON, "participation_rule": "threshold", "threshold_dist": "normal", "cofunding_groups": "rematched"}),
