@@ -248,6 +248,31 @@ def test_sweep_with_one_and_two_workers_gives_identical_tables(reference_sweep, 
     pd.testing.assert_frame_equal(sa, sb)
 
 
+def _worker_settings():
+    import dask
+
+    return (
+        dask.config.get("distributed.worker.profile.enabled"),
+        os.environ.get("MALLOC_TRIM_THRESHOLD_"),
+    )
+
+
+def test_local_cluster_workers_run_without_profiler_and_with_the_trim_threshold():
+    """The settings that keep a run as fast in a worker as in-process reach the spawned workers."""
+    from distributed import Client
+
+    from experiments import runner
+
+    runner.configure_dask()
+    cluster = runner._local_cluster(1)
+    try:
+        with Client(cluster) as client:
+            (got,) = client.run(_worker_settings).values()
+    finally:
+        cluster.close()
+    assert got == (False, str(runner.MALLOC_TRIM_THRESHOLD))
+
+
 def test_sweep_killed_midway_resumes_to_the_uninterrupted_result(reference_sweep, tmp_path):
     path, ref = reference_sweep
     slow = tiny_sweep_file(tmp_path, ticks=20)  # same sweep, new file
