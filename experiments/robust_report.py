@@ -83,6 +83,8 @@ T = {
         "worlds": "The worlds",
         "worlds_note": "Ranges of the uncertain assumptions (every world draws one value of each).",
         "param": "parameter",
+        "meaning": "what it is",
+        "kind": "kind",
         "lo": "low",
         "hi": "high",
         "dist": "distribution",
@@ -135,6 +137,8 @@ T = {
         "nominal_none": "未列出：衡量同一组假设之下的随机噪声需要每个世界 2 个或更多随机种子，本次比较为 {s} 个（请使用 --seeds 2 或更多）。",
         "worlds_note": "不确定假设的取值范围（每个世界从中各取一个值）。",
         "param": "参数",
+        "meaning": "含义",
+        "kind": "类型",
         "lo": "下限",
         "hi": "上限",
         "dist": "分布",
@@ -299,17 +303,35 @@ def fig_drivers(r: RobustResult, v: Verdict, lang: str) -> bytes:
     return _png(fig)
 
 
+_ROLE_ZH = {"sourced": "有出处", "calibrated": "校准", "assumption": "假设", "lever": "政策杠杆"}
+
+
+def param_meaning(name: str, lang: str) -> tuple[str, str]:
+    """(meaning, kind) of a declared parameter for the worlds table: English meaning or Chinese label."""
+    from sim.params import BY_NAME
+
+    p = BY_NAME.get(name)
+    if p is None:  # a plug-in's parameter that is not registered in this process
+        return "", ""
+    if lang == "zh":
+        return p.label_zh or p.meaning, _ROLE_ZH.get(p.role, p.role)
+    return p.meaning, p.role
+
+
 def worlds_html(r: RobustResult, lang: str) -> str:
-    """The uncertain parameters and their ranges."""
+    """The uncertain parameters: what each is, its declared kind, and its range."""
     t = T[lang]
-    rows = "".join(
-        f'<tr><td class="l"><code>{_e(u.name)}</code></td><td>{u.lo:g}</td><td>{u.hi:g}</td>'
-        f'<td class="l">{_e(u.dist)}</td></tr>'
-        for u in r.uncertain
-    )
+    rows = []
+    for u in r.uncertain:
+        meaning, kind = param_meaning(u.name, lang)
+        rows.append(
+            f'<tr><td class="l"><code>{_e(u.name)}</code></td><td class="l">{_e(meaning)}</td>'
+            f'<td class="l">{_e(kind)}</td><td>{u.lo:g}</td><td>{u.hi:g}</td><td class="l">{_e(u.dist)}</td></tr>'
+        )
+    head = "".join(f"<th class='l'>{t[k]}</th>" for k in ("param", "meaning", "kind"))
     return (
-        f"<p class=note>{_e(t['worlds_note'])}</p><table><tr><th class='l'>{t['param']}</th><th>{t['lo']}</th>"
-        f"<th>{t['hi']}</th><th class='l'>{t['dist']}</th></tr>{rows}</table>"
+        f"<p class=note>{_e(t['worlds_note'])}</p><table><tr>{head}<th>{t['lo']}</th>"
+        f"<th>{t['hi']}</th><th class='l'>{t['dist']}</th></tr>{''.join(rows)}</table>"
     )
 
 

@@ -120,6 +120,21 @@ def test_robust_report_with_one_seed_says_why_the_seed_noise_section_is_empty(on
     _no_nan(html)
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_robust_report_says_what_each_uncertain_parameter_is(one_seed_robust, lang):
+    """The worlds table gives each varied assumption's meaning (Chinese label in zh) and declared kind."""
+    from experiments.robust_report import write_report
+    from sim.params import BY_NAME
+
+    res, out = one_seed_robust
+    html = unescape(write_report(res, out / f"w-{lang}", lang=lang).read_text(encoding="utf-8"))
+    table = html.split("<h2>" + ("The worlds" if lang == "en" else "可能世界") + "</h2>")[1].split("</table>")[0]
+    assert res.uncertain
+    for u in res.uncertain:
+        p = BY_NAME[u.name]
+        assert (p.meaning if lang == "en" else p.label_zh) in table, u.name
+
+
 @pytest.mark.parametrize("worlds", [[], ["--worlds", "2"]])
 def test_compare_refuses_the_same_scenario_named_twice(tmp_path, capsys, worlds):
     from sim.cli import main as cogov
