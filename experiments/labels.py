@@ -209,3 +209,21 @@ TEXT = {
         "若某差异仍可能只是偶然，就称其“处于随机波动范围内”。“个百分点”指百分点。",
     },
 }
+
+
+def scenario_description(scenario, lang: str = "en") -> str:
+    """A scenario's one-line description in ``lang``.
+
+    A built-in preset has a Chinese description (``sim.dashboard.i18n.PRESET_ZH``); a
+    scenario file of the user's, even one named like a preset, keeps its own text.
+    """
+    from pathlib import Path
+
+    from sim.dashboard.i18n import PRESET_ZH
+    from sim.scenario import PRESET_DIR
+
+    path = getattr(scenario, "path", None)
+    builtin = path is not None and Path(path).resolve().parent == PRESET_DIR.resolve()
+    if lang == "zh" and builtin and scenario.name in PRESET_ZH:
+        return PRESET_ZH[scenario.name][1]
+    return scenario.description

@@ -29,7 +29,14 @@ from scipy import stats  # noqa: E402
 import sim  # noqa: E402
 from experiments import store  # noqa: E402
 from experiments.compare import SHARES, Comparison, clip_to_range  # noqa: E402
-from experiments.labels import TEXT, group_label, outcome_label, outcome_meaning, use_cjk_font  # noqa: E402
+from experiments.labels import (  # noqa: E402
+    TEXT,
+    group_label,
+    outcome_label,
+    outcome_meaning,
+    scenario_description,
+    use_cjk_font,
+)
 from sim.outcomes import HEADLINE  # noqa: E402
 from sim.params import BY_NAME, PARAMS  # noqa: E402
 
@@ -512,7 +519,7 @@ def render_html(comp: Comparison, figures: dict[str, bytes], lang: str = "en") -
     n = len(comp.seeds)
     scen_rows = "".join(
         f'<tr><td class="l"><b>{_e(s.name)}</b>{" (" + _e(tx["baseline"]) + ")" if i == 0 else ""}</td>'
-        f'<td class="l">{_e(s.description)}</td></tr>'
+        f'<td class="l">{_e(scenario_description(s, lang))}</td></tr>'
         for i, s in enumerate(comp.scenarios)
     )
     beyond, within = headline_sentences(comp, lang)

@@ -58,6 +58,34 @@ def test_report_with_two_seeds_says_crn_gain_needs_three_and_prints_no_nan(short
     _no_nan(setup)
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_report_describes_built_in_presets_in_the_report_language(short_comparison, lang, tmp_path):
+    from experiments.report import write_report
+    from sim.dashboard.i18n import PRESET_ZH
+
+    comp, _ = short_comparison
+    html = unescape(write_report(comp, tmp_path, lang=lang).read_text(encoding="utf-8"))
+    for s in comp.scenarios:
+        if s.name not in PRESET_ZH:  # presets not installed: the test's own files
+            assert s.description in html
+            continue
+        chinese = PRESET_ZH[s.name][1]
+        assert (chinese in html) == (lang == "zh")
+        assert (s.description in html) == (lang == "en")
+
+
+def test_a_user_file_named_like_a_preset_keeps_its_own_description(tmp_path):
+    from experiments.labels import scenario_description
+    from sim.scenario import load_scenario
+
+    path = tmp_path / "five-micro.toml"
+    path.write_text('[scenario]\ndescription = "my own variant"\n')
+    scen = load_scenario(str(path))
+    assert scen.name == "five-micro"
+    assert scenario_description(scen, "zh") == "my own variant"
+    assert scenario_description(load_scenario("five-micro"), "zh") != load_scenario("five-micro").description
+
+
 def test_settling_of_a_run_shorter_than_the_window_is_not_judged_and_a_fall_to_zero_is_minus_100():
     import pandas as pd
 
