@@ -227,3 +227,11 @@ def scenario_description(scenario, lang: str = "en") -> str:
     if lang == "zh" and builtin and scenario.name in PRESET_ZH:
         return PRESET_ZH[scenario.name][1]
     return scenario.description
+
+
+def param_text(p, lang: str = "en") -> str:
+    """A declared parameter's explanation in ``lang``: its meaning, or in zh its Chinese one
+    (``meaning_zh``, declared for levers) or else its Chinese label; English when neither exists."""
+    if lang == "zh":
+        return p.meaning_zh or p.label_zh or p.meaning
+    return p.meaning

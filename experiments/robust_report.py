@@ -19,7 +19,7 @@ import numpy as np
 
 import sim
 from experiments import store
-from experiments.labels import outcome_label, use_cjk_font
+from experiments.labels import outcome_label, param_text, use_cjk_font
 from experiments.report import COLORS, CSS, _e, _img, _outcome_rows, _png, fmt_diff, is_share, plt
 from experiments.robust import ROBUST_SHARE, RobustResult, Verdict, verdict_sentence
 from experiments.worlds import origin_text
@@ -307,15 +307,13 @@ _ROLE_ZH = {"sourced": "有出处", "calibrated": "校准", "assumption": "假�
 
 
 def param_meaning(name: str, lang: str) -> tuple[str, str]:
-    """(meaning, kind) of a declared parameter for the worlds table: English meaning or Chinese label."""
+    """(explanation, kind) of a declared parameter for the worlds table, in ``lang``."""
     from sim.params import BY_NAME
 
     p = BY_NAME.get(name)
     if p is None:  # a plug-in's parameter that is not registered in this process
         return "", ""
-    if lang == "zh":
-        return p.label_zh or p.meaning, _ROLE_ZH.get(p.role, p.role)
-    return p.meaning, p.role
+    return param_text(p, lang), (_ROLE_ZH.get(p.role, p.role) if lang == "zh" else p.role)
 
 
 def worlds_html(r: RobustResult, lang: str) -> str:

@@ -74,6 +74,21 @@ def test_report_describes_built_in_presets_in_the_report_language(short_comparis
         assert (s.description in html) == (lang == "en")
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_assumptions_table_explains_parameters_in_the_report_language(short_comparison, lang, tmp_path):
+    from experiments.report import differing_parameters, write_report
+    from sim.params import BY_NAME
+
+    comp, _ = short_comparison
+    html = unescape(write_report(comp, tmp_path, lang=lang).read_text(encoding="utf-8"))
+    diff = differing_parameters(comp.scenarios)
+    assert diff
+    for n in diff:
+        p = BY_NAME[n]
+        text = p.meaning if lang == "en" else (p.meaning_zh or p.label_zh)
+        assert f'<code>{n}</code></td><td class="l">{text}</td>' in html, n
+
+
 def test_a_user_file_named_like_a_preset_keeps_its_own_description(tmp_path):
     from experiments.labels import scenario_description
     from sim.scenario import load_scenario
@@ -160,7 +175,7 @@ def test_robust_report_says_what_each_uncertain_parameter_is(one_seed_robust, la
     assert res.uncertain
     for u in res.uncertain:
         p = BY_NAME[u.name]
-        assert (p.meaning if lang == "en" else p.label_zh) in table, u.name
+        assert (p.meaning if lang == "en" else (p.meaning_zh or p.label_zh)) in table, u.name
 
 
 @pytest.mark.parametrize("worlds", [[], ["--worlds", "2"]])
