@@ -304,6 +304,7 @@ def fig_drivers(r: RobustResult, v: Verdict, lang: str) -> bytes:
 
 
 _ROLE_ZH = {"sourced": "有出处", "calibrated": "校准", "assumption": "假设", "lever": "政策杠杆"}
+_DIST_ZH = {"uniform": "均匀分布", "triangular": "三角分布"}
 
 
 def param_meaning(name: str, lang: str) -> tuple[str, str]:
@@ -324,7 +325,7 @@ def worlds_html(r: RobustResult, lang: str) -> str:
         meaning, kind = param_meaning(u.name, lang)
         rows.append(
             f'<tr><td class="l"><code>{_e(u.name)}</code></td><td class="l">{_e(meaning)}</td>'
-            f'<td class="l">{_e(kind)}</td><td>{u.lo:g}</td><td>{u.hi:g}</td><td class="l">{_e(u.dist)}</td></tr>'
+            f'<td class="l">{_e(kind)}</td><td>{u.lo:g}</td><td>{u.hi:g}</td><td class="l">{_e(_DIST_ZH.get(u.dist, u.dist) if lang == "zh" else u.dist)}</td></tr>'
         )
     head = "".join(f"<th class='l'>{t[k]}</th>" for k in ("param", "meaning", "kind"))
     return (

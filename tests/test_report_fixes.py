@@ -176,6 +176,7 @@ def test_robust_report_says_what_each_uncertain_parameter_is(one_seed_robust, la
     for u in res.uncertain:
         p = BY_NAME[u.name]
         assert (p.meaning if lang == "en" else (p.meaning_zh or p.label_zh)) in table, u.name
+    assert ("uniform" in table) == (lang == "en")  # the declared ranges are uniform; zh says 均匀分布
 
 
 @pytest.mark.parametrize("worlds", [[], ["--worlds", "2"]])
