@@ -212,26 +212,25 @@ TEXT = {
 
 
 def scenario_description(scenario, lang: str = "en") -> str:
-    """A scenario's one-line description in ``lang``.
-
-    A built-in preset has a Chinese description (``sim.dashboard.i18n.PRESET_ZH``); a
-    scenario file of the user's, even one named like a preset, keeps its own text.
-    """
+    """A scenario's one-line description in ``lang``: a built-in preset's from the dashboard's
+    tables (``sim.dashboard.i18n.preset_description``); a user's file, even one named like a
+    preset, keeps its own text."""
     from pathlib import Path
 
-    from sim.dashboard.i18n import PRESET_ZH
+    from sim.dashboard.i18n import preset_description
     from sim.scenario import PRESET_DIR
 
     path = getattr(scenario, "path", None)
-    builtin = path is not None and Path(path).resolve().parent == PRESET_DIR.resolve()
-    if lang == "zh" and builtin and scenario.name in PRESET_ZH:
-        return PRESET_ZH[scenario.name][1]
-    return scenario.description
+    if path is None or Path(path).resolve().parent != PRESET_DIR.resolve():
+        return scenario.description
+    return preset_description(scenario.name, scenario.description, lang)
 
 
-def param_text(p, lang: str = "en") -> str:
-    """A declared parameter's explanation in ``lang``: its meaning, or in zh its Chinese one
-    (``meaning_zh``, declared for levers) or else its Chinese label; English when neither exists."""
-    if lang == "zh":
-        return p.meaning_zh or p.label_zh or p.meaning
-    return p.meaning
+def param_text(name: str, lang: str = "en") -> str:
+    """A parameter's explanation in ``lang``, as the dashboard gives it: its meaning, in zh the
+    Chinese meaning where one is written (``sim.dashboard.i18n.MEANING_ZH``), else its Chinese label."""
+    from sim.dashboard.i18n import MEANING_ZH, param_label, param_meaning
+
+    if lang == "zh" and name not in MEANING_ZH:
+        return param_label(name, lang)
+    return param_meaning(name, lang)

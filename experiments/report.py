@@ -454,7 +454,7 @@ def _assumptions(comp: Comparison, lang: str) -> str:
         )
         cls = ' class="assume"' if is_assumption(p.source) else ""
         rows.append(
-            f'<tr{cls}><td class="l"><code>{_e(n)}</code></td><td class="l">{_e(param_text(p, lang))}</td>{vals}'
+            f'<tr{cls}><td class="l"><code>{_e(n)}</code></td><td class="l">{_e(param_text(n, lang))}</td>{vals}'
             f'<td class="l">{_e(p.source)}</td></tr>'
         )
     parts = [f"<p>{_e(tx['assump_intro'])}</p>", f"<p><b>{_e(tx['assump_count'].format(k=k, m=len(diff)))}</b></p>"]

@@ -24,6 +24,7 @@ from experiments.report import COLORS, CSS, _e, _img, _outcome_rows, _png, fmt_d
 from experiments.robust import ROBUST_SHARE, RobustResult, Verdict, verdict_sentence
 from experiments.worlds import origin_text
 from sim.outcomes import HEADLINE
+from sim.params import BY_NAME
 
 T = {
     "en": {
@@ -307,30 +308,32 @@ _ROLE_ZH = {"sourced": "有出处", "calibrated": "校准", "assumption": "假�
 _DIST_ZH = {"uniform": "均匀分布", "triangular": "三角分布"}
 
 
-def param_meaning(name: str, lang: str) -> tuple[str, str]:
-    """(explanation, kind) of a declared parameter for the worlds table, in ``lang``."""
-    from sim.params import BY_NAME
-
+def _kind_text(name: str, lang: str) -> str:
+    """A parameter's declared kind (sourced, calibrated, assumption) in ``lang``; "" if not declared here."""
     p = BY_NAME.get(name)
     if p is None:  # a plug-in's parameter that is not registered in this process
-        return "", ""
-    return param_text(p, lang), (_ROLE_ZH.get(p.role, p.role) if lang == "zh" else p.role)
+        return ""
+    return _ROLE_ZH.get(p.role, p.role) if lang == "zh" else p.role
+
+
+def _dist_text(dist: str, lang: str) -> str:
+    return _DIST_ZH.get(dist, dist) if lang == "zh" else dist
 
 
 def worlds_html(r: RobustResult, lang: str) -> str:
     """The uncertain parameters: what each is, its declared kind, and its range."""
     t = T[lang]
-    rows = []
-    for u in r.uncertain:
-        meaning, kind = param_meaning(u.name, lang)
-        rows.append(
-            f'<tr><td class="l"><code>{_e(u.name)}</code></td><td class="l">{_e(meaning)}</td>'
-            f'<td class="l">{_e(kind)}</td><td>{u.lo:g}</td><td>{u.hi:g}</td><td class="l">{_e(_DIST_ZH.get(u.dist, u.dist) if lang == "zh" else u.dist)}</td></tr>'
-        )
+    rows = "".join(
+        f'<tr><td class="l"><code>{_e(u.name)}</code></td>'
+        f'<td class="l">{_e(param_text(u.name, lang) if u.name in BY_NAME else "")}</td>'
+        f'<td class="l">{_e(_kind_text(u.name, lang))}</td><td>{u.lo:g}</td><td>{u.hi:g}</td>'
+        f'<td class="l">{_e(_dist_text(u.dist, lang))}</td></tr>'
+        for u in r.uncertain
+    )
     head = "".join(f"<th class='l'>{t[k]}</th>" for k in ("param", "meaning", "kind"))
     return (
         f"<p class=note>{_e(t['worlds_note'])}</p><table><tr>{head}<th>{t['lo']}</th>"
-        f"<th>{t['hi']}</th><th class='l'>{t['dist']}</th></tr>{''.join(rows)}</table>"
+        f"<th>{t['hi']}</th><th class='l'>{t['dist']}</th></tr>{rows}</table>"
     )
 
 

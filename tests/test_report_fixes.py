@@ -10,6 +10,7 @@ import pytest
 
 import sim
 from experiments import compare
+from sim.dashboard.i18n import MEANING_ZH
 
 TINY_POP = {
     "residents": 300,
@@ -85,7 +86,7 @@ def test_assumptions_table_explains_parameters_in_the_report_language(short_comp
     assert diff
     for n in diff:
         p = BY_NAME[n]
-        text = p.meaning if lang == "en" else (p.meaning_zh or p.label_zh)
+        text = p.meaning if lang == "en" else (MEANING_ZH.get(n) or p.label_zh)  # as the dashboard says it
         assert f'<code>{n}</code></td><td class="l">{text}</td>' in html, n
 
 
@@ -175,7 +176,7 @@ def test_robust_report_says_what_each_uncertain_parameter_is(one_seed_robust, la
     assert res.uncertain
     for u in res.uncertain:
         p = BY_NAME[u.name]
-        assert (p.meaning if lang == "en" else (p.meaning_zh or p.label_zh)) in table, u.name
+        assert (p.meaning if lang == "en" else (MEANING_ZH.get(u.name) or p.label_zh)) in table, u.name
     assert ("uniform" in table) == (lang == "en")  # the declared ranges are uniform; zh says 均匀分布
 
 
