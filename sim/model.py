@@ -30,6 +30,7 @@ from sim.agents.party_member import PartyMemberView
 from sim.agents.property_firm import PropertyFirms
 from sim.agents.resident import ResidentView
 from sim.agents.social_org import Organisations
+from sim.arrays import unique_ints
 from sim.invariants import check_invariants
 from sim.mechanisms import PIPELINE
 from sim.mechanisms.base import Mechanism, Outcome, State, segment_starts
@@ -200,6 +201,8 @@ class CommunityModel(mesa.Model):
             self.mechanism_outcomes, self._counter_names
         )
         self.outcome_names = list(OUTCOMES) + [o.name for o in self.mechanism_outcomes if o.name not in registered]
+        # who moved in on which day (turnover.py), so mechanisms find newcomers without a scan of everyone
+        self._arrivals: list[tuple[int, np.ndarray]] = []
         # dated changes, the shock shorthand included, run through the timeline (sim/timeline.py)
         self.timeline = Timeline(self.p)
         self.p.update(shock_tick=-1, shock_set={})
@@ -299,6 +302,31 @@ class CommunityModel(mesa.Model):
     def record_activity(self, who: np.ndarray) -> None:
         """Book residents ``who`` as taking part today."""
         record_activity(self, who)
+
+    def log_arrivals(self, who: np.ndarray) -> None:
+        """Residents ``who`` moved in today (their ``arrived`` is today)."""
+        self.residents.arrived[who] = self.tick
+        if len(who):
+            self._arrivals.append((self.tick, np.asarray(who, dtype=np.intp)))
+
+    def arrived_since(self, day: int) -> np.ndarray:
+        """Sorted ids of residents who arrived after ``day``: ``np.flatnonzero(residents.arrived > day)``.
+
+        Read from the log of arrivals (a week's movers) instead of a pass over every resident,
+        which four mechanisms made each day. ``arrived`` only grows, so the ids logged after
+        ``day`` are exactly those whose ``arrived`` is later than ``day``. Before day 0 (everyone
+        counts as arrived on day 0) it is the scan.
+        """
+        if day < 0:
+            return np.flatnonzero(self.residents.arrived > day)
+        parts = []
+        for d, ids in reversed(self._arrivals):
+            if d <= day:
+                break
+            parts.append(ids)
+        if not parts:
+            return np.empty(0, np.intp)
+        return unique_ints(np.concatenate(parts))
 
     def estate_range(self, e: int) -> tuple[int, int]:
         """First and one-past-last resident id of estate ``e``."""

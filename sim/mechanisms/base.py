@@ -240,6 +240,10 @@ class ModelLike(Protocol):
         """Book residents ``who`` as taking part today."""
         ...
 
+    def arrived_since(self, day: int) -> np.ndarray:
+        """Sorted ids of residents who moved in after ``day``."""
+        ...
+
 
 class Mechanism:
     """One rule module of the tick.

@@ -410,7 +410,7 @@ class CoFunding(Mechanism):
             return
         # newcomers since the last round start afresh (turnover replaces residents in place)
         res = self.model.residents
-        new = np.flatnonzero(res.arrived > self._last_tick)
+        new = self.model.arrived_since(self._last_tick)
         self._init(new[res.adult[new]])
 
     def _group(self, members: np.ndarray, rematch: bool) -> np.ndarray:

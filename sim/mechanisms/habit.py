@@ -209,7 +209,7 @@ class Habit(Mechanism):
             self._counted[:] = count
         else:
             # residents whose count may have moved: booked or leaving the window since, or newly arrived
-            arrived = np.flatnonzero(res.arrived > self._hist_day)
+            arrived = self.model.arrived_since(self._hist_day)
             ids = unique_ints(np.concatenate([*self._changed, arrived]))
             ids = ids[self._is_adult[ids]]
             if len(ids):

@@ -19,6 +19,7 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import NEVER, T_ORGS, T_PARTY, T_RC
+from sim.kernels import attitude_logit
 from sim.mechanisms.base import A, Mechanism, ModelLike, Outcome, Param, State, coef, param
 
 # children take part with their families, not on their own: a logit no chance can lift
@@ -292,7 +293,7 @@ class Participation(Mechanism):
             self._fixed_u = self._fixed(p, res)
             self._fixed_key = key
         else:
-            new = np.flatnonzero(res.arrived > self._fixed_day)
+            new = m.arrived_since(self._fixed_day)
             if len(new):
                 self._fixed_u[new] = self._fixed(p, res, new)
         self._fixed_day = m.tick
@@ -313,16 +314,27 @@ class Participation(Mechanism):
     def _attitudes(self, p: dict, res) -> np.ndarray:
         """Today's part from attitudes and identity, in float32 (zero for children)."""
         f32 = np.float32
-        u = res.trust[:, T_PARTY] + res.trust[:, T_RC]
-        u += res.trust[:, T_ORGS]
-        u *= f32(p["w_trust"] / 3)  # trust in those who organise activities
-        u += f32(p["w_public_spirit"]) * res.intrinsic  # public spirit, which rewards can crowd out daily
-        u += f32(p["w_belonging"]) * res.belonging
-        u += f32(p["w_dissatisfaction"]) * res.satisfaction
-        if p["habit"] and p["w_identity"]:  # role identity of registered volunteers (habit.py)
-            u += f32(p["w_identity"]) * res.volunteer
-        u *= self.model.adult_weight  # children: 0 (their fixed part keeps them out)
-        return u
+        # one compiled pass (kernels.attitude_logit), the same float32 operations in this order:
+        # trust in those who organise activities (Party, committee, organisations) × w_trust/3;
+        # + public spirit (which rewards can crowd out daily), belonging and satisfaction, each
+        # times its weight; + role identity of registered volunteers (habit.py) when habit is on;
+        # × adult weight (children: 0; their fixed part keeps them out)
+        return attitude_logit(
+            res.trust[:, T_PARTY],
+            res.trust[:, T_RC],
+            res.trust[:, T_ORGS],
+            f32(p["w_trust"] / 3),
+            res.intrinsic,
+            f32(p["w_public_spirit"]),
+            res.belonging,
+            f32(p["w_belonging"]),
+            res.satisfaction,
+            f32(p["w_dissatisfaction"]),
+            res.volunteer,
+            f32(p["w_identity"]),
+            bool(p["habit"] and p["w_identity"]),
+            self.model.adult_weight,
+        )
 
 
 _FIXED_KEYS = (

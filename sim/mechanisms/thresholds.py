@@ -161,7 +161,8 @@ class Thresholds(Mechanism):
     def step(self) -> None:
         m, res = self.model, self.model.residents
         theta = self.thresholds()
-        new = np.flatnonzero((res.arrived > self._last_tick) & res.adult)
+        new = m.arrived_since(self._last_tick)
+        new = new[res.adult[new]]
         if len(new) and self._last_tick > 0:
             theta[new] = self._draw(new)
         self._last_tick = m.tick

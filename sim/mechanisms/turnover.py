@@ -205,7 +205,7 @@ class Turnover(Mechanism):
         res.belonging[who] = b["belonging"]
         res.satisfaction[who] = p["newcomer_satisfaction"]
         m.reset_states(who)  # every mechanism-owned state back to its declared initial value
-        res.arrived[who] = m.tick
+        m.log_arrivals(who)  # arrived = today
         self._class_sizes -= np.bincount(self._mobility[who], minlength=3)
         self._mobility[who] = res.migrant[who].astype(np.int64) + (~res.owner[who])
         self._class_sizes += np.bincount(self._mobility[who], minlength=3)
