@@ -12,6 +12,7 @@ import pyarrow as pa
 import pytest
 
 from experiments import store
+from sim.agents.resident import T_ORGS, T_PARTY, T_RC
 from sim.kernels import cell_counts, cell_sums, drift
 from sim.model import CommunityModel
 from sim.outcomes import OUTCOME_KIND
@@ -113,3 +114,67 @@ def test_arrow_table_and_row_digest_equal_the_pandas_routes(series, tmp_path):
     assert store.check_run(tmp_path, "r1", int(series["tick"].iloc[-1])) is None
     back = pd.read_parquet(tmp_path / store.SERIES / "r1.parquet").drop(columns="run_id")
     pd.testing.assert_frame_equal(back, series.reset_index(drop=True), check_exact=True)
+
+
+def _numpy_participants(m, mech, r):
+    """Today's participants as participation.step computed them in numpy (the reference), for draws ``r``."""
+    from sim.mechanisms.participation import per_community, reward_value
+
+    p, res = m.p, m.residents
+    f32 = np.float32
+    u = res.trust[:, T_PARTY] + res.trust[:, T_RC]
+    u += res.trust[:, T_ORGS]
+    u *= f32(p["w_trust"] / 3)
+    u += f32(p["w_public_spirit"]) * res.intrinsic
+    u += f32(p["w_belonging"]) * res.belonging
+    u += f32(p["w_dissatisfaction"]) * res.satisfaction
+    if p["habit"] and p["w_identity"]:
+        u += f32(p["w_identity"]) * res.volunteer
+    u *= m.adult_weight
+    u += mech._fixed_u
+    if p["habit"]:
+        u += f32(p["w_habit"]) * res.habit_stock
+    value = reward_value(p, m.mech["incentives"].redeemable)
+    if value.any():
+        pull = (p["w_reward"] * value / (value + p["reward_half_value"])).astype(f32)
+        u += res.reward_sensitivity * per_community(m, pull)
+    if p["ranking"] and p["points"]:
+        seen = m.mech["incentives"].roll_seen()
+        u += f32(p["w_status"]) * (res.status_seeking if seen is None else res.status_seeking * seen)
+    u += m.spread((p["w_social"] * m.building_activity).astype(f32), "building")
+    if m.mech["outreach"].active(p):
+        u += m.mech["outreach"].participation_shift()
+    if p["home_visits_per_week"] > 0:
+        u += f32(p["w_mobilised"]) * (res.last_visited > m.tick - p["mobilised_days"])
+    np.negative(u, out=u)
+    np.exp(u, out=u)
+    u += 1
+    prob = np.divide(per_community(m, m.occasions.astype(f32)), u, out=u)
+    return np.flatnonzero(r < prob)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},  # governance-partners: points, ranking (building roll seen by all), home visits, habit
+        {"honour_roll_place": "online", "honour_roll_visibility": 0.6, "micro_talks_per_month": 4.0},
+        {"honour_roll_visibility": 0.5, "notice_boards": True, "n_communities": 3, "habit": False},
+        {"points": False, "ranking": False, "home_visits_per_week": 0.0, "time_bank": True},
+    ],
+)
+def test_participation_kernels_draw_the_numpy_participants(overrides):
+    m = CommunityModel("governance-partners", seed=6, residents=2400, households=800, **overrides)
+    mech = m.mech["participation"]
+    drawn = 0
+    for _ in range(25):
+        m.step()
+        state = mech.rng.bit_generator.state
+        r = mech.rng.random(m.residents.n, dtype=np.float32)
+        mech.rng.bit_generator.state = state  # the step draws the same numbers
+        expect = _numpy_participants(m, mech, r)
+        before = m.residents.activities.copy()
+        mech.step()
+        got = np.flatnonzero(m.residents.activities != before)
+        assert np.array_equal(got, expect)
+        drawn += len(got)
+    assert drawn > 0

@@ -216,14 +216,14 @@ class Attitudes(Mechanism):
         p, res, tg = m.p, m.residents, self._targets
         # one day's share of the way; seven of them equal the former weekly step 1 − (1 − rate)^7
         # (toward(x, k, target, inplace=True) as one compiled pass each: kernels.drift, the same bits)
-        k = np.float32(p["attitude_rate"])
-        drift(res.satisfaction, k, tg["sat"])
-        drift(res.belonging, k, tg["bel"])
-        kt = np.float32(p["trust_rate_share"] * k)
+        k = np.float32(p["attitude_rate"])  # passed on as Python floats (cheaper to call); drift rounds to float32
+        drift(res.satisfaction, float(k), tg["sat"])
+        drift(res.belonging, float(k), tg["bel"])
+        kt = float(np.float32(p["trust_rate_share"] * k))
         # trust is stored column by column (population.py), so each actor's column updates in place
         for col in (T_PARTY, T_RC):
             drift(res.trust[:, col], kt, tg["trust"])
-        drift(res.trust[:, T_FIRM], k, tg["firm"])
+        drift(res.trust[:, T_FIRM], float(k), tg["firm"])
         drift(res.trust[:, T_GRID], kt, tg["grid"])
         # residents are stored building by building: a segmented sum per building
         m.building_cohesion = np.add.reduceat(res.belonging, m.index.b_start, dtype=np.float64) / np.maximum(

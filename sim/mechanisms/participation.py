@@ -19,7 +19,7 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import NEVER, T_ORGS, T_PARTY, T_RC
-from sim.kernels import attitude_logit
+from sim.kernels import attitude_logit, draw_participants, negated_logit
 from sim.mechanisms.base import A, Mechanism, ModelLike, Outcome, Param, State, coef, param
 
 # children take part with their families, not on their own: a logit no chance can lift
@@ -264,26 +264,46 @@ class Participation(Mechanism):
         m, p, res = self.model, self.model.p, self.model.residents
         self._refresh_fixed(m, p, res)
         u = self._attitudes(p, res)
-        u += self._fixed_u
-        if p["habit"]:  # memory of past participation (habit.py)
-            u += np.float32(p["w_habit"]) * res.habit_stock
+        f32, none = np.float32, _EMPTY
         value = reward_value(p, m.mech["incentives"].redeemable)
-        if value.any():
-            pull = (p["w_reward"] * value / (value + p["reward_half_value"])).astype(np.float32)
-            u += res.reward_sensitivity * per_community(m, pull)
-        if p["ranking"] and p["points"]:
-            seen = m.mech["incentives"].roll_seen()  # only those who see the honour roll (None: all)
-            u += np.float32(p["w_status"]) * (res.status_seeking if seen is None else res.status_seeking * seen)
-        u += m.spread((p["w_social"] * m.building_activity).astype(np.float32), "building")
-        if m.mech["outreach"].active(p):  # what residents know of services, rules and meetings (outreach.py)
-            u += m.mech["outreach"].participation_shift()
-        if p["home_visits_per_week"] > 0:
-            u += np.float32(p["w_mobilised"]) * (res.last_visited > m.tick - p["mobilised_days"])
-        np.negative(u, out=u)
+        rewarded = bool(value.any())
+        pull = (p["w_reward"] * value / (value + p["reward_half_value"])).astype(f32) if rewarded else none
+        ranked = bool(p["ranking"] and p["points"])
+        seen = m.mech["incentives"].roll_seen() if ranked else None  # who sees the honour roll (None: all)
+        informed = m.mech["outreach"].active(p)  # what residents know of services, rules and meetings
+        visits = p["home_visits_per_week"] > 0
+        # the terms of the logit, added in one compiled pass (kernels.negated_logit: the same float32
+        # operations as the numpy terms it replaced): memory of past participation (habit.py); the
+        # reward's pull; the honour roll's status; neighbours active in the building; what residents
+        # know (outreach.py); a recent home visit; then negated for the logistic
+        negated_logit(
+            u,
+            self._fixed_u,
+            res.habit_stock,
+            float(p["w_habit"]),
+            res.reward_sensitivity,
+            pull,
+            res.community,
+            res.status_seeking,
+            none if seen is None else seen,
+            float(p["w_status"]),
+            (p["w_social"] * m.building_activity).astype(f32),
+            res.building,
+            res.informed,
+            float(p["w_informed"]),
+            float(p["informed_reference"]),
+            res.last_visited,
+            float(m.tick - p["mobilised_days"]),
+            float(p["w_mobilised"]),
+            bool(p["habit"]),
+            rewarded,
+            ranked,
+            bool(informed),
+            bool(visits),
+        )
         np.exp(u, out=u)
-        u += 1
-        prob = np.divide(per_community(m, m.occasions.astype(np.float32)), u, out=u)
-        who = np.flatnonzero(self.rng.random(res.n, dtype=np.float32) < prob)
+        occ = m.occasions.astype(f32)
+        who = draw_participants(u, occ, res.community, self.rng.random(res.n, dtype=f32))
         m.record_activity(who)
 
     def _refresh_fixed(self, m, p: dict, res) -> None:
@@ -323,20 +343,21 @@ class Participation(Mechanism):
             res.trust[:, T_PARTY],
             res.trust[:, T_RC],
             res.trust[:, T_ORGS],
-            f32(p["w_trust"] / 3),
+            float(f32(p["w_trust"] / 3)),
             res.intrinsic,
-            f32(p["w_public_spirit"]),
+            float(p["w_public_spirit"]),
             res.belonging,
-            f32(p["w_belonging"]),
+            float(p["w_belonging"]),
             res.satisfaction,
-            f32(p["w_dissatisfaction"]),
+            float(p["w_dissatisfaction"]),
             res.volunteer,
-            f32(p["w_identity"]),
+            float(p["w_identity"]),
             bool(p["habit"] and p["w_identity"]),
             self.model.adult_weight,
         )
 
 
+_EMPTY = np.empty(0, np.float32)  # an unused term's array
 _FIXED_KEYS = (
     "base_logit",
     "w_free_time",

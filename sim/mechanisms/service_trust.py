@@ -296,7 +296,7 @@ class ServiceTrust(Mechanism):
         # with gap = 1 − felt_response (unanswered experience): trust in the committee *= 1 − gap·loss,
         # and felt_response regains gap·voice_regain; one compiled pass (kernels.py), float32 as before
         unanswered_memory(
-            res.felt_response, res.trust[:, T_RC], np.float32(p["memory_trust_loss"]), np.float32(p["voice_regain"])
+            res.felt_response, res.trust[:, T_RC], float(p["memory_trust_loss"]), float(p["voice_regain"])
         )
 
     def _closed_since_yesterday(self) -> None:
