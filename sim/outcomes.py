@@ -16,7 +16,6 @@ from __future__ import annotations
 import numpy as np
 
 from sim.agents.resident import ACTORS, ELDERLY, WORKING
-from sim.kernels import cell_counts, cell_sums
 from sim.mechanisms.base import Outcome
 from sim.mechanisms.matters import CLASSES
 from sim.store import RecordStore
@@ -304,8 +303,7 @@ def _group_means(code: np.ndarray, values: list[np.ndarray | None], counts: np.n
     size = np.maximum(_GROUPS_BY_CELL @ counts, 1)
     out = []
     for v in values:
-        # kernels: the bincounts as one compiled pass each, the same sums to the bit
-        sums = cell_counts(code, mask, 24) if v is None else cell_sums(code, v, 24)
+        sums = np.bincount(code[mask], minlength=24) if v is None else np.bincount(code, weights=v, minlength=24)
         out.append(dict(zip(GROUPS, ((_GROUPS_BY_CELL @ sums) / size).tolist(), strict=True)))
     return out
 

@@ -21,8 +21,7 @@ import numpy as np
 
 from sim.agents.resident import T_FIRM, T_GRID, T_PARTY, T_RC
 from sim.calendar import DAYS_PER_MONTH, is_week_start
-from sim.kernels import drift
-from sim.mechanisms.base import A, Mechanism, Param, coef, param
+from sim.mechanisms.base import A, Mechanism, Param, coef, param, toward
 
 # the mechanism's scenario parameters: levers, sourced values and uncertainties (section [attitudes])
 CORE_PARAMS: tuple[Param, ...] = (
@@ -215,16 +214,15 @@ class Attitudes(Mechanism):
             self._targets = self._assess()
         p, res, tg = m.p, m.residents, self._targets
         # one day's share of the way; seven of them equal the former weekly step 1 − (1 − rate)^7
-        # (toward(x, k, target, inplace=True) as one compiled pass each: kernels.drift, the same bits)
-        k = np.float32(p["attitude_rate"])  # passed on as Python floats (cheaper to call); drift rounds to float32
-        drift(res.satisfaction, float(k), tg["sat"])
-        drift(res.belonging, float(k), tg["bel"])
-        kt = float(np.float32(p["trust_rate_share"] * k))
+        k = np.float32(p["attitude_rate"])
+        toward(res.satisfaction, k, tg["sat"], inplace=True)
+        toward(res.belonging, k, tg["bel"], inplace=True)
+        kt = np.float32(p["trust_rate_share"] * k)
         # trust is stored column by column (population.py), so each actor's column updates in place
         for col in (T_PARTY, T_RC):
-            drift(res.trust[:, col], kt, tg["trust"])
-        drift(res.trust[:, T_FIRM], float(k), tg["firm"])
-        drift(res.trust[:, T_GRID], kt, tg["grid"])
+            toward(res.trust[:, col], kt, tg["trust"], inplace=True)
+        toward(res.trust[:, T_FIRM], k, tg["firm"], inplace=True)
+        toward(res.trust[:, T_GRID], kt, tg["grid"], inplace=True)
         # residents are stored building by building: a segmented sum per building
         m.building_cohesion = np.add.reduceat(res.belonging, m.index.b_start, dtype=np.float64) / np.maximum(
             m.index.b_count, 1

@@ -19,7 +19,6 @@ from typing import override
 import numpy as np
 
 from sim.agents.resident import NEVER, T_ORGS, T_PARTY, T_RC
-from sim.kernels import attitude_logit, draw_participants, negated_logit
 from sim.mechanisms.base import A, Mechanism, ModelLike, Outcome, Param, State, coef, param
 
 # children take part with their families, not on their own: a logit no chance can lift
@@ -264,46 +263,26 @@ class Participation(Mechanism):
         m, p, res = self.model, self.model.p, self.model.residents
         self._refresh_fixed(m, p, res)
         u = self._attitudes(p, res)
-        f32, none = np.float32, _EMPTY
+        u += self._fixed_u
+        if p["habit"]:  # memory of past participation (habit.py)
+            u += np.float32(p["w_habit"]) * res.habit_stock
         value = reward_value(p, m.mech["incentives"].redeemable)
-        rewarded = bool(value.any())
-        pull = (p["w_reward"] * value / (value + p["reward_half_value"])).astype(f32) if rewarded else none
-        ranked = bool(p["ranking"] and p["points"])
-        seen = m.mech["incentives"].roll_seen() if ranked else None  # who sees the honour roll (None: all)
-        informed = m.mech["outreach"].active(p)  # what residents know of services, rules and meetings
-        visits = p["home_visits_per_week"] > 0
-        # the terms of the logit, added in one compiled pass (kernels.negated_logit: the same float32
-        # operations as the numpy terms it replaced): memory of past participation (habit.py); the
-        # reward's pull; the honour roll's status; neighbours active in the building; what residents
-        # know (outreach.py); a recent home visit; then negated for the logistic
-        negated_logit(
-            u,
-            self._fixed_u,
-            res.habit_stock,
-            float(p["w_habit"]),
-            res.reward_sensitivity,
-            pull,
-            res.community,
-            res.status_seeking,
-            none if seen is None else seen,
-            float(p["w_status"]),
-            (p["w_social"] * m.building_activity).astype(f32),
-            res.building,
-            res.informed,
-            float(p["w_informed"]),
-            float(p["informed_reference"]),
-            res.last_visited,
-            float(m.tick - p["mobilised_days"]),
-            float(p["w_mobilised"]),
-            bool(p["habit"]),
-            rewarded,
-            ranked,
-            bool(informed),
-            bool(visits),
-        )
+        if value.any():
+            pull = (p["w_reward"] * value / (value + p["reward_half_value"])).astype(np.float32)
+            u += res.reward_sensitivity * per_community(m, pull)
+        if p["ranking"] and p["points"]:
+            seen = m.mech["incentives"].roll_seen()  # only those who see the honour roll (None: all)
+            u += np.float32(p["w_status"]) * (res.status_seeking if seen is None else res.status_seeking * seen)
+        u += m.spread((p["w_social"] * m.building_activity).astype(np.float32), "building")
+        if m.mech["outreach"].active(p):  # what residents know of services, rules and meetings (outreach.py)
+            u += m.mech["outreach"].participation_shift()
+        if p["home_visits_per_week"] > 0:
+            u += np.float32(p["w_mobilised"]) * (res.last_visited > m.tick - p["mobilised_days"])
+        np.negative(u, out=u)
         np.exp(u, out=u)
-        occ = m.occasions.astype(f32)
-        who = draw_participants(u, occ, res.community, self.rng.random(res.n, dtype=f32))
+        u += 1
+        prob = np.divide(per_community(m, m.occasions.astype(np.float32)), u, out=u)
+        who = np.flatnonzero(self.rng.random(res.n, dtype=np.float32) < prob)
         m.record_activity(who)
 
     def _refresh_fixed(self, m, p: dict, res) -> None:
@@ -334,30 +313,18 @@ class Participation(Mechanism):
     def _attitudes(self, p: dict, res) -> np.ndarray:
         """Today's part from attitudes and identity, in float32 (zero for children)."""
         f32 = np.float32
-        # one compiled pass (kernels.attitude_logit), the same float32 operations in this order:
-        # trust in those who organise activities (Party, committee, organisations) × w_trust/3;
-        # + public spirit (which rewards can crowd out daily), belonging and satisfaction, each
-        # times its weight; + role identity of registered volunteers (habit.py) when habit is on;
-        # × adult weight (children: 0; their fixed part keeps them out)
-        return attitude_logit(
-            res.trust[:, T_PARTY],
-            res.trust[:, T_RC],
-            res.trust[:, T_ORGS],
-            float(f32(p["w_trust"] / 3)),
-            res.intrinsic,
-            float(p["w_public_spirit"]),
-            res.belonging,
-            float(p["w_belonging"]),
-            res.satisfaction,
-            float(p["w_dissatisfaction"]),
-            res.volunteer,
-            float(p["w_identity"]),
-            bool(p["habit"] and p["w_identity"]),
-            self.model.adult_weight,
-        )
+        u = res.trust[:, T_PARTY] + res.trust[:, T_RC]
+        u += res.trust[:, T_ORGS]
+        u *= f32(p["w_trust"] / 3)  # trust in those who organise activities
+        u += f32(p["w_public_spirit"]) * res.intrinsic  # public spirit, which rewards can crowd out daily
+        u += f32(p["w_belonging"]) * res.belonging
+        u += f32(p["w_dissatisfaction"]) * res.satisfaction
+        if p["habit"] and p["w_identity"]:  # role identity of registered volunteers (habit.py)
+            u += f32(p["w_identity"]) * res.volunteer
+        u *= self.model.adult_weight  # children: 0 (their fixed part keeps them out)
+        return u
 
 
-_EMPTY = np.empty(0, np.float32)  # an unused term's array
 _FIXED_KEYS = (
     "base_logit",
     "w_free_time",

@@ -36,7 +36,6 @@ import numpy as np
 
 from sim.agents.resident import T_FIRM, T_GOV, T_ORGS, T_RC
 from sim.arrays import FirstOccurrence, unique_counts, unique_ints
-from sim.kernels import unanswered_memory
 from sim.mechanisms.base import Mechanism, Outcome, Param, State, coef
 from sim.mechanisms.disputes import GRIEVANCE, open_disputes
 from sim.mechanisms.matters import (
@@ -293,11 +292,13 @@ class ServiceTrust(Mechanism):
     def _remember(self) -> None:
         """Unanswered experience lowers trust in the committees every day; its memory fades slowly."""
         p, res = self.model.p, self.model.residents
-        # with gap = 1 − felt_response (unanswered experience): trust in the committee *= 1 − gap·loss,
-        # and felt_response regains gap·voice_regain; one compiled pass (kernels.py), float32 as before
-        unanswered_memory(
-            res.felt_response, res.trust[:, T_RC], float(p["memory_trust_loss"]), float(p["voice_regain"])
-        )
+        fr = res.felt_response
+        gap = np.subtract(np.float32(1), fr)  # 1 − felt_response: unanswered experience (float32, one temporary)
+        keep = gap * np.float32(p["memory_trust_loss"])
+        np.subtract(np.float32(1), keep, out=keep)
+        res.trust[:, T_RC] *= keep
+        gap *= np.float32(p["voice_regain"])
+        fr += gap
 
     def _closed_since_yesterday(self) -> None:
         """Matters resolved since the last step give back part of what they cost, and some voice."""
