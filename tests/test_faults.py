@@ -31,7 +31,11 @@ SWEEP_RUNS = 8
 
 
 def sweep_file(tmp_path: Path) -> Path:
-    """An 8-run sweep (2 budgets x 2 cadences x 2 seeds) of a tiny community, 5 days."""
+    """An 8-run sweep (2 budgets x 2 cadences x 2 seeds) of a tiny community, 30 days.
+
+    Long enough that no run is stored before moment 0's signal: with 5 days a forked,
+    already-imported sweep once finished all 8 runs within those 50 ms.
+    """
     path = tmp_path / "fault-sweep.toml"
     path.write_text(
         """[sweep]
@@ -40,7 +44,7 @@ base = "defaults"
 design = "grid"
 samples = 2
 seeds = 2
-ticks = 5
+ticks = 30
 
 [vary]
 points_budget = [0, 100000]
@@ -168,7 +172,8 @@ def test_sweep_stopped_at_five_moments_resumes_to_the_uninterrupted_tables(sweep
 
 
 def compare_argv(out: Path) -> list[str]:
-    return ["compare", *TWO, "--seeds", "2", "--ticks", "4", "--workers", "0", "--quiet", "--out", out, *TINY_SET]
+    # 30 days: long enough that no run is stored before moment 0's signal (as for the sweep above)
+    return ["compare", *TWO, "--seeds", "2", "--ticks", "30", "--workers", "0", "--quiet", "--out", out, *TINY_SET]
 
 
 @pytest.fixture(scope="module")
