@@ -289,6 +289,28 @@ def test_weekly_detector_on_synthetic_series():
     assert np.isnan(weekly_ratio(np.full(400, 0.5)))
 
 
+def test_weekly_meetings_put_a_weekly_rhythm_into_cohesion():
+    """Case "smooth"'s diagnostic: the rhythm left in governance-partners is its meetings' (周周议).
+
+    Cohesion (a building's adults active within 30 days) gains each meeting's attendees on the
+    meeting day; with meetings abolished its weekly power ratio falls to about 1. Would fail if
+    the residual rhythm came from anything else in the preset (an update made once a week).
+    """
+    from sim.validation.case_smooth import BURN_IN, THRESHOLD, weekly_ratio
+
+    def cohesion_ratio(cadence: str) -> float:
+        vals = []
+        for seed in (3, 4, 5, 6):
+            df = CommunityModel(
+                "governance-partners", seed=seed, meeting_cadence=cadence, residents=1000, households=340
+            ).run(BURN_IN + 126)
+            vals.append(weekly_ratio(df.results()["cohesion"].to_numpy()[BURN_IN:]))
+        return float(np.mean(vals))
+
+    weekly, none = cohesion_ratio("weekly"), cohesion_ratio("none")
+    assert none < THRESHOLD < weekly and weekly > 2 * none, (weekly, none)
+
+
 def test_weekly_detector_flags_the_former_weekly_attitude_update(monkeypatch):
     from sim.calendar import is_week_start
     from sim.mechanisms.attitudes import Attitudes

@@ -84,6 +84,11 @@ def _run(job: tuple) -> dict:
     df = CommunityModel(SCENARIOS[1], seed=seed, turnover=0.0, **pop).run(days).results()
     out["no turnover"] = {c: weekly_ratio(df[c].to_numpy()[BURN_IN:]) for c in df.columns if is_attitude(c)}
     out["no turnover belonging"] = df["belonging"].to_numpy()
+    # diagnostic (added 2026-11-30, not judged): governance-partners without its weekly meetings
+    # (周周议), to show whether the weekly rhythm left in it is the meetings' or the update's
+    df = CommunityModel(SCENARIOS[0], seed=seed, meeting_cadence="none", **pop).run(days).results()
+    out["no meetings"] = {c: weekly_ratio(df[c].to_numpy()[BURN_IN:]) for c in df.columns if is_attitude(c)}
+    out["no meetings cohesion"] = weekly_ratio(df["cohesion"].to_numpy()[BURN_IN:])
     return out
 
 
@@ -138,7 +143,22 @@ def run(settings: Settings) -> CaseResult:
         "were booked once a week (turnover.py): leavers with settled attitudes were replaced by newcomers with "
         "newcomers' attitudes on one day, a weekly step in every mean over residents; they are booked daily now."
     )
-    res.data = {"no_turnover": diag, "ratios": {s: {c: list(v) for c, v in t.items()} for s, t in table.items()}}
+    quiet = {c: mean_ci([r["no meetings"][c] for r in runs]) for c in runs[0]["no meetings"]}
+    quiet_worst = max(quiet, key=lambda c: quiet[c][2])
+    coh = mean_ci([r["no meetings cohesion"] for r in runs])
+    res.notes.append(
+        f"Diagnostic, added 2026-11-30 (not judged): {SCENARIOS[0]} with meeting_cadence 'none' (its weekly "
+        f"meetings, 周周议, abolished; everything else as the preset): worst attitude outcome {quiet_worst} "
+        f"{quiet[quiet_worst][0]:.3g} [{quiet[quiet_worst][1]:.3g}, {quiet[quiet_worst][2]:.3g}], cohesion "
+        f"{coh[0]:.3g} [{coh[1]:.3g}, {coh[2]:.3g}]: the weekly rhythm that remains in {SCENARIOS[0]} is its "
+        "meetings' (attendees count as active and gain trust on the meeting day), not the attitude update's."
+    )
+    res.data = {
+        "no_turnover": diag,
+        "no_meetings": quiet,
+        "no_meetings_cohesion": coh,
+        "ratios": {s: {c: list(v) for c, v in t.items()} for s, t in table.items()},
+    }
     fig, (a1, a2) = new_figure(2)
     days = np.arange(BURN_IN + 1, BURN_IN + 64)
     for x, label in (
@@ -154,7 +174,11 @@ def run(settings: Settings) -> CaseResult:
         title=f"Daily change of belonging, seed {settings.first_seed}",
     )
     a1.legend(fontsize=8)
-    rows = {**table, f"{SCENARIOS[1]}, turnover 0 (diagnostic)": diag}
+    rows = {
+        **table,
+        f"{SCENARIOS[1]}, turnover 0 (diagnostic)": diag,
+        f"{SCENARIOS[0]}, no meetings (diagnostic)": quiet,
+    }
     for i, t in enumerate(rows.values()):
         names = sorted(t, key=lambda c: t[c][0])
         m = np.array([t[c][0] for c in names])
