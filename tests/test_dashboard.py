@@ -32,6 +32,21 @@ from sim.params import BY_NAME, PARAMS, SECTIONS, STRUCTURAL, SUM_TO_ONE
 from sim.scenario import ScenarioError, load_scenario, preset_names
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _doc_shots() -> Path:
+    """Where the browser tests put the screenshots that docs/ shows.
+
+    A test run must not rewrite tracked files (each render differs from the last in a few
+    bytes), so they go under results/ unless COGOV_DOC_SHOTS=1 asks to refresh docs/img.
+    """
+    if os.environ.get("COGOV_DOC_SHOTS") == "1":
+        return ROOT / "docs" / "img"
+    out = ROOT / "results" / "dashboard-test" / "docs-img"
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
@@ -769,8 +784,7 @@ def test_browser_second_tab_chinese_both_stop_day_community_and_layout(dashboard
     from sim.dashboard.session import Session
     from sim.plotting import use_cjk_font
 
-    img = ROOT / "docs" / "img"
-    img.mkdir(parents=True, exist_ok=True)
+    img = _doc_shots()
     shots = ROOT / "results" / "dashboard-test"
     shots.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as p:
@@ -894,7 +908,7 @@ def test_browser_compare_two_scenarios_on_two_seeds_verdict_and_report(dashboard
     In English a profile is uploaded through the file dialog first. Seeds and days are typed and Start is
     clicked at once: the number of runs shows that the typed 2 seeds were run (not the default 5)."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed (viz extra)")
-    img = ROOT / "docs" / "img"
+    img = _doc_shots()
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1366, "height": 900})
@@ -1063,7 +1077,7 @@ def test_browser_compare_across_worlds_robust_verdict_in_english_and_chinese(das
     """Worlds = 3: the page runs robust_compare (2 scenarios × (3 worlds + own values) × 2 seeds = 16 runs)
     and shows the robust verdict; switched to 中文, the same verdict in Chinese."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed (viz extra)")
-    shots, img = ROOT / "results" / "dashboard-test", ROOT / "docs" / "img"
+    shots, img = ROOT / "results" / "dashboard-test", _doc_shots()
     shots.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
