@@ -64,6 +64,11 @@ def is_attitude(name: str) -> bool:
     return name.startswith(ATTITUDE_PREFIXES)
 
 
+def _attitude_ratios(df) -> dict[str, float]:
+    """Weekly power ratio of each attitude outcome of a run's table, after the burn-in."""
+    return {c: weekly_ratio(df[c].to_numpy()[BURN_IN:]) for c in df.columns if is_attitude(c)}
+
+
 def _run(job: tuple) -> dict:
     from sim.model import CommunityModel
     from sim.outcomes import OUTCOME_KIND
@@ -82,13 +87,12 @@ def _run(job: tuple) -> dict:
         }
     # diagnostic (added after the first run, not judged): the same without moves of residents
     df = CommunityModel(SCENARIOS[1], seed=seed, turnover=0.0, **pop).run(days).results()
-    out["no turnover"] = {c: weekly_ratio(df[c].to_numpy()[BURN_IN:]) for c in df.columns if is_attitude(c)}
+    out["no turnover"] = _attitude_ratios(df)
     out["no turnover belonging"] = df["belonging"].to_numpy()
     # diagnostic (added 2026-11-30, not judged): governance-partners without its weekly meetings
     # (周周议), to show whether the weekly rhythm left in it is the meetings' or the update's
     df = CommunityModel(SCENARIOS[0], seed=seed, meeting_cadence="none", **pop).run(days).results()
-    out["no meetings"] = {c: weekly_ratio(df[c].to_numpy()[BURN_IN:]) for c in df.columns if is_attitude(c)}
-    out["no meetings cohesion"] = weekly_ratio(df["cohesion"].to_numpy()[BURN_IN:])
+    out["no meetings"] = _attitude_ratios(df)  # cohesion among them (is_attitude)
     return out
 
 
@@ -145,7 +149,7 @@ def run(settings: Settings) -> CaseResult:
     )
     quiet = {c: mean_ci([r["no meetings"][c] for r in runs]) for c in runs[0]["no meetings"]}
     quiet_worst = max(quiet, key=lambda c: quiet[c][2])
-    coh = mean_ci([r["no meetings cohesion"] for r in runs])
+    coh = quiet["cohesion"]
     res.notes.append(
         f"Diagnostic, added 2026-11-30 (not judged): {SCENARIOS[0]} with meeting_cadence 'none' (its weekly "
         f"meetings, 周周议, abolished; everything else as the preset): worst attitude outcome {quiet_worst} "
@@ -156,7 +160,6 @@ def run(settings: Settings) -> CaseResult:
     res.data = {
         "no_turnover": diag,
         "no_meetings": quiet,
-        "no_meetings_cohesion": coh,
         "ratios": {s: {c: list(v) for c, v in t.items()} for s, t in table.items()},
     }
     fig, (a1, a2) = new_figure(2)
